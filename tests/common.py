@@ -1,0 +1,144 @@
+"""Shared test fixtures for sales_management.
+
+The tests live at the repository root (not inside the addon), so Odoo's MetaCase does not
+tag them: ``SalesManagementTestMixin`` sets what it would (``test_tags``, ``test_module``,
+``test_class``, ``test_sequence``), which TransactionCase, HttpCase and tours need.
+Fixtures are built in ``setUpClass`` without relying on demo data: one company, two sales
+teams, a user per role of the sales_team ladder, customers and products.
+"""
+
+from odoo import Command
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+DISABLED_MAIL_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+
+
+class SalesManagementTestMixin:
+    test_tags = {"standard", "at_install"}
+    test_module = "sales_management"
+    test_sequence = 0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.test_class = cls.__name__
+
+
+class SalesManagementCommon(SalesManagementTestMixin, TransactionCase):
+    """Company, teams, users per role, customers and products."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        cls.company = cls.env.company
+        cls.currency = cls.company.currency_id
+        cls._setup_users()
+        cls._setup_teams()
+        cls._setup_partners_products()
+
+    @classmethod
+    def _setup_users(cls):
+        # the sales_team ladder: own documents -> all documents -> manager
+        cls.user_salesman = new_test_user(
+            cls.env, login="sm_salesman", name="Sam Salesman",
+            groups="sales_team.group_sale_salesman", email="sam@example.com",
+        )
+        cls.user_salesman_2 = new_test_user(
+            cls.env, login="sm_salesman2", name="Sara Second",
+            groups="sales_team.group_sale_salesman", email="sara@example.com",
+        )
+        cls.user_other_team = new_test_user(
+            cls.env, login="sm_other", name="Otto Otherteam",
+            groups="sales_team.group_sale_salesman", email="otto@example.com",
+        )
+        cls.user_leader = new_test_user(
+            cls.env, login="sm_leader", name="Lea Leader",
+            groups="sales_team.group_sale_salesman", email="lea@example.com",
+        )
+        cls.user_all_docs = new_test_user(
+            cls.env, login="sm_alldocs", name="Alan Alldocs",
+            groups="sales_team.group_sale_salesman_all_leads", email="alan@example.com",
+        )
+        cls.user_manager = new_test_user(
+            cls.env, login="sm_manager", name="Mia Manager",
+            groups="sales_team.group_sale_manager", email="mia@example.com",
+        )
+        cls.user_internal = new_test_user(
+            cls.env, login="sm_internal", name="Ivan Internal",
+            groups="base.group_user", email="ivan@example.com",
+        )
+
+    @classmethod
+    def _setup_teams(cls):
+        Team = cls.env["crm.team"]
+        cls.team = Team.create({
+            "name": "SM Test Team North",
+            "user_id": cls.user_leader.id,
+            "member_ids": [Command.set([
+                cls.user_leader.id, cls.user_salesman.id, cls.user_salesman_2.id,
+            ])],
+        })
+        cls.team_other = Team.create({
+            "name": "SM Test Team South",
+            "user_id": cls.user_manager.id,
+            "member_ids": [Command.set([cls.user_other_team.id])],
+        })
+
+    @classmethod
+    def _setup_partners_products(cls):
+        cls.country_be = cls.env.ref("base.be")
+        cls.country_us = cls.env.ref("base.us")
+        cls.state_ca = cls.env.ref("base.state_us_5")
+        Partner = cls.env["res.partner"]
+        cls.customer_be = Partner.create({
+            "name": "SM Brussels Customer", "is_company": True, "country_id": cls.country_be.id,
+        })
+        cls.customer_be_contact = Partner.create({
+            "name": "SM Brussels Buyer", "parent_id": cls.customer_be.id,
+        })
+        cls.customer_us = Partner.create({
+            "name": "SM California Customer", "is_company": True,
+            "country_id": cls.country_us.id, "state_id": cls.state_ca.id,
+        })
+        Category = cls.env["product.category"]
+        cls.categ_goods = Category.create({"name": "SM Goods"})
+        cls.categ_services = Category.create({"name": "SM Services"})
+        Product = cls.env["product.product"]
+        cls.product_goods = Product.create({
+            "name": "SM Widget", "categ_id": cls.categ_goods.id, "type": "consu",
+            "list_price": 100.0, "invoice_policy": "order",
+        })
+        cls.product_service = Product.create({
+            "name": "SM Consulting Day", "categ_id": cls.categ_services.id,
+            "type": "service", "list_price": 800.0, "invoice_policy": "order",
+        })
+
+    # ------------------------------------------------------------------ helpers
+    @classmethod
+    def _create_order(cls, partner, user, lines, date_order=None, confirm=True, team=None):
+        """A sale order with ``lines`` = [(product, qty, price_unit)]; confirmed by default,
+        then put back on ``date_order`` (confirmation stamps "now")."""
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "team_id": (team or cls.team).id,
+            "order_line": [
+                Command.create({"product_id": p.id, "product_uom_qty": q, "price_unit": pu})
+                for p, q, pu in lines
+            ],
+        })
+        if confirm:
+            order.action_confirm()
+        if date_order:
+            order.date_order = date_order
+        return order
+
+
+class SalesManagementHttpCommon(SalesManagementTestMixin, HttpCase):
+    """Browser tests; users are made per test class."""

@@ -1,0 +1,6 @@
+"""pytest configuration: make ``tests/common.py`` importable as ``common``."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
