@@ -12,8 +12,36 @@
     "data": [
         # security first: groups, access rights, record rules
         "security/ir.model.access.csv",
+        # Planning security
+        # Execution security
+        # Tracking security
+        # Control security
+        # Reporting security
         # data
+        # Planning data
+        # Execution data
+        # Tracking data
+        # Control data
+        # Reporting data
         # views
+        "views/res_config_settings_views.xml",
+        # Planning views
+        # Execution views
+        # Tracking views
+        # Control views
+        # Reporting views
+        # wizards
+        # Planning wizards
+        # Execution wizards
+        # Tracking wizards
+        # Control wizards
+        # Reporting wizards
+        # reports
+        # Planning reports
+        # Execution reports
+        # Tracking reports
+        # Control reports
+        # Reporting reports
         # menus last
         "views/sales_management_menus.xml",
     ],
@@ -26,5 +54,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

@@ -48,7 +48,8 @@ class TestFoundation(SalesManagementCommon):
             visible = self._visible_menus(user)
             menus = self.env["ir.ui.menu"].search([("id", "child_of", root.id)])
             opened = 0
-            for menu in menus.filtered(lambda m: m.get_external_id()[m.id] in visible):
+            xmlids = menus.get_external_id()
+            for menu in menus.browse([mid for mid, xmlid in xmlids.items() if xmlid in visible]):
                 action = menu.action
                 if not action or action._name != "ir.actions.act_window":
                     continue

@@ -121,7 +121,7 @@ class SalesManagementDemo(models.AbstractModel):
                             (ref, order_date, month_index < 11 or n % 2 == 0)
                         )
                     # opportunities created during the month: won, lost or still open
-                    for n in range(3):
+                    for _n in range(3):
                         outcome = rng.choice(["won", "won", "lost", "open"]) \
                             if month_index < 10 else "open"
                         lead_vals.append((
@@ -159,7 +159,7 @@ class SalesManagementDemo(models.AbstractModel):
             lambda o: o.date_order.date() <= today - relativedelta(days=14)
         )
         if to_invoice:
-            moves = to_invoice._create_invoices()
+            moves = to_invoice._create_invoices(grouped=True)
             for move in moves:
                 order = move.line_ids.sale_line_ids.order_id[:1]
                 move.invoice_date = (order.date_order + relativedelta(days=3)).date()

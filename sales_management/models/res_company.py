@@ -1,0 +1,19 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class ResCompany(models.Model):
+    """Per-company settings of Sales Management (exposed in res.config.settings).
+
+    Each feature keeps its settings in its own section below.
+    """
+
+    _inherit = "res.company"
+
+    # --- Planning (plans and targets) ---------------------------------------------------
+
+    # --- Execution (sales tasks and to-dos) ----------------------------------------------
+
+    # --- Tracking (transitional milestones) ----------------------------------------------
+
+    # --- Control (digests, escalation, deviation alerts) --------------------------------
