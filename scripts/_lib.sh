@@ -60,14 +60,26 @@ ensure_postgres() {
     if [ -s "$STATE/pg/PG_VERSION" ] || command -v initdb >/dev/null; then
         export PGHOST="$STATE/pgsock" PGPORT=5439
         mkdir -p "$PGHOST"
+        # PostgreSQL refuses to run as root: run the private cluster as an unprivileged user
+        local as=()
+        if [ "$(id -u)" -eq 0 ]; then
+            local pg_os_user=postgres
+            id "$pg_os_user" >/dev/null 2>&1 || useradd --system --no-create-home "$pg_os_user"
+            mkdir -p "$STATE/pg"
+            chown "$pg_os_user" "$STATE/pg" "$PGHOST"
+            chmod 700 "$STATE/pg"
+            touch "$STATE/pg.log" "$STATE/pg-init.log"
+            chown "$pg_os_user" "$STATE/pg.log" "$STATE/pg-init.log"
+            as=(runuser -u "$pg_os_user" --)
+        fi
         if [ ! -s "$STATE/pg/PG_VERSION" ]; then
             say "no PostgreSQL answers; creating a private cluster in .state/pg"
-            initdb -D "$STATE/pg" -U "$PGUSER" --auth=trust >"$STATE/pg-init.log" 2>&1 \
+            "${as[@]}" initdb -D "$STATE/pg" -U "$PGUSER" --auth=trust >"$STATE/pg-init.log" 2>&1 \
                 || die "initdb failed, see .state/pg-init.log"
         fi
         if ! pg_isready -q -h "$PGHOST" -p "$PGPORT"; then
             say "starting the private PostgreSQL cluster (.state/pg, port $PGPORT)"
-            pg_ctl -D "$STATE/pg" -l "$STATE/pg.log" -w \
+            "${as[@]}" pg_ctl -D "$STATE/pg" -l "$STATE/pg.log" -w \
                 -o "-k $PGHOST -p $PGPORT -c listen_addresses=''" start >/dev/null \
                 || die "PostgreSQL did not start, see .state/pg.log"
         fi
