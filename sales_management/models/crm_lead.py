@@ -114,7 +114,7 @@ class CrmLead(models.Model):
             SELECT l.id
               FROM crm_lead l
               JOIN sales_milestone m ON m.id = l.milestone_id
-             WHERE l.active AND NOT m.is_won AND m.median_days_to_next > 0
+             WHERE l.active AND NOT COALESCE(m.is_won, FALSE) AND m.median_days_to_next > 0
                AND l.milestone_date < (now() AT TIME ZONE 'UTC')
                    - make_interval(secs => m.median_days_to_next * %(factor)s * 86400)
         """, factor=self.env.company.milestone_stalled_factor))
