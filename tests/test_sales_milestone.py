@@ -528,7 +528,8 @@ class TestMilestoneHistory(MilestoneCommon):
     def test_multi_company(self):
         other = self.env["res.company"].create({"name": "SM Other Company"})
         m_other = self.env["sales.milestone"].create({"name": "Other co", "company_id": other.id})
-        self.assertNotIn(m_other, self.env["sales.milestone"].with_user(self.user_manager).search([]))
+        visible = self.env["sales.milestone"].with_user(self.user_manager).search([])
+        self.assertNotIn(m_other, visible)
         lead = self._lead()
         self.assertNotIn(m_other, lead._milestone_context()[lead.id]["applicable"])
 

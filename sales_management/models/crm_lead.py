@@ -208,7 +208,8 @@ class CrmLead(models.Model):
             elif current:
                 key = (current.sequence, current.id)
                 candidates = applicable.filtered(
-                    lambda m, key=key: (m.sequence, m.id) > key and m not in reached
+                    lambda m, key=key, reached=reached: (m.sequence, m.id) > key
+                    and m not in reached
                 )
             else:
                 candidates = applicable - reached
