@@ -188,10 +188,11 @@ class CrmLead(models.Model):
         companies = self.company_id | self.env.company
         milestones = Milestone.search([("company_id", "in", companies.ids + [False])])
         done = {}
-        leads = self.filtered("id")
-        if leads:
+        # in an onchange, records are new ids: their messages are the original record's
+        lead_ids = [lead_id for lead_id in self._origin.ids if lead_id]
+        if lead_ids:
             groups = self.env["mail.message"].sudo()._read_group(
-                [("model", "=", "crm.lead"), ("res_id", "in", leads.ids),
+                [("model", "=", "crm.lead"), ("res_id", "in", lead_ids),
                  ("mail_activity_type_id", "!=", False)],
                 ["res_id", "mail_activity_type_id"], ["__count"],
             )
@@ -217,7 +218,7 @@ class CrmLead(models.Model):
                 "applicable": applicable,
                 "reached": reached,
                 "next": candidates[:1],
-                "done_types": done.get(lead.id, self.env["mail.activity.type"]),
+                "done_types": done.get(lead._origin.id, self.env["mail.activity.type"]),
                 "confirmed": lead.milestone_criterion_ids,
             }
         return result

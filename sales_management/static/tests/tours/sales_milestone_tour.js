@@ -35,7 +35,7 @@ registry.category("web_tour.tours").add("sales_milestone_advance", {
         },
         {
             content: "Reach the milestone",
-            trigger: '.o_form_statusbar button[name="action_milestone_advance"].oe_highlight',
+            trigger: '.o_form_statusbar button[name="action_milestone_advance"]',
             run: "click",
         },
         {
