@@ -15,12 +15,14 @@
         # Planning security
         # Execution security
         # Tracking security
+        "security/sales_milestone_security.xml",
         # Control security
         # Reporting security
         # data
         # Planning data
         # Execution data
         # Tracking data
+        "data/sales_milestone_data.xml",
         # Control data
         # Reporting data
         # views
@@ -28,6 +30,10 @@
         # Planning views
         # Execution views
         # Tracking views
+        "views/sales_milestone_views.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_team_views.xml",
+        "views/sales_milestone_report_views.xml",
         # Control views
         # Reporting views
         # wizards
@@ -47,6 +53,7 @@
     ],
     "demo": [
         "demo/sales_management_demo.xml",
+        "demo/sales_milestone_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -15,5 +16,34 @@ class ResCompany(models.Model):
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
 
     # --- Tracking (transitional milestones) ----------------------------------------------
+    milestone_window_months = fields.Integer(
+        string="Milestone History Window (months)", default=12,
+        help="Milestone probabilities and durations are learnt from the milestones reached "
+             "in this many trailing months.",
+    )
+    milestone_min_closed = fields.Integer(
+        string="Minimum Closed Opportunities per Team", default=10,
+        help="A team gets its own milestone probabilities once it has closed this many "
+             "opportunities in the window; below that, the company-wide figures apply.",
+    )
+    milestone_stalled_factor = fields.Float(
+        string="Stalled Factor", default=2.0,
+        help="An opportunity is stalled when it stays in its milestone longer than this many "
+             "times the milestone's median duration.",
+    )
+
+    @api.constrains("milestone_window_months", "milestone_min_closed", "milestone_stalled_factor")
+    def _check_milestone_settings(self):
+        for company in self:
+            if company.milestone_window_months < 1:
+                raise ValidationError(
+                    self.env._("The milestone history window is at least one month.")
+                )
+            if company.milestone_min_closed < 0:
+                raise ValidationError(
+                    self.env._("The minimum of closed opportunities cannot be negative.")
+                )
+            if company.milestone_stalled_factor <= 0:
+                raise ValidationError(self.env._("The stalled factor must be positive."))
 
     # --- Control (digests, escalation, deviation alerts) --------------------------------

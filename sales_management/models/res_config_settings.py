@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -12,5 +12,14 @@ class ResConfigSettings(models.TransientModel):
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
 
     # --- Tracking (transitional milestones) ----------------------------------------------
+    milestone_window_months = fields.Integer(
+        related="company_id.milestone_window_months", readonly=False,
+    )
+    milestone_min_closed = fields.Integer(
+        related="company_id.milestone_min_closed", readonly=False,
+    )
+    milestone_stalled_factor = fields.Float(
+        related="company_id.milestone_stalled_factor", readonly=False,
+    )
 
     # --- Control (digests, escalation, deviation alerts) --------------------------------

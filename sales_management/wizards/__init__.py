@@ -1,0 +1,2 @@
+# Tracking (transitional milestones)
+from . import sales_lead_milestone_reach
