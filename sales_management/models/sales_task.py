@@ -33,15 +33,9 @@ class SalesTask(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, date_deadline asc, id desc"
     _check_company_auto = True
-    _sql_constraints = [
-        ("planned_hours_positive", "CHECK(planned_hours >= 0)",
-         "Planned hours cannot be negative."),
-        ("spent_hours_positive", "CHECK(spent_hours >= 0)", "Spent hours cannot be negative."),
-        ("budget_positive", "CHECK(budget >= 0)", "The budget cannot be negative."),
-        ("cost_positive", "CHECK(cost >= 0)", "The cost cannot be negative."),
-        ("dates_ordered", "CHECK(date_deadline IS NULL OR date_start IS NULL "
-         "OR date_deadline >= date_start)", "The deadline cannot be before the start date."),
-    ]
+    # Invariants (dates, non-negative amounts) are Python constraints, not SQL CHECKs:
+    # create() inserts the row before constraints run, and a CHECK would surface as a raw
+    # IntegrityError instead of a translated ValidationError naming the task.
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(required=True, tracking=True)
