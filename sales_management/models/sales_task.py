@@ -45,6 +45,18 @@ class SalesTask(models.Model):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    plan_id = fields.Many2one(
+        comodel_name="sales.plan", string="Sales Plan", index="btree_not_null",
+        check_company=True, tracking=True,
+        compute="_compute_plan_id", store=True, readonly=False, precompute=True,
+        help="The plan this task contributes to (set from the target when there is one).",
+    )
+    target_id = fields.Many2one(
+        comodel_name="sales.plan.target", string="Target", index="btree_not_null",
+        check_company=True, tracking=True,
+        domain="[('plan_id', '=?', plan_id)]",
+        help="The plan target this task serves; its results roll up to the target.",
+    )
     lead_id = fields.Many2one(
         comodel_name="crm.lead", string="Opportunity", index="btree_not_null",
         check_company=True, tracking=True,
@@ -153,6 +165,12 @@ class SalesTask(models.Model):
     money_from_todos = fields.Boolean(compute="_compute_todo_stats")
 
     # ------------------------------------------------------------------ computes
+    @api.depends("target_id")
+    def _compute_plan_id(self):
+        for task in self:
+            if task.target_id:
+                task.plan_id = task.target_id.plan_id
+
     @api.depends("lead_id")
     def _compute_partner_id(self):
         for task in self:
@@ -261,6 +279,17 @@ class SalesTask(models.Model):
                     "The deadline of task '%(task)s' (%(deadline)s) cannot be before its "
                     "start date (%(start)s).",
                     task=task.name, deadline=task.date_deadline, start=task.date_start,
+                ))
+
+    @api.constrains("plan_id", "target_id")
+    def _check_target_in_plan(self):
+        for task in self:
+            if task.target_id and task.target_id.plan_id != task.plan_id:
+                raise ValidationError(self.env._(
+                    "The target of task '%(task)s' belongs to plan '%(target_plan)s', not to "
+                    "'%(plan)s'.",
+                    task=task.name, target_plan=task.target_id.plan_id.display_name,
+                    plan=task.plan_id.display_name,
                 ))
 
     @api.constrains("planned_hours", "spent_hours", "budget", "cost")
@@ -474,3 +503,129 @@ class SalesTask(models.Model):
             if self.progress + 1e-6 < 100.0 * elapsed / span - 25.0:
                 return "at_risk"
         return "on_track"
+
+
+# ---------------------------------------------------------------------------------------
+# Plans and targets: the execution side (tasks) of issue 3's models.
+# ---------------------------------------------------------------------------------------
+TASK_ROLLUP_FIELDS = {
+    "task_count": "__count",
+    "task_progress": "progress:avg",
+    "task_planned_hours": "planned_hours:sum",
+    "task_spent_hours": "spent_hours:sum",
+    "task_cost": "cost:sum",
+    "task_expected_result": "expected_result:sum",
+    "task_actual_result": "actual_result:sum",
+}
+
+
+class SalesTaskRollupMixin(models.AbstractModel):
+    """Roll-up of the sales tasks of a plan or target: one grouped query for the whole
+    recordset (plus one for the overdue count), never a query per record."""
+
+    _name = "sales.task.rollup.mixin"
+    _description = "Sales Task Roll-up"
+
+    task_count = fields.Integer(string="Tasks", compute="_compute_task_rollup")
+    task_done_count = fields.Integer(string="Done Tasks", compute="_compute_task_rollup")
+    task_overdue_count = fields.Integer(string="Overdue Tasks", compute="_compute_task_rollup")
+    task_progress = fields.Float(
+        string="Task Progress", compute="_compute_task_rollup",
+        help="Average progress of the open and done tasks, in %.",
+    )
+    task_planned_hours = fields.Float(string="Planned Hours", compute="_compute_task_rollup")
+    task_spent_hours = fields.Float(string="Spent Hours", compute="_compute_task_rollup")
+    # Float, not Monetary: the mixin must not declare currency_id (plans and targets
+    # have their own); the views show it with the monetary widget.
+    task_cost = fields.Float(string="Task Cost", compute="_compute_task_rollup")
+    task_expected_result = fields.Float(
+        string="Expected from Tasks", compute="_compute_task_rollup",
+        help="Sum of the expected results of the tasks (cancelled ones excluded).",
+    )
+    task_actual_result = fields.Float(
+        string="Achieved by Tasks", compute="_compute_task_rollup",
+        help="Sum of the intermediate and final results of the tasks so far.",
+    )
+
+    def _task_rollup_field(self):
+        raise NotImplementedError
+
+    def _compute_task_rollup(self):
+        fname = self._task_rollup_field()
+        Task = self.env["sales.task"]
+        base = [(fname, "in", self.ids), ("state", "!=", "cancelled")]
+        aggregates = list(TASK_ROLLUP_FIELDS.values())
+        groups = {
+            record: dict(zip(TASK_ROLLUP_FIELDS, values))
+            for record, *values in Task._read_group(base, [fname], aggregates)
+        }
+        by_state = Task._read_group(
+            base + [("state", "=", "done")], [fname], ["__count"],
+        )
+        done = dict(by_state)
+        overdue = dict(Task._read_group(
+            base + [("is_overdue", "=", True)], [fname], ["__count"],
+        ))
+        for record in self:
+            values = groups.get(record, {})
+            for field_name in TASK_ROLLUP_FIELDS:
+                record[field_name] = values.get(field_name) or 0
+            record.task_done_count = done.get(record, 0)
+            record.task_overdue_count = overdue.get(record, 0)
+
+    def _task_action(self, domain, context):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_management.sales_task_action"
+        )
+        action.update({"domain": domain, "context": context})
+        return action
+
+
+class SalesPlan(models.Model):
+    _name = "sales.plan"
+    _inherit = ["sales.plan", "sales.task.rollup.mixin"]
+
+    task_ids = fields.One2many(
+        comodel_name="sales.task", inverse_name="plan_id", string="Sales Tasks",
+    )
+
+    def _task_rollup_field(self):
+        return "plan_id"
+
+    def action_view_sales_tasks(self):
+        self.ensure_one()
+        return self._task_action(
+            [("plan_id", "=", self.id)],
+            {"default_plan_id": self.id, "default_user_id": self.user_id.id or self.env.uid},
+        )
+
+
+class SalesPlanTarget(models.Model):
+    _name = "sales.plan.target"
+    _inherit = ["sales.plan.target", "sales.task.rollup.mixin"]
+
+    task_ids = fields.One2many(
+        comodel_name="sales.task", inverse_name="target_id", string="Sales Tasks",
+    )
+
+    def _task_rollup_field(self):
+        return "target_id"
+
+    def action_new_sales_task(self):
+        """A task serving this target, prefilled from its dimensions."""
+        self.ensure_one()
+        action = self._task_action(
+            [("target_id", "=", self.id)],
+            {
+                "default_target_id": self.id,
+                "default_plan_id": self.plan_id.id,
+                "default_user_id": (self.user_id or self.plan_id.user_id or self.env.user).id,
+                "default_partner_id": self.partner_id.id,
+                "default_name": self.display_name,
+                "default_result_unit": self.metric_id.name,
+                "default_date_deadline": self.date_to
+                if self.date_to and self.date_to >= fields.Date.context_today(self) else False,
+            },
+        )
+        action.update({"view_mode": "form", "views": [(False, "form")], "res_id": False})
+        return action
