@@ -368,3 +368,37 @@ class TestSalesTaskFromLeadAndPartner(SalesTaskCommon):
         task.user_id = self.user_salesman
         self.assertEqual(task.team_id, self.team)
         self.assertEqual(task.manager_id, self.user_leader)
+
+
+class TestSalesTaskViews(SalesTaskCommon):
+    def test_views_load_for_a_salesperson(self):
+        Task = self.Task.with_user(self.user_salesman)
+        views = Task.get_views([(False, v) for v in (
+            "kanban", "list", "form", "calendar", "pivot", "graph", "search", "activity",
+        )])
+        self.assertIn("kanban_color", views["views"]["kanban"]["arch"])
+        self.assertIn("is_overdue", views["views"]["list"]["arch"])
+        for filter_name in ("my_tasks", "overdue", "due_this_week"):
+            self.assertIn(f'name="{filter_name}"', views["views"]["search"]["arch"])
+        self.env["sales.task.todo"].with_user(self.user_salesman).get_views(
+            [(False, "list"), (False, "form"), (False, "search")]
+        )
+        lead_form = self.env["crm.lead"].with_user(self.user_salesman).get_views(
+            [(False, "form")]
+        )["views"]["form"]["arch"]
+        self.assertIn("action_view_sales_tasks", lead_form)
+
+    def test_pivot_by_salesperson_and_month(self):
+        self._task(planned_hours=4, spent_hours=3, cost=100, date_deadline=self.today)
+        self._task(planned_hours=2, spent_hours=1, cost=50, date_deadline=self.today)
+        self._task(user=self.user_salesman_2, spent_hours=7, date_deadline=self.today)
+        groups = self.Task._read_group(
+            [("user_id", "in", (self.user_salesman | self.user_salesman_2).ids)],
+            ["user_id", "date_deadline:month"], ["spent_hours:sum", "cost:sum", "__count"],
+        )
+        month = self.today.replace(day=1)
+        self.assertEqual(
+            [(u, m, h, c, n) for u, m, h, c, n in groups],
+            [(self.user_salesman, month, 4.0, 150.0, 2),
+             (self.user_salesman_2, month, 7.0, 0.0, 1)],
+        )
