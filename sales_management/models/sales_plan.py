@@ -275,6 +275,8 @@ class SalesPlan(models.Model):
     def write(self, vals):
         if not self.env.su and not self.env.context.get("sales_plan_workflow"):
             self._check_write_fields(set(vals))
+        if vals.get("parent_id"):
+            self._check_no_cycle(self.browse(vals["parent_id"]))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -354,7 +356,18 @@ class SalesPlan(models.Model):
         """Copy each plan with its whole tree of sub-plans and targets to the next period."""
         self.ensure_one()
         self._check_can_manage()
-        new_plan = self._copy_tree(self._next_period_shift(), self.parent_id)
+        shift = self._next_period_shift()
+        parent = self.parent_id
+        if parent:
+            start, end = (self._shift_date(d, shift) for d in (self.date_from, self.date_to))
+            if start < parent.date_from or end > parent.date_to:
+                # the parent's own copy for the next period, when it exists
+                parent = self.search([
+                    ("name", "=", parent.name), ("company_id", "=", self.company_id.id),
+                    ("date_from", "<=", start), ("date_to", ">=", end),
+                    ("state", "!=", "cancelled"), ("id", "!=", parent.id),
+                ], limit=1)
+        new_plan = self._copy_tree(shift, parent)
         return {
             "type": "ir.actions.act_window",
             "res_model": "sales.plan",
@@ -430,6 +443,16 @@ class SalesPlan(models.Model):
             raise AccessError(self.env._(
                 "You are not allowed to change the plan %(name)s.", name=plan.name
             ))
+
+    def _check_no_cycle(self, parent):
+        """Refuse a parent that is the plan itself or one of its descendants, before
+        anything is written (the recursive computes would otherwise loop)."""
+        for plan in self.filtered("parent_path"):
+            if parent == plan or (parent.parent_path or "").startswith(plan.parent_path):
+                raise ValidationError(self.env._(
+                    "A plan cannot be its own ancestor: %(parent)s is below %(name)s.",
+                    parent=parent.name, name=plan.name,
+                ))
 
     def _check_has_targets(self):
         for plan in self:

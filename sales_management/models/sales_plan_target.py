@@ -30,10 +30,6 @@ class SalesPlanTarget(models.Model):
     _description = "Sales Plan Target"
     _order = "plan_id, sequence, date_from, id"
     _check_company_auto = True
-    _sql_constraints = [
-        ("target_value_positive", "CHECK(target_value >= 0)",
-         "A target value cannot be negative."),
-    ]
 
     plan_id = fields.Many2one(
         comodel_name="sales.plan", required=True, index=True, ondelete="cascade",

@@ -72,6 +72,7 @@ class SalesPlanGenerate(models.TransientModel):
         required=True,
         compute="_compute_metric_id",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('measure', '!=', 'win_ratio')]",
     )
@@ -79,6 +80,7 @@ class SalesPlanGenerate(models.TransientModel):
         string="Base Period Start",
         compute="_compute_base_date_from",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
         help="Start of the history the targets grow from (default: the same period "
@@ -95,6 +97,7 @@ class SalesPlanGenerate(models.TransientModel):
         selection=ALLOCATIONS,
         compute="_compute_allocate_by",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
     )
