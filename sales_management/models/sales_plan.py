@@ -159,6 +159,12 @@ class SalesPlan(models.Model):
         help="Own target not yet allocated to sub-plans.",
     )
     is_locked = fields.Boolean(compute="_compute_is_locked")
+    can_manage = fields.Boolean(
+        compute="_compute_can_manage",
+        help="The current user manages this plan: a sales manager, the leader of its team "
+        "or the responsible of its parent plan.",
+    )
+    can_edit_commitment = fields.Boolean(compute="_compute_can_manage")
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -195,9 +201,7 @@ class SalesPlan(models.Model):
         "target_ids.date_to", "child_ids.target_ids.target_value", "state",
     )
     def _compute_figures(self):
-        plans_with_children = self | self.child_ids
-        targets = plans_with_children.target_ids
-        values = targets._get_figures()
+        values = self.target_ids._get_figures()
         for plan in self:
             main = plan._headline_targets()
             figures = [values[t.id] for t in main]
@@ -220,8 +224,9 @@ class SalesPlan(models.Model):
             plan.expected_to_date = expected
             plan.achievement = 100.0 * actual / target if target else 0.0
             plan.pace = 100.0 * actual / expected if expected else (100.0 if main else 0.0)
-            plan.health = self.env["sales.plan.target"]._health_from_pace(plan.pace) \
-                if main else False
+            plan.health = self.env["sales.plan.target"]._health_from_pace(
+                plan.pace, plan.company_id
+            ) if main else False
             plan.children_target_value = children
             plan.coverage = 100.0 * children / target if target else 0.0
             plan.unallocated_value = float_round(
@@ -235,6 +240,15 @@ class SalesPlan(models.Model):
         for plan in self:
             plan.is_locked = plan.state in ("closed", "cancelled") or (
                 plan.state == "approved" and not is_manager
+            )
+
+    @api.depends("team_id.user_id", "parent_id.user_id", "user_id", "state")
+    @api.depends_context("uid")
+    def _compute_can_manage(self):
+        for plan in self:
+            plan.can_manage = plan._is_plan_manager()
+            plan.can_edit_commitment = plan.can_manage or (
+                plan.state == "draft" and plan.user_id == self.env.user
             )
 
     # ------------------------------------------------------------------ constraints
