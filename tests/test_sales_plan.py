@@ -147,6 +147,9 @@ class TestSalesPlanActuals(SalesPlanCommon):
             team_id=self.team.id, user_id=self.user_salesman.id, parent_id=team_plan.id
         )
         self.assertEqual(sam_plan.scope, "user")
+        outsider = self._plan(team_id=self.team.id, user_id=self.user_manager.id)
+        self.assertEqual(outsider.scope, "team", "the manager is not a member of the team")
+        self.assertEqual(self._plan().scope, "company")
         self.assertEqual(self._target(team_plan, "revenue", 1, **Q1).actual_value, 1500.0)
         self.assertEqual(self._target(team_plan, "revenue", 1, **APRIL).actual_value, 0.0)
         self.assertEqual(self._target(sam_plan, "revenue", 1, **Q1).actual_value, 1000.0)

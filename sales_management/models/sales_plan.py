@@ -175,8 +175,12 @@ class SalesPlan(models.Model):
 
     @api.depends("team_id", "user_id")
     def _compute_scope(self):
+        """Default scope: a team member's plan counts their own sales, a team plan (led by
+        the team leader or anyone outside the team) the team's, else the company's."""
         for plan in self:
-            if plan.team_id and plan.user_id and plan.user_id != plan.team_id.user_id:
+            # a member of the team (not its leader) is a salesperson: their own sales
+            if plan.team_id and plan.user_id in plan.team_id.member_ids \
+                    and plan.user_id != plan.team_id.user_id:
                 plan.scope = "user"
             elif plan.team_id:
                 plan.scope = "team"
