@@ -381,7 +381,8 @@ class SalesPlan(models.Model):
             if start < parent.date_from or end > parent.date_to:
                 # the parent's own copy for the next period, when it exists
                 parent = self.search([
-                    ("name", "=", parent.name), ("company_id", "=", self.company_id.id),
+                    ("name", "in", (parent.name, parent._next_period_name(shift))),
+                    ("company_id", "=", self.company_id.id),
                     ("date_from", "<=", start), ("date_to", ">=", end),
                     ("state", "!=", "cancelled"), ("id", "!=", parent.id),
                 ], limit=1)
@@ -539,6 +540,13 @@ class SalesPlan(models.Model):
             return relativedelta(months=months)
         return relativedelta(days=(end - start).days + 1)
 
+    def _next_period_name(self, shift):
+        """The plan's name with its year moved along ("Europe 2025" → "Europe 2026")."""
+        self.ensure_one()
+        old_year = str(self.date_from.year)
+        new_year = str(self._shift_date(self.date_from, shift).year)
+        return self.name.replace(old_year, new_year) if old_year != new_year else self.name
+
     def _shift_date(self, date, shift):
         moved = date + shift
         # keep month ends at month ends (Feb 28 -> Feb 29 in a leap year, Jun 30 -> Jul 31)
@@ -549,7 +557,7 @@ class SalesPlan(models.Model):
     def _copy_tree(self, shift, parent):
         self.ensure_one()
         new_plan = self.sudo().copy({
-            "name": self.name,
+            "name": self._next_period_name(shift),
             "parent_id": parent.id,
             "date_from": self._shift_date(self.date_from, shift),
             "date_to": self._shift_date(self.date_to, shift),
