@@ -297,6 +297,27 @@ class TestSalesPlanActuals(SalesPlanCommon):
             self.env.invalidate_all()
             large.mapped("actual_value")
 
+    def test_plan_figures_query_count_does_not_grow_with_plans(self):
+        def make(n):
+            plans = self.env["sales.plan"].create([
+                {"name": f"SM P{i}", "date_from": "2025-01-01", "date_to": "2025-12-31",
+                 "user_id": self.user_manager.id} for i in range(n)
+            ])
+            self.env["sales.plan.target"].create([
+                {"plan_id": plan.id, "metric_id": self.metric[code].id, "target_value": 5}
+                for plan in plans for code in ("revenue", "orders", "won")
+            ])
+            return plans
+
+        def count(plans):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            values = [(p.actual_value, p.health, p.coverage) for p in plans]
+            self.assertEqual(values[0][0], 1500.0 + 1600.0)
+            return self.cr.sql_log_count - before
+
+        self.assertEqual(count(make(2)), count(make(20)))
+
     def test_pivot_adds_up_live_actuals(self):
         plan = self._plan()
         self._target(plan, "revenue", 100, **MARCH, user_id=self.user_salesman.id)

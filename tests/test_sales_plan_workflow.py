@@ -45,12 +45,16 @@ class TestSalesPlanWorkflow(SalesPlanCommon):
         )
         sam_plan.action_submit()
         self.assertEqual(self.sam.state, "submitted")
+        # the approver (the parent plan's responsible) gets a to-do
+        self.assertEqual(self.sam.activity_ids.user_id, self.user_leader)
+        self.assertIn("Approve the plan", self.sam.activity_ids.summary)
         with self.assertRaises(AccessError):  # a salesperson does not approve
             sam_plan.action_approve()
         with self.assertRaises(AccessError):  # nor a leader of another team
             self.sam.with_user(self.user_other_team).action_approve()
         sam_plan.with_user(self.user_leader).action_approve()  # parent's responsible
         self.assertEqual(self.sam.state, "approved")
+        self.assertFalse(self.sam.activity_ids, "the approval to-do is done")
         self.env.flush_all()
         self.cr.precommit.run()
         tracked = self.sam.message_ids.tracking_value_ids.filtered(

@@ -314,6 +314,12 @@ class SalesPlan(models.Model):
             plan._check_can_manage(allow_responsible=True)
             plan._check_has_targets()
         self._workflow_write({"state": "submitted"})
+        for plan in self.filtered(lambda p: p.parent_id.user_id):
+            plan.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=plan.parent_id.user_id.id,
+                summary=self.env._("Approve the plan %(name)s", name=plan.name),
+            )
         return True
 
     def action_approve(self):
@@ -329,6 +335,7 @@ class SalesPlan(models.Model):
                 ))
             plan._check_has_targets()
         self._workflow_write({"state": "approved"})
+        self._close_approval_activities(self.env._("Approved"))
         return True
 
     def action_reset_draft(self):
@@ -340,6 +347,7 @@ class SalesPlan(models.Model):
                 ))
             plan._check_can_manage(allow_responsible=plan.state == "submitted")
         self._workflow_write({"state": "draft"})
+        self._close_approval_activities(self.env._("Sent back to draft"))
         return True
 
     def action_close(self):
@@ -472,6 +480,16 @@ class SalesPlan(models.Model):
                     "A plan cannot be its own ancestor: %(parent)s is below %(name)s.",
                     parent=parent.name, name=plan.name,
                 ))
+
+    def _close_approval_activities(self, feedback):
+        """Mark the 'approve the plan' to-dos of these plans done."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        activities = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.summary
+            and a.summary.startswith(self.env._("Approve the plan"))
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback)
 
     def _check_has_targets(self):
         for plan in self:
