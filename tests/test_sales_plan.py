@@ -147,6 +147,9 @@ class TestSalesPlanActuals(SalesPlanCommon):
             team_id=self.team.id, user_id=self.user_salesman.id, parent_id=team_plan.id
         )
         self.assertEqual(sam_plan.scope, "user")
+        outsider = self._plan(team_id=self.team.id, user_id=self.user_manager.id)
+        self.assertEqual(outsider.scope, "team", "the manager is not a member of the team")
+        self.assertEqual(self._plan().scope, "company")
         self.assertEqual(self._target(team_plan, "revenue", 1, **Q1).actual_value, 1500.0)
         self.assertEqual(self._target(team_plan, "revenue", 1, **APRIL).actual_value, 0.0)
         self.assertEqual(self._target(sam_plan, "revenue", 1, **Q1).actual_value, 1000.0)
@@ -293,6 +296,27 @@ class TestSalesPlanActuals(SalesPlanCommon):
         with self.assertQueryCount(queries_large):
             self.env.invalidate_all()
             large.mapped("actual_value")
+
+    def test_plan_figures_query_count_does_not_grow_with_plans(self):
+        def make(n):
+            plans = self.env["sales.plan"].create([
+                {"name": f"SM P{i}", "date_from": "2025-01-01", "date_to": "2025-12-31",
+                 "user_id": self.user_manager.id} for i in range(n)
+            ])
+            self.env["sales.plan.target"].create([
+                {"plan_id": plan.id, "metric_id": self.metric[code].id, "target_value": 5}
+                for plan in plans for code in ("revenue", "orders", "won")
+            ])
+            return plans
+
+        def count(plans):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            values = [(p.actual_value, p.health, p.coverage) for p in plans]
+            self.assertEqual(values[0][0], 1500.0 + 1600.0)
+            return self.cr.sql_log_count - before
+
+        self.assertEqual(count(make(2)), count(make(20)))
 
     def test_pivot_adds_up_live_actuals(self):
         plan = self._plan()

@@ -381,7 +381,7 @@ class SalesMetric(models.Model):
               JOIN (VALUES %(values)s)
                    AS t(idx, company_id, date_from, date_to, %(columns)s,
                         region_id, region_countries, region_states)
-                ON r.company_id = t.company_id
+                ON (r.company_id = t.company_id OR r.company_id IS NULL)
                AND r.date >= t.date_from AND r.date < t.date_to + 1
                AND (t.partner_id IS NULL OR r.partner_id = t.partner_id
                     OR r.commercial_partner_id = t.partner_id)
@@ -407,7 +407,7 @@ class SalesMetric(models.Model):
         who or what has history there (one query)."""
         self.ensure_one()
         conditions = [
-            SQL("r.company_id = %s", slot["company_id"]),
+            SQL("(r.company_id = %s OR r.company_id IS NULL)", slot["company_id"]),
             SQL("r.date >= %s::date AND r.date < %s::date + 1",
                 slot["date_from"], slot["date_to"]),
             SQL("r.%s IS NOT NULL", SQL.identifier(dimension)),
@@ -439,7 +439,7 @@ class SalesMetric(models.Model):
         dt_to = fields.Datetime.to_string(
             fields.Datetime.to_datetime(fields.Date.add(slot["date_to"], days=1))
         )
-        company = [("company_id", "=", slot["company_id"])]
+        company = [("company_id", "in", (slot["company_id"], False))]
         if self.source in ("sale_line", "quotation_line", "first_order"):
             date_field = "quotation_sent_date" if self.source == "quotation_line" \
                 else "date_order"
@@ -491,7 +491,8 @@ class SalesMetric(models.Model):
         else:
             model = "mail.message"
             lead_domain = [
-                ("company_id", "=", slot["company_id"]), ("active", "in", (True, False)),
+                ("company_id", "in", (slot["company_id"], False)),
+                ("active", "in", (True, False)),
             ]
             dims = {
                 "user_id": "user_id", "team_id": "team_id", "medium_id": "medium_id",
