@@ -13,14 +13,18 @@
         # security first: groups, access rights, record rules
         "security/ir.model.access.csv",
         # Planning security
+        "security/sales_plan_security.xml",
         # Execution security
+        "security/sales_task_security.xml",
         # Tracking security
         "security/sales_milestone_security.xml",
         # Control security
         # Reporting security
         # data
         # Planning data
+        "data/sales_metric_data.xml",
         # Execution data
+        "data/sales_task_data.xml",
         # Tracking data
         "data/sales_milestone_data.xml",
         # Control data
@@ -28,7 +32,13 @@
         # views
         "views/res_config_settings_views.xml",
         # Planning views
+        "views/sales_metric_views.xml",
+        "views/sales_region_views.xml",
+        "views/sales_plan_target_views.xml",
+        "views/sales_plan_views.xml",
         # Execution views
+        "views/sales_task_views.xml",
+        "views/res_partner_views.xml",
         # Tracking views
         "views/sales_milestone_views.xml",
         "views/crm_lead_views.xml",
@@ -38,7 +48,9 @@
         # Reporting views
         # wizards
         # Planning wizards
+        "wizards/sales_plan_generate_views.xml",
         # Execution wizards
+        "wizards/sales_task_done_wizard_views.xml",
         # Tracking wizards
         # Control wizards
         # Reporting wizards
@@ -54,6 +66,8 @@
     "demo": [
         "demo/sales_management_demo.xml",
         "demo/sales_milestone_demo.xml",
+        "demo/sales_plan_demo.xml",
+        "demo/sales_task_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

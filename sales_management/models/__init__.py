@@ -3,8 +3,21 @@ from . import res_config_settings
 from . import sales_management_demo
 
 # Planning (plans and targets)
+from . import sale_order
+from . import sales_metric
+from . import sales_plan
+from . import sales_plan_target
+from . import sales_plan_demo
+from . import sales_region
 
 # Execution (sales tasks and to-dos)
+from . import sales_task
+from . import sales_task_todo
+from . import sales_task_template
+from . import mail_activity
+from . import crm_lead
+from . import res_partner
+from . import sales_task_demo
 
 # Tracking (transitional milestones)
 from . import sales_milestone

@@ -8,8 +8,17 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     # --- Planning (plans and targets) ---------------------------------------------------
+    sales_plan_on_track_pace = fields.Float(
+        related="company_id.sales_plan_on_track_pace", readonly=False
+    )
+    sales_plan_at_risk_pace = fields.Float(
+        related="company_id.sales_plan_at_risk_pace", readonly=False
+    )
 
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
+    sales_task_require_execution_plan = fields.Boolean(
+        related="company_id.sales_task_require_execution_plan", readonly=False,
+    )
 
     # --- Tracking (transitional milestones) ----------------------------------------------
     milestone_window_months = fields.Integer(
