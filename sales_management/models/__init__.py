@@ -1,6 +1,9 @@
 from . import res_company
 from . import res_config_settings
 from . import sales_management_demo
+# shared by several features (one file per inherited core model)
+from . import crm_lead
+from . import mail_activity
 
 # Planning (plans and targets)
 from . import sale_order
@@ -14,18 +17,14 @@ from . import sales_region
 from . import sales_task
 from . import sales_task_todo
 from . import sales_task_template
-from . import mail_activity
-from . import crm_lead
 from . import res_partner
 from . import sales_task_demo
 
 # Tracking (transitional milestones)
 from . import sales_milestone
 from . import sales_lead_milestone
-from . import crm_lead
 from . import crm_team
 from . import mail_message
-from . import mail_activity
 from . import sales_milestone_demo
 
 # Control
