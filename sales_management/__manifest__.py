@@ -14,12 +14,14 @@
         "security/ir.model.access.csv",
         # Planning security
         # Execution security
+        "security/sales_task_security.xml",
         # Tracking security
         # Control security
         # Reporting security
         # data
         # Planning data
         # Execution data
+        "data/sales_task_data.xml",
         # Tracking data
         # Control data
         # Reporting data
@@ -27,12 +29,16 @@
         "views/res_config_settings_views.xml",
         # Planning views
         # Execution views
+        "views/sales_task_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
         # Tracking views
         # Control views
         # Reporting views
         # wizards
         # Planning wizards
         # Execution wizards
+        "wizards/sales_task_done_wizard_views.xml",
         # Tracking wizards
         # Control wizards
         # Reporting wizards
@@ -47,6 +53,7 @@
     ],
     "demo": [
         "demo/sales_management_demo.xml",
+        "demo/sales_task_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,0 +1,1 @@
+from . import sales_task_done_wizard
