@@ -17,6 +17,7 @@
         "security/sales_task_security.xml",
         # Tracking security
         # Control security
+        "security/sales_control_security.xml",
         # Reporting security
         # data
         # Planning data
@@ -24,6 +25,7 @@
         "data/sales_task_data.xml",
         # Tracking data
         # Control data
+        "data/sales_control_data.xml",
         # Reporting data
         # views
         "views/res_config_settings_views.xml",
@@ -34,6 +36,7 @@
         "views/res_partner_views.xml",
         # Tracking views
         # Control views
+        "views/sales_control_views.xml",
         # Reporting views
         # wizards
         # Planning wizards

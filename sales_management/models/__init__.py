@@ -16,5 +16,7 @@ from . import sales_task_demo
 # Tracking (transitional milestones)
 
 # Control
+from . import sales_control_escalation
+from . import sales_control_digest
 
 # Reporting
