@@ -13,6 +13,7 @@
         # security first: groups, access rights, record rules
         "security/ir.model.access.csv",
         # Planning security
+        "security/sales_plan_security.xml",
         # Execution security
         "security/sales_task_security.xml",
         # Tracking security
@@ -21,6 +22,7 @@
         # Reporting security
         # data
         # Planning data
+        "data/sales_metric_data.xml",
         # Execution data
         "data/sales_task_data.xml",
         # Tracking data
@@ -30,6 +32,10 @@
         # views
         "views/res_config_settings_views.xml",
         # Planning views
+        "views/sales_metric_views.xml",
+        "views/sales_region_views.xml",
+        "views/sales_plan_target_views.xml",
+        "views/sales_plan_views.xml",
         # Execution views
         "views/sales_task_views.xml",
         "views/crm_lead_views.xml",
@@ -40,6 +46,7 @@
         # Reporting views
         # wizards
         # Planning wizards
+        "wizards/sales_plan_generate_views.xml",
         # Execution wizards
         "wizards/sales_task_done_wizard_views.xml",
         # Tracking wizards
@@ -57,6 +64,7 @@
     "demo": [
         "demo/sales_management_demo.xml",
         "demo/sales_task_demo.xml",
+        "demo/sales_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
