@@ -43,6 +43,7 @@
         # Tracking views
         # Control views
         "views/sales_control_views.xml",
+        "views/sales_corrective_action_views.xml",
         # Reporting views
         # wizards
         # Planning wizards

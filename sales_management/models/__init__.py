@@ -24,5 +24,7 @@ from . import sales_task_demo
 # Control
 from . import sales_control_escalation
 from . import sales_control_digest
+from . import sales_control_alert
+from . import sales_corrective_action
 
 # Reporting
