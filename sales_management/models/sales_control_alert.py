@@ -353,10 +353,11 @@ class SalesPlan(models.Model):
 
     def action_new_corrective_action(self):
         """One click from the plan (its alert activity lives here): a corrective action on
-        the target of the plan's most severe alert (or the plan alone)."""
+        the target of the plan's latest, most severe alert, largest gap first (or the
+        plan alone)."""
         self.ensure_one()
         alert = self.env["sales.control.alert"].sudo().search(
-            [("plan_id", "=", self.id)], order="date desc, level desc, id desc", limit=1,
+            [("plan_id", "=", self.id)], order="date desc, level desc, gap, id desc", limit=1,
         )
         Action = self.env["sales.corrective.action"]
         if alert:
