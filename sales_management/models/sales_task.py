@@ -9,6 +9,8 @@ the task (see ``sales.task.todo._sync_activities``), so the systray, "My Activit
 mobile app and e-mail reminders show it without any extra UI.
 """
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
@@ -33,15 +35,9 @@ class SalesTask(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "priority desc, date_deadline asc, id desc"
     _check_company_auto = True
-    _sql_constraints = [
-        ("planned_hours_positive", "CHECK(planned_hours >= 0)",
-         "Planned hours cannot be negative."),
-        ("spent_hours_positive", "CHECK(spent_hours >= 0)", "Spent hours cannot be negative."),
-        ("budget_positive", "CHECK(budget >= 0)", "The budget cannot be negative."),
-        ("cost_positive", "CHECK(cost >= 0)", "The cost cannot be negative."),
-        ("dates_ordered", "CHECK(date_deadline IS NULL OR date_start IS NULL "
-         "OR date_deadline >= date_start)", "The deadline cannot be before the start date."),
-    ]
+    # Invariants (dates, non-negative amounts) are Python constraints, not SQL CHECKs:
+    # create() inserts the row before constraints run, and a CHECK would surface as a raw
+    # IntegrityError instead of a translated ValidationError naming the task.
 
     # ------------------------------------------------------------------ fields
     name = fields.Char(required=True, tracking=True)
@@ -51,6 +47,18 @@ class SalesTask(models.Model):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    plan_id = fields.Many2one(
+        comodel_name="sales.plan", string="Sales Plan", index="btree_not_null",
+        check_company=True, tracking=True,
+        compute="_compute_plan_id", store=True, readonly=False, precompute=True,
+        help="The plan this task contributes to (set from the target when there is one).",
+    )
+    target_id = fields.Many2one(
+        comodel_name="sales.plan.target", string="Target", index="btree_not_null",
+        check_company=True, tracking=True,
+        domain="[('plan_id', '=?', plan_id)]",
+        help="The plan target this task serves; its results roll up to the target.",
+    )
     lead_id = fields.Many2one(
         comodel_name="crm.lead", string="Opportunity", index="btree_not_null",
         check_company=True, tracking=True,
@@ -159,6 +167,12 @@ class SalesTask(models.Model):
     money_from_todos = fields.Boolean(compute="_compute_todo_stats")
 
     # ------------------------------------------------------------------ computes
+    @api.depends("target_id")
+    def _compute_plan_id(self):
+        for task in self:
+            if task.target_id:
+                task.plan_id = task.target_id.plan_id
+
     @api.depends("lead_id")
     def _compute_partner_id(self):
         for task in self:
@@ -267,6 +281,17 @@ class SalesTask(models.Model):
                     "The deadline of task '%(task)s' (%(deadline)s) cannot be before its "
                     "start date (%(start)s).",
                     task=task.name, deadline=task.date_deadline, start=task.date_start,
+                ))
+
+    @api.constrains("plan_id", "target_id")
+    def _check_target_in_plan(self):
+        for task in self:
+            if task.target_id and task.target_id.plan_id != task.plan_id:
+                raise ValidationError(self.env._(
+                    "The target of task '%(task)s' belongs to plan '%(target_plan)s', not to "
+                    "'%(plan)s'.",
+                    task=task.name, target_plan=task.target_id.plan_id.display_name,
+                    plan=task.plan_id.display_name,
                 ))
 
     @api.constrains("planned_hours", "spent_hours", "budget", "cost")
@@ -480,3 +505,171 @@ class SalesTask(models.Model):
             if self.progress + 1e-6 < 100.0 * elapsed / span - 25.0:
                 return "at_risk"
         return "on_track"
+
+
+# ---------------------------------------------------------------------------------------
+# Plans and targets: the execution side (tasks) of issue 3's models.
+# ---------------------------------------------------------------------------------------
+TASK_ROLLUP_SUMS = {
+    "task_planned_hours": "planned_hours",
+    "task_spent_hours": "spent_hours",
+    "task_cost": "cost",
+    "task_expected_result": "expected_result",
+    "task_actual_result": "actual_result",
+}
+
+
+class SalesTaskRollupMixin(models.AbstractModel):
+    """Roll-up of the sales tasks of a plan or target: three grouped queries for the whole
+    recordset (totals, done, overdue), never a query per record."""
+
+    _name = "sales.task.rollup.mixin"
+    _description = "Sales Task Roll-up"
+
+    task_count = fields.Integer(string="Tasks", compute="_compute_task_rollup")
+    task_done_count = fields.Integer(string="Done Tasks", compute="_compute_task_rollup")
+    task_overdue_count = fields.Integer(string="Overdue Tasks", compute="_compute_task_rollup")
+    task_progress = fields.Float(
+        string="Task Progress", compute="_compute_task_rollup",
+        help="Average progress of the open and done tasks, in %.",
+    )
+    task_planned_hours = fields.Float(string="Planned Hours", compute="_compute_task_rollup")
+    task_spent_hours = fields.Float(string="Spent Hours", compute="_compute_task_rollup")
+    # Float, not Monetary: the mixin must not declare currency_id (plans and targets
+    # have their own); the views show it with the monetary widget.
+    task_cost = fields.Float(string="Task Cost", compute="_compute_task_rollup")
+    task_expected_result = fields.Float(
+        string="Expected from Tasks", compute="_compute_task_rollup",
+        help="Sum of the expected results of the tasks (cancelled ones excluded).",
+    )
+    task_actual_result = fields.Float(
+        string="Achieved by Tasks", compute="_compute_task_rollup",
+        help="Sum of the intermediate and final results of the tasks so far.",
+    )
+
+    def _task_rollup_field(self):
+        """The sales.task many2one pointing to this model."""
+        raise NotImplementedError
+
+    def _task_rollup_domain(self, ids):
+        return [(self._task_rollup_field(), "in", ids)]
+
+    def _task_rollup_owners(self, record):
+        """Ids of the records a group of tasks of ``record`` counts for."""
+        return [record.id]
+
+    def _compute_task_rollup(self):
+        # new records (form onchanges) have no tasks yet: work on the saved origins
+        ids = [rec._origin.id for rec in self if rec._origin.id]
+        totals = defaultdict(lambda: defaultdict(float))
+        if ids:
+            fname = self._task_rollup_field()
+            Task = self.env["sales.task"]
+            base = self._task_rollup_domain(ids) + [("state", "!=", "cancelled")]
+            sums = [f"{field}:sum" for field in TASK_ROLLUP_SUMS.values()]
+            queries = [
+                (base, ["__count", "progress:sum", *sums]),
+                (base + [("state", "=", "done")], ["__count"]),
+                (base + [("is_overdue", "=", True)], ["__count"]),
+            ]
+            for index, (domain, aggregates) in enumerate(queries):
+                for record, *values in Task._read_group(domain, [fname], aggregates):
+                    for owner in self._task_rollup_owners(record):
+                        bucket = totals[owner]
+                        if index == 0:
+                            bucket["count"] += values[0]
+                            bucket["progress"] += values[1]
+                            for field_name, value in zip(TASK_ROLLUP_SUMS, values[2:]):
+                                bucket[field_name] += value or 0.0
+                        else:
+                            bucket["done" if index == 1 else "overdue"] += values[0]
+        for record in self:
+            bucket = totals.get(record._origin.id, {})
+            count = int(bucket.get("count", 0))
+            record.task_count = count
+            record.task_done_count = int(bucket.get("done", 0))
+            record.task_overdue_count = int(bucket.get("overdue", 0))
+            record.task_progress = bucket.get("progress", 0.0) / count if count else 0.0
+            for field_name in TASK_ROLLUP_SUMS:
+                record[field_name] = bucket.get(field_name, 0.0)
+
+    def _task_action(self, domain, context):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_management.sales_task_action"
+        )
+        action.update({"domain": domain, "context": context})
+        return action
+
+
+class SalesPlan(models.Model):
+    _name = "sales.plan"
+    _inherit = ["sales.plan", "sales.task.rollup.mixin"]
+
+    task_ids = fields.One2many(
+        comodel_name="sales.task", inverse_name="plan_id", string="Sales Tasks",
+    )
+    task_tree_ids = fields.Many2many(
+        comodel_name="sales.task", string="Tasks of the Plan Tree",
+        compute="_compute_task_tree_ids", recursive=True,
+        help="The tasks of this plan and of all its sub-plans.",
+    )
+
+    @api.depends("task_ids", "child_ids.task_tree_ids")
+    def _compute_task_tree_ids(self):
+        """One search for the sub-trees of all the plans, distributed by parent path."""
+        ids = [plan._origin.id for plan in self if plan._origin.id]
+        tasks = self.env["sales.task"].search([("plan_id", "child_of", ids)]) if ids else []
+        per_plan = defaultdict(list)
+        for task in tasks:
+            for owner in self._task_rollup_owners(task.plan_id):
+                per_plan[owner].append(task.id)
+        for plan in self:
+            plan.task_tree_ids = [fields.Command.set(per_plan.get(plan._origin.id, []))]
+
+    def _task_rollup_field(self):
+        return "plan_id"
+
+    def _task_rollup_domain(self, ids):
+        # a parent plan shows the tasks of its whole sub-tree
+        return [("plan_id", "child_of", ids)]
+
+    def _task_rollup_owners(self, record):
+        return [int(pid) for pid in record.parent_path.split("/") if pid]
+
+    def action_view_sales_tasks(self):
+        self.ensure_one()
+        return self._task_action(
+            [("plan_id", "child_of", self.id)],
+            {"default_plan_id": self.id, "default_user_id": self.user_id.id or self.env.uid},
+        )
+
+
+class SalesPlanTarget(models.Model):
+    _name = "sales.plan.target"
+    _inherit = ["sales.plan.target", "sales.task.rollup.mixin"]
+
+    task_ids = fields.One2many(
+        comodel_name="sales.task", inverse_name="target_id", string="Sales Tasks",
+    )
+
+    def _task_rollup_field(self):
+        return "target_id"
+
+    def action_new_sales_task(self):
+        """A task serving this target, prefilled from its dimensions."""
+        self.ensure_one()
+        action = self._task_action(
+            [("target_id", "=", self.id)],
+            {
+                "default_target_id": self.id,
+                "default_plan_id": self.plan_id.id,
+                "default_user_id": (self.user_id or self.plan_id.user_id or self.env.user).id,
+                "default_partner_id": self.partner_id.id,
+                "default_name": self.display_name,
+                "default_result_unit": self.metric_id.name,
+                "default_date_deadline": self.date_to
+                if self.date_to and self.date_to >= fields.Date.context_today(self) else False,
+            },
+        )
+        action.update({"view_mode": "form", "views": [(False, "form")], "res_id": False})
+        return action

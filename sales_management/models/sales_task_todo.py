@@ -16,11 +16,6 @@ class SalesTaskTodo(models.Model):
     _description = "Sales Task To-Do"
     _order = "task_id, sequence, id"
     _check_company_auto = True
-    _sql_constraints = [
-        ("planned_hours_positive", "CHECK(planned_hours >= 0)",
-         "Planned hours cannot be negative."),
-        ("spent_hours_positive", "CHECK(spent_hours >= 0)", "Spent hours cannot be negative."),
-    ]
 
     # ------------------------------------------------------------------ fields
     task_id = fields.Many2one(
@@ -194,7 +189,8 @@ class SalesTaskTodo(models.Model):
         of cancelled to-dos or of to-dos without deadline.
 
         Batched: one search for all the to-dos' activities, one create for the missing
-        ones, one write per distinct (deadline, owner, summary, task) combination.
+        ones, one write per distinct set of changes (rescheduling ten to-dos to the same
+        day is one write).
         Access was checked on the to-dos themselves; activities are handled as superuser
         because the owner of a to-do is not necessarily allowed to edit the whole task.
         """
@@ -218,16 +214,33 @@ class SalesTaskTodo(models.Model):
             else:
                 keep = current[0]
                 to_remove |= current[1:]
-                key = (todo.date_deadline, todo.user_id.id, todo.name, todo.task_id.id)
-                if key != (keep.date_deadline, keep.user_id.id, keep.summary, keep.res_id):
-                    to_update[key] |= keep
+                changes = {}
+                if keep.date_deadline != todo.date_deadline:
+                    changes["date_deadline"] = todo.date_deadline
+                if keep.user_id != todo.user_id:
+                    changes["user_id"] = todo.user_id.id
+                if keep.summary != todo.name:
+                    changes["summary"] = todo.name
+                if keep.res_id != todo.task_id.id:
+                    changes["res_id"] = todo.task_id.id
+                if changes:
+                    # to-dos rescheduled together share one write
+                    to_update[tuple(sorted(changes.items()))] |= keep
         to_remove.unlink()
-        for (deadline, user_id, summary, task_id), acts in to_update.items():
-            acts.write({
-                "date_deadline": deadline, "user_id": user_id, "summary": summary,
-                "res_id": task_id,
-            })
+        for changes, acts in to_update.items():
+            acts.write(dict(changes))
         if to_create:
+            # Subscribe each owner once per task first: mail.activity's batch create
+            # subscribes per (user, task) and inserts the same follower twice when one
+            # batch holds two activities of one user on one task.
+            per_user = defaultdict(set)
+            for vals in to_create:
+                per_user[vals["user_id"]].add(vals["res_id"])
+            Users = self.env["res.users"].sudo()
+            for user_id, task_ids in per_user.items():
+                self.env["sales.task"].sudo().browse(task_ids).message_subscribe(
+                    partner_ids=Users.browse(user_id).partner_id.ids,
+                )
             Activity.create(to_create)
         if to_done:
             to_done._action_done()
@@ -240,12 +253,6 @@ class SalesTaskResource(models.Model):
     _description = "Sales Task Resource"
     _order = "todo_id, sequence, id"
     _check_company_auto = True
-    _sql_constraints = [
-        ("quantities_positive", "CHECK(quantity_planned >= 0 AND quantity_used >= 0)",
-         "Resource quantities cannot be negative."),
-        ("amounts_positive", "CHECK(amount_planned >= 0 AND amount_used >= 0)",
-         "Resource amounts cannot be negative."),
-    ]
 
     todo_id = fields.Many2one(
         comodel_name="sales.task.todo", string="To-Do", required=True, index=True,
