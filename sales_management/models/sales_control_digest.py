@@ -173,11 +173,11 @@ class SalesControlDigest(models.Model):
             by_model.setdefault(activity.res_model, []).append(activity)
         for model, model_activities in by_model.items():
             docs = self.env[model].sudo().browse(a.res_id for a in model_activities).exists()
-            existing = set(docs.ids)
+            docs_by_id = {doc.id: doc for doc in docs}  # one prefetch for the whole model
             for activity in model_activities:
-                if activity.res_id not in existing:
+                doc = docs_by_id.get(activity.res_id)
+                if not doc:
                     continue
-                doc = self.env[model].sudo().browse(activity.res_id)
                 if self._doc_company(doc, activity.user_id) != company:
                     continue
                 todo = activity.sales_task_todo_id if has_todo else False
