@@ -56,7 +56,7 @@ class SalesControlAlert(models.Model):
     activity_id = fields.Many2one(
         comodel_name="mail.activity", string="Activity", readonly=True, ondelete="set null",
     )
-    target_value = fields.Float(string="Target", readonly=True)
+    target_value = fields.Float(string="Target Value", readonly=True)
     expected_to_date = fields.Float(readonly=True)
     actual_value = fields.Float(string="Actual", readonly=True)
     gap = fields.Float(readonly=True, help="Actual minus expected to date.")
@@ -335,6 +335,7 @@ class SalesPlan(models.Model):
     )
     corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
 
+    @api.depends("corrective_action_ids.state")
     def _compute_corrective_action_count(self):
         counts = dict(self.env["sales.corrective.action"]._read_group(
             [("plan_id", "in", self.ids), ("state", "=", "open")], ["plan_id"], ["__count"],
