@@ -365,3 +365,39 @@ class TestOverdueDigest(ControlDigestCommon):
             self.env[DIGEST].with_user(self.user_manager).search([], limit=1).write(
                 {"name": "x"}
             )
+
+    @freeze_time("2026-03-10 08:00:00")
+    def test_plan_items_escalate_to_the_parent_plan_responsible(self):
+        """A plan's overdue item escalates to its team leader, then to the parent plan's
+        responsible (not the company's sales manager); a task's item to its team leader."""
+        Plan = self.env["sales.plan"]
+        parent = Plan.create({
+            "name": "SM Company 2026", "user_id": self.user_all_docs.id,
+            "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
+        })
+        child = Plan.create({
+            "name": "SM North 2026", "user_id": self.user_salesman.id, "team_id": self.team.id,
+            "parent_id": parent.id,
+            "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
+        })
+        self._activity(child, self.user_salesman, date(2026, 3, 1), "Write the commitment")
+        self._activity(self.task, self.user_salesman_2, date(2026, 3, 6), "Plan the visit")
+        sent = {d.user_id: d for d in self._run()}
+        self.assertEqual(set(sent), {self.user_salesman, self.user_salesman_2,
+                                     self.user_leader, self.user_all_docs})
+        sam_lines = sent[self.user_salesman].line_ids
+        self.assertEqual(sam_lines.mapped("kind"), ["plan"])
+        self.assertIn("Sales Plans", sent[self.user_salesman].mail_id.body_html)
+        self.assertEqual(
+            {(li.summary, li.kind) for li in sent[self.user_salesman_2].line_ids},
+            {("Plan the visit", "task"), ("SM Prepare slides", "todo")},
+        )
+        self.assertEqual(
+            {(li.summary, li.level) for li in sent[self.user_leader].line_ids},
+            {("Write the commitment", "team_leader"), ("Plan the visit", "team_leader")},
+        )
+        self.assertEqual(
+            {(li.summary, li.level) for li in sent[self.user_all_docs].line_ids},
+            {("Write the commitment", "manager")},
+        )
+        self.assertIn("Write the commitment", sent[self.user_all_docs].mail_id.body_html)
