@@ -19,6 +19,7 @@
         # Tracking security
         "security/sales_milestone_security.xml",
         # Control security
+        "security/sales_control_security.xml",
         # Reporting security
         # data
         # Planning data
@@ -28,6 +29,7 @@
         # Tracking data
         "data/sales_milestone_data.xml",
         # Control data
+        "data/sales_control_data.xml",
         # Reporting data
         # views
         "views/res_config_settings_views.xml",
@@ -45,6 +47,8 @@
         "views/crm_team_views.xml",
         "views/sales_milestone_report_views.xml",
         # Control views
+        "views/sales_control_views.xml",
+        "views/sales_corrective_action_views.xml",
         # Reporting views
         # wizards
         # Planning wizards
@@ -68,6 +72,7 @@
         "demo/sales_milestone_demo.xml",
         "demo/sales_plan_demo.xml",
         "demo/sales_task_demo.xml",
+        "demo/sales_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

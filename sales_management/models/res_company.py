@@ -14,13 +14,13 @@ class ResCompany(models.Model):
     # --- Planning (plans and targets) ---------------------------------------------------
     sales_plan_on_track_pace = fields.Float(
         string="On Track from (% of pace)",
-        default=95.0,
+        default=90.0,
         help="A target is on track when its actual reaches this share of what should be "
         "reached by today.",
     )
     sales_plan_at_risk_pace = fields.Float(
         string="At Risk from (% of pace)",
-        default=80.0,
+        default=75.0,
         help="Below the on-track threshold but from this share on, a target is at risk; "
         "below it, off track.",
     )
@@ -28,10 +28,10 @@ class ResCompany(models.Model):
     @api.constrains("sales_plan_on_track_pace", "sales_plan_at_risk_pace")
     def _check_sales_plan_pace(self):
         for company in self:
-            if not 0 < company.sales_plan_at_risk_pace <= company.sales_plan_on_track_pace:
+            if not 0 < company.sales_plan_at_risk_pace <= company.sales_plan_on_track_pace <= 100:
                 raise ValidationError(self.env._(
                     "The at-risk threshold must be positive and at most the on-track "
-                    "threshold."
+                    "threshold, itself at most 100 %."
                 ))
 
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
@@ -72,3 +72,47 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The stalled factor must be positive."))
 
     # --- Control (digests, escalation, deviation alerts) --------------------------------
+    sales_control_digest_enabled = fields.Boolean(
+        string="Daily Overdue Digest", default=True,
+        help="Every morning, each user with overdue sales items receives one e-mail "
+        "listing them.",
+    )
+    sales_control_digest_leads = fields.Boolean(string="Digest: Leads/Opportunities", default=True)
+    sales_control_digest_orders = fields.Boolean(string="Digest: Quotations/Orders", default=True)
+    sales_control_digest_tasks = fields.Boolean(string="Digest: Sales Tasks", default=True)
+    sales_control_digest_todos = fields.Boolean(string="Digest: To-Dos", default=True)
+    sales_control_digest_plans = fields.Boolean(string="Digest: Sales Plans", default=True)
+    sales_control_escalation_leader_days = fields.Integer(
+        string="Escalate to Team Leader After (days)", default=3,
+        help="Days overdue after which an item appears in its team leader's digest "
+        "(0: never).",
+    )
+    sales_control_escalation_manager_days = fields.Integer(
+        string="Escalate to Manager After (days)", default=7,
+        help="Days overdue after which an item appears in the sales manager's (or the "
+        "parent plan responsible's) digest (0: never).",
+    )
+    sales_control_manager_id = fields.Many2one(
+        comodel_name="res.users", string="Sales Manager for Escalations",
+        domain=[("share", "=", False)],
+        help="Receives the second escalation level and deviation alerts nobody closer is "
+        "responsible for. Empty: the first sales manager of the company.",
+    )
+
+    @api.constrains(
+        "sales_control_escalation_leader_days", "sales_control_escalation_manager_days",
+    )
+    def _check_sales_control_settings(self):
+        for company in self:
+            leader = company.sales_control_escalation_leader_days
+            manager = company.sales_control_escalation_manager_days
+            if leader < 0 or manager < 0:
+                raise ValidationError(self.env._(
+                    "%(company)s: escalation delays cannot be negative.", company=company.name,
+                ))
+            if leader and manager and manager < leader:
+                raise ValidationError(self.env._(
+                    "%(company)s: an item escalates to the manager (%(manager)s days) no "
+                    "earlier than to the team leader (%(leader)s days).",
+                    company=company.name, manager=manager, leader=leader,
+                ))

@@ -349,12 +349,13 @@ class SalesPlanTarget(models.Model):
 
     @api.model
     def _health_from_pace(self, pace, company=None):
-        """on_track from the company's on-track pace (default 95 % of what should be
-        reached by today), at_risk from its at-risk pace (default 80 %), else off_track."""
+        """on_track from the company's on-track pace (default 90 % of what should be
+        reached by today), at_risk from its at-risk pace (default 75 %), else off_track.
+        The deviation alerts (Control) use the same thresholds."""
         company = company or self.env.company
-        if pace >= (company.sales_plan_on_track_pace or 95.0):
+        if pace >= (company.sales_plan_on_track_pace or 90.0):
             return "on_track"
-        if pace >= (company.sales_plan_at_risk_pace or 80.0):
+        if pace >= (company.sales_plan_at_risk_pace or 75.0):
             return "at_risk"
         return "off_track"
 
