@@ -72,7 +72,6 @@
         "demo/sales_milestone_demo.xml",
         "demo/sales_plan_demo.xml",
         "demo/sales_task_demo.xml",
-        "demo/sales_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
