@@ -13,12 +13,14 @@
         # security first: groups, access rights, record rules
         "security/ir.model.access.csv",
         # Planning security
+        "security/sales_plan_security.xml",
         # Execution security
         # Tracking security
         # Control security
         # Reporting security
         # data
         # Planning data
+        "data/sales_metric_data.xml",
         # Execution data
         # Tracking data
         # Control data
@@ -26,12 +28,16 @@
         # views
         "views/res_config_settings_views.xml",
         # Planning views
+        "views/sales_metric_views.xml",
+        "views/sales_plan_target_views.xml",
+        "views/sales_plan_views.xml",
         # Execution views
         # Tracking views
         # Control views
         # Reporting views
         # wizards
         # Planning wizards
+        "wizards/sales_plan_generate_views.xml",
         # Execution wizards
         # Tracking wizards
         # Control wizards
@@ -47,6 +53,7 @@
     ],
     "demo": [
         "demo/sales_management_demo.xml",
+        "demo/sales_plan_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,0 +1,550 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Hierarchical sales plans: a company plan, team plans below it, salesperson plans below.
+
+A plan carries the conception (strategy), the responsible's commitment, its targets, and a
+workflow draft → submitted → approved → closed (or cancelled). Every figure is computed by
+``sales.plan.target._get_actuals()`` in batch for the whole recordset.
+"""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_round
+
+HEALTH = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
+# fields a salesperson (not leader, not manager) may change on their own draft plan
+CONTRIBUTOR_FIELDS = {"commitment"}
+WORKFLOW_FIELDS = {"state"}
+
+
+class SalesPlan(models.Model):
+    _name = "sales.plan"
+    _description = "Sales Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _parent_store = True
+    _order = "date_from desc, parent_path, id"
+    _rec_name = "complete_name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    complete_name = fields.Char(
+        compute="_compute_complete_name", store=True, recursive=True
+    )
+    parent_id = fields.Many2one(
+        comodel_name="sales.plan",
+        string="Parent Plan",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many(
+        comodel_name="sales.plan", inverse_name="parent_id", string="Sub-plans"
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        tracking=True,
+    )
+    team_id = fields.Many2one(
+        comodel_name="crm.team", string="Sales Team", check_company=True, tracking=True
+    )
+    scope = fields.Selection(
+        selection=[
+            ("company", "Whole company"),
+            ("team", "Sales team"),
+            ("user", "Responsible's own sales"),
+        ],
+        compute="_compute_scope",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="Which sales count for this plan's targets: the whole company, the sales "
+        "team, or only the responsible's own documents (a salesperson plan).",
+    )
+    date_from = fields.Date(
+        string="Start", required=True, tracking=True,
+        default=lambda self: fields.Date.context_today(self).replace(month=1, day=1),
+    )
+    date_to = fields.Date(
+        string="End", required=True, tracking=True,
+        default=lambda self: fields.Date.context_today(self).replace(month=12, day=31),
+    )
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    strategy = fields.Html(
+        help="The conception: vision, market potential, strengths and weaknesses, the "
+        "customer history that matters."
+    )
+    commitment = fields.Html(help="How the responsible will reach the targets.")
+    target_ids = fields.One2many(
+        comodel_name="sales.plan.target", inverse_name="plan_id", string="Targets", copy=True
+    )
+    target_count = fields.Integer(compute="_compute_target_count")
+    contributor_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="sales_plan_contributor_rel",
+        column1="plan_id",
+        column2="user_id",
+        string="Contributors",
+        compute="_compute_contributor_user_ids",
+        store=True,
+        recursive=True,
+        help="Responsibles and team leaders of this plan and of every plan below it: "
+        "they may read it.",
+    )
+    metric_id = fields.Many2one(
+        comodel_name="sales.metric",
+        string="Main Metric",
+        default=lambda self: self.env.ref(
+            "sales_management.sales_metric_revenue", raise_if_not_found=False
+        ),
+        help="The metric the plan's headline figures (achievement, pace, health) follow.",
+    )
+    metric_unit = fields.Selection(related="metric_id.unit")
+    main_target_id = fields.Many2one(
+        comodel_name="sales.plan.target", compute="_compute_figures",
+        help="The first target of the main metric.",
+    )
+    target_value = fields.Float(
+        string="Target", compute="_compute_figures",
+        help="The plan's own target on the main metric (its headline targets added up).",
+    )
+    actual_value = fields.Float(string="Actual", compute="_compute_figures")
+    expected_to_date = fields.Float(compute="_compute_figures")
+    achievement = fields.Float(
+        compute="_compute_figures", help="Actual / target, in %."
+    )
+    pace = fields.Float(
+        compute="_compute_figures",
+        help="Actual / what should have been reached by today, in % (100 = on plan).",
+    )
+    health = fields.Selection(selection=HEALTH, compute="_compute_figures")
+    children_target_value = fields.Float(
+        string="Allocated to Sub-plans", compute="_compute_figures",
+        help="Sum of the sub-plans' targets on the same metric.",
+    )
+    coverage = fields.Float(
+        compute="_compute_figures",
+        help="Allocated to sub-plans / own target, in %.",
+    )
+    unallocated_value = fields.Float(
+        string="Unallocated", compute="_compute_figures",
+        help="Own target not yet allocated to sub-plans.",
+    )
+    is_locked = fields.Boolean(compute="_compute_is_locked")
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for plan in self:
+            plan.complete_name = (
+                f"{plan.parent_id.complete_name} / {plan.name}" if plan.parent_id else plan.name
+            )
+
+    @api.depends("team_id", "user_id")
+    def _compute_scope(self):
+        for plan in self:
+            if plan.team_id and plan.user_id and plan.user_id != plan.team_id.user_id:
+                plan.scope = "user"
+            elif plan.team_id:
+                plan.scope = "team"
+            else:
+                plan.scope = plan.scope or "company"
+
+    @api.depends("target_ids")
+    def _compute_target_count(self):
+        for plan in self:
+            plan.target_count = len(plan.target_ids)
+
+    @api.depends("user_id", "team_id.user_id", "child_ids.contributor_user_ids")
+    def _compute_contributor_user_ids(self):
+        for plan in self:
+            plan.contributor_user_ids = (
+                plan.user_id | plan.team_id.user_id | plan.child_ids.contributor_user_ids
+            )
+
+    @api.depends_context("today")
+    @api.depends(
+        "metric_id", "target_ids.target_value", "target_ids.date_from",
+        "target_ids.date_to", "child_ids.target_ids.target_value", "state",
+    )
+    def _compute_figures(self):
+        plans_with_children = self | self.child_ids
+        targets = plans_with_children.target_ids
+        values = targets._get_figures()
+        for plan in self:
+            main = plan._headline_targets()
+            figures = [values[t.id] for t in main]
+            additive = plan.metric_id.is_additive
+            plan.main_target_id = main[:1]
+            if additive:
+                target = sum(main.mapped("target_value"))
+                actual = sum(f["actual_value"] for f in figures)
+                expected = sum(f["expected_to_date"] for f in figures)
+            else:
+                first = figures[0] if figures else {}
+                target = main[:1].target_value
+                actual = first.get("actual_value", 0.0)
+                expected = first.get("expected_to_date", 0.0)
+            children = sum(
+                sum(c._headline_targets().mapped("target_value")) for c in plan.child_ids
+            ) if additive else 0.0
+            plan.target_value = target
+            plan.actual_value = actual
+            plan.expected_to_date = expected
+            plan.achievement = 100.0 * actual / target if target else 0.0
+            plan.pace = 100.0 * actual / expected if expected else (100.0 if main else 0.0)
+            plan.health = self.env["sales.plan.target"]._health_from_pace(plan.pace) \
+                if main else False
+            plan.children_target_value = children
+            plan.coverage = 100.0 * children / target if target else 0.0
+            plan.unallocated_value = float_round(
+                target - children, precision_rounding=plan.currency_id.rounding or 0.01
+            ) if additive else 0.0
+
+    @api.depends("state")
+    @api.depends_context("uid")
+    def _compute_is_locked(self):
+        is_manager = self.env.user.has_group("sales_team.group_sale_manager")
+        for plan in self:
+            plan.is_locked = plan.state in ("closed", "cancelled") or (
+                plan.state == "approved" and not is_manager
+            )
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_from > plan.date_to:
+                raise ValidationError(self.env._(
+                    "Plan %(name)s: the start date must be on or before the end date.",
+                    name=plan.name,
+                ))
+
+    @api.constrains("parent_id")
+    def _check_parent(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._(
+                "A plan cannot be its own ancestor: choose another parent plan."
+            ))
+
+    @api.constrains("date_from", "date_to", "parent_id")
+    def _check_within_parent(self):
+        for plan in self.filtered("parent_id"):
+            parent = plan.parent_id
+            if plan.date_from < parent.date_from or plan.date_to > parent.date_to:
+                raise ValidationError(self.env._(
+                    "Plan %(name)s runs from %(start)s to %(end)s, outside its parent plan "
+                    "%(parent)s (%(pstart)s to %(pend)s).",
+                    name=plan.name, start=plan.date_from, end=plan.date_to,
+                    parent=parent.name, pstart=parent.date_from, pend=parent.date_to,
+                ))
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super().create(vals_list)
+        return plans
+
+    def write(self, vals):
+        if not self.env.su and not self.env.context.get("sales_plan_workflow"):
+            self._check_write_fields(set(vals))
+        if vals.get("parent_id"):
+            self._check_no_cycle(self.browse(vals["parent_id"]))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved(self):
+        if self.filtered(lambda p: p.state in ("approved", "closed")):
+            raise UserError(self.env._(
+                "Approved or closed plans cannot be deleted: cancel them instead."
+            ))
+
+    # ------------------------------------------------------------------ actions
+    def action_submit(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._(
+                    "Only draft plans can be submitted (%(name)s).", name=plan.name
+                ))
+            plan._check_can_manage(allow_responsible=True)
+            plan._check_has_targets()
+        self._workflow_write({"state": "submitted"})
+        return True
+
+    def action_approve(self):
+        for plan in self:
+            if plan.state not in ("draft", "submitted"):
+                raise UserError(self.env._(
+                    "Only draft or submitted plans can be approved (%(name)s).", name=plan.name
+                ))
+            if not plan._can_approve():
+                raise AccessError(self.env._(
+                    "Only a sales manager or the responsible of the parent plan can approve "
+                    "%(name)s.", name=plan.name,
+                ))
+            plan._check_has_targets()
+        self._workflow_write({"state": "approved"})
+        return True
+
+    def action_reset_draft(self):
+        for plan in self:
+            if plan.state not in ("submitted", "cancelled"):
+                raise UserError(self.env._(
+                    "Only submitted or cancelled plans go back to draft (%(name)s).",
+                    name=plan.name,
+                ))
+            plan._check_can_manage(allow_responsible=plan.state == "submitted")
+        self._workflow_write({"state": "draft"})
+        return True
+
+    def action_close(self):
+        """Close the plans and freeze their targets' actuals as snapshot values."""
+        for plan in self:
+            if plan.state != "approved":
+                raise UserError(self.env._(
+                    "Only approved plans can be closed (%(name)s).", name=plan.name
+                ))
+            plan._check_can_manage()
+        targets = self.target_ids
+        figures = targets._get_figures()
+        for target in targets:
+            target.sudo().write({
+                "snapshot_value": figures[target.id]["actual_value"],
+                "is_snapshot": True,
+            })
+        self._workflow_write({"state": "closed"})
+        return True
+
+    def action_cancel(self):
+        for plan in self:
+            if plan.state == "closed":
+                raise UserError(self.env._(
+                    "A closed plan cannot be cancelled (%(name)s).", name=plan.name
+                ))
+            plan._check_can_manage()
+        self._workflow_write({"state": "cancelled"})
+        return True
+
+    def action_copy_next_period(self):
+        """Copy each plan with its whole tree of sub-plans and targets to the next period."""
+        self.ensure_one()
+        self._check_can_manage()
+        shift = self._next_period_shift()
+        parent = self.parent_id
+        if parent:
+            start, end = (self._shift_date(d, shift) for d in (self.date_from, self.date_to))
+            if start < parent.date_from or end > parent.date_to:
+                # the parent's own copy for the next period, when it exists
+                parent = self.search([
+                    ("name", "=", parent.name), ("company_id", "=", self.company_id.id),
+                    ("date_from", "<=", start), ("date_to", ">=", end),
+                    ("state", "!=", "cancelled"), ("id", "!=", parent.id),
+                ], limit=1)
+        new_plan = self._copy_tree(shift, parent)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sales.plan",
+            "res_id": new_plan.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_open_targets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_management.sales_plan_target_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_open_generate_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Generate Targets"),
+            "res_model": "sales.plan.generate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": self.id},
+        }
+
+    def action_open_actual_records(self):
+        self.ensure_one()
+        return self._headline_targets()[:1].action_open_actual_records() \
+            if len(self._headline_targets()) == 1 \
+            else self._headline_targets().action_open_actual_records()
+
+    # ------------------------------------------------------------------ business
+    def _headline_targets(self):
+        """Targets that state the plan's own objective on its main metric: no breakdown
+        by customer, product, region or channel."""
+        self.ensure_one()
+        return self.target_ids.filtered(
+            lambda t: t.metric_id == self.metric_id and not t.is_breakdown
+        )
+
+    def _scope_dimensions(self):
+        """Dimensions every target of the plan is restricted to (team / salesperson)."""
+        self.ensure_one()
+        dims = {}
+        if self.scope in ("team", "user") and self.team_id:
+            dims["team_id"] = self.team_id.id
+        if self.scope == "user":
+            dims["user_id"] = self.user_id.id
+        return dims
+
+    def _is_plan_manager(self):
+        """Managers, and leaders of the plan's team, manage the plan."""
+        self.ensure_one()
+        user = self.env.user
+        return self.env.su or user.has_group("sales_team.group_sale_manager") or (
+            self.team_id.user_id == user
+        ) or self.parent_id.user_id == user
+
+    def _can_approve(self):
+        self.ensure_one()
+        user = self.env.user
+        return self.env.su or user.has_group("sales_team.group_sale_manager") or bool(
+            self.parent_id and self.parent_id.user_id == user
+        )
+
+    def _check_can_manage(self, allow_responsible=False):
+        for plan in self:
+            if plan._is_plan_manager() or (allow_responsible and plan.user_id == self.env.user):
+                continue
+            raise AccessError(self.env._(
+                "You are not allowed to change the plan %(name)s.", name=plan.name
+            ))
+
+    def _check_no_cycle(self, parent):
+        """Refuse a parent that is the plan itself or one of its descendants, before
+        anything is written (the recursive computes would otherwise loop)."""
+        for plan in self.filtered("parent_path"):
+            if parent == plan or (parent.parent_path or "").startswith(plan.parent_path):
+                raise ValidationError(self.env._(
+                    "A plan cannot be its own ancestor: %(parent)s is below %(name)s.",
+                    parent=parent.name, name=plan.name,
+                ))
+
+    def _check_has_targets(self):
+        for plan in self:
+            if not plan.target_ids:
+                raise UserError(self.env._(
+                    "Plan %(name)s has no target yet: add or generate targets first.",
+                    name=plan.name,
+                ))
+
+    def _check_targets_editable(self):
+        """Targets of approved plans are locked for everyone but sales managers; those of
+        closed or cancelled plans for everyone."""
+        is_manager = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+        for plan in self:
+            if plan.state in ("closed", "cancelled"):
+                raise UserError(self.env._(
+                    "The targets of plan %(name)s are frozen (%(state)s).",
+                    name=plan.name,
+                    state=dict(plan._fields["state"].selection)[plan.state],
+                ))
+            if plan.state == "approved" and not is_manager:
+                raise UserError(self.env._(
+                    "The targets of plan %(name)s are approved: only a sales manager can "
+                    "change them.", name=plan.name,
+                ))
+
+    def _check_write_fields(self, field_names):
+        """Salespersons edit only the commitment of their own draft plan; locked plans
+        are edited only by managers."""
+        field_names = field_names - {"message_main_attachment_id"}
+        is_manager = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+        for plan in self:
+            if plan.state in ("closed", "cancelled") and field_names - {"state"}:
+                raise UserError(self.env._(
+                    "Plan %(name)s is %(state)s: it cannot be changed.",
+                    name=plan.name, state=plan.state,
+                ))
+            if is_manager:
+                continue
+            if plan.state == "approved":
+                raise UserError(self.env._(
+                    "Plan %(name)s is approved: only a sales manager can change it.",
+                    name=plan.name,
+                ))
+            if plan._is_plan_manager():
+                continue
+            if plan.user_id != self.env.user or plan.state != "draft" or (
+                field_names - CONTRIBUTOR_FIELDS
+            ):
+                raise AccessError(self.env._(
+                    "You may only edit the commitment of your own draft plan %(name)s.",
+                    name=plan.name,
+                ))
+
+    def _workflow_write(self, vals):
+        """State changes go through the actions, which check who may do them."""
+        return self.sudo().with_context(sales_plan_workflow=True).write(vals)
+
+    def _next_period_shift(self):
+        """relativedelta moving the plan to the period that follows it: whole months when
+        the plan covers whole months, else its length in days."""
+        self.ensure_one()
+        start, end = self.date_from, self.date_to
+        if start.day == 1 and (end + relativedelta(days=1)).day == 1:
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            return relativedelta(months=months)
+        return relativedelta(days=(end - start).days + 1)
+
+    def _shift_date(self, date, shift):
+        moved = date + shift
+        # keep month ends at month ends (Feb 28 -> Feb 29 in a leap year, Jun 30 -> Jul 31)
+        if shift.months and (date + relativedelta(days=1)).day == 1:
+            moved = moved + relativedelta(day=31)
+        return moved
+
+    def _copy_tree(self, shift, parent):
+        self.ensure_one()
+        new_plan = self.sudo().copy({
+            "name": self.name,
+            "parent_id": parent.id,
+            "date_from": self._shift_date(self.date_from, shift),
+            "date_to": self._shift_date(self.date_to, shift),
+            "target_ids": [
+                (0, 0, {
+                    **{k: v for k, v in target.copy_data()[0].items() if k != "plan_id"},
+                    "date_from": self._shift_date(target.date_from, shift),
+                    "date_to": self._shift_date(target.date_to, shift),
+                    "seasonality": target._shift_seasonality(shift),
+                })
+                for target in self.target_ids
+            ],
+        })
+        for child in self.child_ids.filtered(lambda c: c.state != "cancelled"):
+            child._copy_tree(shift, new_plan)
+        return new_plan.sudo(False)

@@ -1,0 +1,84 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Demo plans: a company plan for the current year, a plan per demo team and per demo
+salesperson, revenue targets generated from last year's history, and operational targets."""
+
+from odoo import api, fields, models
+
+
+class SalesManagementDemo(models.AbstractModel):
+    _inherit = "sales.management.demo"
+
+    @api.model
+    def _generate_plans(self):
+        """Create the demo plan tree once (idempotent)."""
+        ref = self.env.ref
+        Plan = self.env["sales.plan"].with_context(tracking_disable=True)
+        if Plan.search_count([("name", "=like", "Demo %")], limit=1):
+            return
+        today = fields.Date.context_today(self)
+        start, end = today.replace(month=1, day=1), today.replace(month=12, day=31)
+        company_plan = Plan.create({
+            "name": f"Demo {start.year} Company Plan",
+            "user_id": ref("base.user_admin").id,
+            "scope": "company",
+            "date_from": start,
+            "date_to": end,
+            "strategy": "<p>Grow recurring equipment sales in Europe and open the "
+                        "Americas with services bundles.</p>",
+        })
+        teams = [
+            (ref("sales_management.demo_team_europe"),
+             [ref("sales_management.demo_user_alice"), ref("sales_management.demo_user_bruno")]),
+            (ref("sales_management.demo_team_americas"),
+             [ref("sales_management.demo_user_carla"), ref("sales_management.demo_user_dylan")]),
+        ]
+        Generate = self.env["sales.plan.generate"]
+        for team, sellers in teams:
+            team_plan = Plan.create({
+                "name": f"Demo {start.year} {team.name}",
+                "parent_id": company_plan.id,
+                "user_id": team.user_id.id,
+                "team_id": team.id,
+                "date_from": start,
+                "date_to": end,
+            })
+            for seller in sellers:
+                Plan.create({
+                    "name": f"Demo {start.year} {seller.name}",
+                    "parent_id": team_plan.id,
+                    "user_id": seller.id,
+                    "team_id": team.id,
+                    "scope": "user",
+                    "date_from": start,
+                    "date_to": end,
+                    "commitment": "<p>Two customer visits a week, a follow-up call "
+                                  "within 48 hours of every quotation.</p>",
+                })
+        wizard = Generate.create({
+            "plan_id": company_plan.id, "growth": 12.0, "periodicity": "quarter",
+            "allocate_by": "sub_plans",
+        })
+        wizard.action_load_lines()
+        wizard.action_generate()
+        for team_plan in company_plan.child_ids:
+            wizard = Generate.create({
+                "plan_id": team_plan.id, "growth": 12.0, "periodicity": "quarter",
+                "allocate_by": "sub_plans",
+            })
+            wizard.action_load_lines()
+            wizard.action_generate()
+        Target = self.env["sales.plan.target"]
+        for plan in company_plan.child_ids.child_ids:
+            Target.create([
+                {"plan_id": plan.id, "metric_id": ref("sales_management.sales_metric_won").id,
+                 "target_value": 20},
+                {"plan_id": plan.id,
+                 "metric_id": ref("sales_management.sales_metric_win_rate").id,
+                 "target_value": 55},
+                {"plan_id": plan.id,
+                 "metric_id": ref("sales_management.sales_metric_opportunities").id,
+                 "target_value": 40},
+            ])
+        plans = company_plan | company_plan.child_ids | company_plan.child_ids.child_ids
+        plans.action_submit()
+        (company_plan | company_plan.child_ids).action_approve()

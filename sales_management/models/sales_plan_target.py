@@ -1,0 +1,398 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A target of a sales plan: a metric, a period, optional dimensions and a value.
+
+``_get_figures()`` is the one method that computes the live figures of a recordset of
+targets in batch (actual, expected to date, achievement, pace, variance, health): one SQL
+query per metric over all the targets, whatever their number. Later features (deviation
+alerts, reporting) read these figures through it or through the computed fields.
+"""
+
+import calendar
+from datetime import date, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .sales_metric import DIMENSIONS
+from .sales_plan import HEALTH
+
+# pace thresholds (% of what should be reached by today)
+ON_TRACK_PACE = 95.0
+AT_RISK_PACE = 80.0
+LOCKED_FIELDS = {
+    "plan_id", "metric_id", "date_from", "date_to", "target_value", "seasonality",
+    *DIMENSIONS,
+}
+
+
+class SalesPlanTarget(models.Model):
+    _name = "sales.plan.target"
+    _description = "Sales Plan Target"
+    _order = "plan_id, sequence, date_from, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one(
+        comodel_name="sales.plan", required=True, index=True, ondelete="cascade",
+    )
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
+    metric_id = fields.Many2one(
+        comodel_name="sales.metric", required=True, ondelete="restrict",
+        check_company=True,
+    )
+    metric_unit = fields.Selection(related="metric_id.unit")
+    metric_kind = fields.Selection(related="metric_id.kind", store=True)
+    date_from = fields.Date(
+        string="Start", required=True, compute="_compute_dates", store=True,
+        readonly=False, precompute=True,
+    )
+    date_to = fields.Date(
+        string="End", required=True, compute="_compute_dates", store=True,
+        readonly=False, precompute=True,
+    )
+    # dimensions
+    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson")
+    team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", check_company=True)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner", string="Customer", check_company=True,
+        help="The customer and its contacts.",
+    )
+    country_id = fields.Many2one(comodel_name="res.country", string="Country")
+    state_id = fields.Many2one(
+        comodel_name="res.country.state", string="Region",
+        domain="[('country_id', '=?', country_id)]",
+    )
+    medium_id = fields.Many2one(comodel_name="utm.medium", string="Medium")
+    source_id = fields.Many2one(comodel_name="utm.source", string="Source")
+    product_id = fields.Many2one(
+        comodel_name="product.product", string="Product", check_company=True
+    )
+    product_categ_id = fields.Many2one(
+        comodel_name="product.category", string="Product Category"
+    )
+    is_breakdown = fields.Boolean(
+        compute="_compute_is_breakdown", store=True,
+        help="The target details its plan by customer, region, channel, product or "
+        "another salesperson/team: it is not added to the plan's headline figure.",
+    )
+    target_value = fields.Float(string="Target", required=True, default=0.0)
+    seasonality = fields.Json(
+        copy=True,
+        help="Share of the target expected in each month ({'YYYY-MM': share}), from the "
+        "history the target was generated from. Empty: evenly over the period.",
+    )
+    snapshot_value = fields.Float(
+        readonly=True, copy=False,
+        help="Actual frozen when the plan was closed.",
+    )
+    is_snapshot = fields.Boolean(readonly=True, copy=False)
+    actual_value = fields.Float(string="Actual", compute="_compute_figures")
+    expected_to_date = fields.Float(
+        compute="_compute_figures",
+        help="The target prorated by the time elapsed, weighted by seasonality when the "
+        "target was generated from history.",
+    )
+    achievement = fields.Float(compute="_compute_figures", help="Actual / target, in %.")
+    pace = fields.Float(compute="_compute_figures", help="Actual / expected to date, in %.")
+    variance = fields.Float(
+        compute="_compute_figures", help="Actual minus expected to date."
+    )
+    health = fields.Selection(selection=HEALTH, compute="_compute_figures")
+
+    @api.depends("plan_id.date_from", "plan_id.date_to")
+    def _compute_dates(self):
+        for target in self:
+            if not target.date_from:
+                target.date_from = target.plan_id.date_from
+            if not target.date_to:
+                target.date_to = target.plan_id.date_to
+
+    @api.depends(
+        "partner_id", "country_id", "state_id", "medium_id", "source_id", "product_id",
+        "product_categ_id", "user_id", "team_id", "plan_id.scope", "plan_id.user_id",
+        "plan_id.team_id",
+    )
+    def _compute_is_breakdown(self):
+        for target in self:
+            scope = target.plan_id._scope_dimensions() if target.plan_id else {}
+            target.is_breakdown = any(
+                target[dim] for dim in DIMENSIONS if dim not in ("user_id", "team_id")
+            ) or bool(target.user_id and target.user_id.id != scope.get("user_id")) or bool(
+                target.team_id and target.team_id.id != scope.get("team_id")
+            )
+
+    @api.depends_context("today")
+    @api.depends(
+        "metric_id", "date_from", "date_to", "target_value", "seasonality", "is_snapshot",
+        "snapshot_value", *DIMENSIONS,
+    )
+    def _compute_figures(self):
+        figures = self._get_figures()
+        for target in self:
+            target.update(figures[target.id])
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("date_from", "date_to", "plan_id")
+    def _check_dates(self):
+        for target in self:
+            if target.date_from > target.date_to:
+                raise ValidationError(self.env._(
+                    "Target %(name)s: the start date must be on or before the end date.",
+                    name=target.display_name,
+                ))
+            plan = target.plan_id
+            if target.date_from < plan.date_from or target.date_to > plan.date_to:
+                raise ValidationError(self.env._(
+                    "Target %(name)s (%(start)s to %(end)s) lies outside its plan "
+                    "(%(pstart)s to %(pend)s).",
+                    name=target.display_name, start=target.date_from, end=target.date_to,
+                    pstart=plan.date_from, pend=plan.date_to,
+                ))
+
+    @api.constrains("target_value")
+    def _check_target_value(self):
+        for target in self:
+            if target.target_value < 0:
+                raise ValidationError(self.env._(
+                    "Target %(name)s: a target cannot be negative.", name=target.display_name
+                ))
+            if target.metric_id.unit == "percent" and target.target_value > 100:
+                raise ValidationError(self.env._(
+                    "Target %(name)s: a percentage target cannot exceed 100.",
+                    name=target.display_name,
+                ))
+
+    @api.constrains("metric_id", *DIMENSIONS, "plan_id")
+    def _check_dimensions(self):
+        for target in self:
+            supported = target.metric_id._supported_dimensions()
+            for dim in DIMENSIONS:
+                if target[dim] and dim not in supported:
+                    raise ValidationError(self.env._(
+                        "The metric %(metric)s cannot be broken down by %(dimension)s.",
+                        metric=target.metric_id.name,
+                        dimension=target._fields[dim].get_description(self.env)["string"],
+                    ))
+            scope = target.plan_id._scope_dimensions()
+            for dim, value in scope.items():
+                if target[dim] and target[dim].id != value:
+                    raise ValidationError(self.env._(
+                        "Target %(name)s: the plan %(plan)s only counts the sales of "
+                        "%(scope)s; the target cannot name another %(dimension)s.",
+                        name=target.display_name, plan=target.plan_id.name,
+                        scope=target.plan_id[dim].display_name,
+                        dimension=target._fields[dim].get_description(self.env)["string"],
+                    ))
+            if target.state_id and target.country_id \
+                    and target.state_id.country_id != target.country_id:
+                raise ValidationError(self.env._(
+                    "Target %(name)s: the region %(state)s is not in %(country)s.",
+                    name=target.display_name, state=target.state_id.name,
+                    country=target.country_id.name,
+                ))
+
+    @api.depends("metric_id", "date_from", "date_to", "plan_id")
+    def _compute_display_name(self):
+        for target in self:
+            target.display_name = " - ".join(filter(None, [
+                target.plan_id.name, target.metric_id.name,
+                target.date_from and target.date_to and
+                f"{target.date_from} → {target.date_to}",
+            ]))
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        targets = super().create(vals_list)
+        targets.plan_id._check_targets_editable()
+        return targets
+
+    def write(self, vals):
+        locked = set(vals) & LOCKED_FIELDS
+        if locked:
+            self.plan_id._check_targets_editable()
+            tracked = self.filtered(lambda t: t.plan_id.state == "approved")
+            old = {t.id: {f: t[f] for f in locked} for t in tracked}
+        res = super().write(vals)
+        if locked and tracked:
+            tracked._post_change_message(old, locked)
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_check_locked(self):
+        self.plan_id._check_targets_editable()
+
+    # ------------------------------------------------------------------ actions
+    def action_open_actual_records(self):
+        """Drill down: the orders, invoices, opportunities or activities behind the
+        actual of these targets (one metric source)."""
+        if not self:
+            return False
+        if len(self.metric_id) > 1:
+            raise UserError(self.env._("Open the records of one metric at a time."))
+        metric = self.metric_id
+        model, domain = None, []
+        for target in self:
+            model, slot_domain = metric._records_domain(target._slot())
+            domain = slot_domain if not domain else ["|", *domain, *slot_domain]
+        names = {
+            "sale.order": self.env._("Orders"),
+            "account.move": self.env._("Invoices"),
+            "crm.lead": self.env._("Opportunities"),
+            "mail.message": self.env._("Activities Done"),
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "name": f"{names[model]}: {self[:1].display_name}" if len(self) == 1
+            else names[model],
+            "res_model": model,
+            "domain": domain,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "context": {"create": False, "active_test": False},
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------ business
+    def _slot(self, date_from=None, date_to=None):
+        """The computation slot of a target: period, company and effective dimensions
+        (its own, narrowed by the plan's team/salesperson scope)."""
+        self.ensure_one()
+        slot = {
+            "key": self.id,
+            "company_id": self.company_id.id,
+            "date_from": date_from or self.date_from,
+            "date_to": date_to or self.date_to,
+        }
+        for dim in DIMENSIONS:
+            slot[dim] = self[dim].id
+        for dim, value in self.plan_id._scope_dimensions().items():
+            slot[dim] = slot[dim] or value
+        return slot
+
+    def _get_actuals(self):
+        """Live actual values of the targets, ``{target_id: value}``.
+
+        One SQL query per metric for the whole recordset (see
+        ``sales.metric._compute_values``); closed plans return their snapshot.
+        """
+        result = {}
+        live = self.filtered(lambda t: not t.is_snapshot)
+        for target in self - live:
+            result[target.id] = target.snapshot_value
+        for metric in live.metric_id:
+            targets = live.filtered(lambda t, m=metric: t.metric_id == m)
+            result.update(metric.sudo()._compute_values([t._slot() for t in targets]))
+        for target in live.filtered(lambda t: not t.metric_id):
+            result[target.id] = 0.0
+        return result
+
+    def _get_figures(self):
+        """Every live figure of the targets, in batch: ``{target_id: {field: value}}``
+        for actual_value, expected_to_date, achievement, pace, variance and health."""
+        records = self.filtered("id")
+        actuals = records._get_actuals()
+        today = fields.Date.context_today(self)
+        result = {}
+        for target in self:
+            actual = actuals.get(target.id, 0.0)
+            expected = target._expected_to_date(today)
+            value = target.target_value
+            pace = 100.0 * actual / expected if expected else 100.0
+            result[target.id] = {
+                "actual_value": actual,
+                "expected_to_date": expected,
+                "achievement": 100.0 * actual / value if value else 0.0,
+                "pace": pace,
+                "variance": actual - expected,
+                "health": self._health_from_pace(pace),
+            }
+        return result
+
+    @api.model
+    def _health_from_pace(self, pace):
+        """on_track from 95 % of what should be reached by today, at_risk from 80 %."""
+        if pace >= ON_TRACK_PACE:
+            return "on_track"
+        if pace >= AT_RISK_PACE:
+            return "at_risk"
+        return "off_track"
+
+    def _expected_to_date(self, today):
+        """The target prorated by the time elapsed (today included). Ratio metrics
+        (win rate) are expected at their full value from day one. With a seasonality
+        (monthly shares from history), the elapsed months weigh by their share."""
+        self.ensure_one()
+        if not self.date_from or not self.date_to:
+            return 0.0
+        if not self.metric_id.is_additive:
+            return self.target_value if today >= self.date_from else 0.0
+        if today < self.date_from:
+            return 0.0
+        if today >= self.date_to:
+            return self.target_value
+        return self.target_value * self._elapsed_share(today)
+
+    def _elapsed_share(self, today):
+        self.ensure_one()
+        start, end = self.date_from, self.date_to
+        total_days = (end - start).days + 1
+        elapsed_days = (today - start).days + 1
+        shares = self.seasonality or {}
+        total_share = sum(shares.values())
+        if not shares or total_share <= 0:
+            return elapsed_days / total_days
+        done = 0.0
+        month = date(start.year, start.month, 1)
+        while month <= today:
+            month_end = date(
+                month.year, month.month, calendar.monthrange(month.year, month.month)[1]
+            )
+            share = shares.get(month.strftime("%Y-%m"), 0.0) / total_share
+            first, last = max(month, start), min(month_end, end)
+            span = (last - first).days + 1
+            if today >= last:
+                done += share
+            else:
+                done += share * ((today - first).days + 1) / span
+            month = month_end + timedelta(days=1)
+        return min(done, 1.0)
+
+    def _shift_seasonality(self, shift):
+        self.ensure_one()
+        if not self.seasonality:
+            return False
+        shifted = {}
+        for key, share in self.seasonality.items():
+            year, month = map(int, key.split("-"))
+            moved = date(year, month, 1) + shift
+            shifted[moved.strftime("%Y-%m")] = share
+        return shifted
+
+    def _post_change_message(self, old, field_names):
+        """Changes to targets of an approved plan are tracked in the plan's chatter."""
+        for target in self:
+            changes = []
+            for name in sorted(field_names):
+                before, after = old[target.id][name], target[name]
+                if before == after:
+                    continue
+                field = self._fields[name]
+                if field.type == "many2one":
+                    before, after = before.display_name or "", after.display_name or ""
+                changes.append(self.env._(
+                    "%(field)s: %(before)s → %(after)s",
+                    field=field.get_description(self.env)["string"],
+                    before=before, after=after,
+                ))
+            if changes:
+                target.plan_id.sudo().message_post(
+                    body=self.env._(
+                        "Target %(target)s changed after approval by %(user)s: %(changes)s",
+                        target=target.display_name, user=self.env.user.name,
+                        changes="; ".join(changes),
+                    ),
+                    author_id=self.env.user.partner_id.id,
+                )

@@ -1,0 +1,518 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Target generation: history + growth → seasonal period targets → allocation down the tree.
+
+The method, with the guarantees the tests check:
+
+1. The base period (default: the plan's period one year earlier) is split like the plan into
+   months or quarters; ``b_p`` is the metric's actual in base period ``p`` (plan's scope).
+2. Each period's raw target is ``b_p × (1 + growth)``. A period without history is planned
+   like the weakest period that has history (a flat split when there is no history at all).
+   The proposed total is the sum of these; the user may ask for more, never for less.
+3. The total is spread over the periods along the seasonal index ``raw_p / mean(raw)``, so
+   the seasonally adjusted series ``target_p / index_p`` is flat; rounding (up, to the
+   currency or to whole units) is done period after period so that this adjusted series
+   never decreases and ``target_p ≥ b_p × (1 + growth)`` always holds.
+4. Allocation lines (sub-plans, salespersons, customers or product categories) weigh by
+   their history in the base period. **Fair share**: a line without history weighs as much
+   as the average line with history (all lines share equally when nobody has history).
+   An overridden line keeps its amount; the rest is rebalanced over the other lines by
+   weight. In each period the allocations are rounded by largest remainder, so they add up
+   *exactly* to the period's target.
+"""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_round
+
+ALLOCATIONS = [
+    ("none", "No allocation"),
+    ("sub_plans", "Sub-plans"),
+    ("user", "Salespersons"),
+    ("partner", "Customers"),
+    ("product_categ", "Product categories"),
+]
+KEY_FIELDS = {
+    "sub_plans": "sub_plan_id",
+    "user": "user_id",
+    "partner": "partner_id",
+    "product_categ": "product_categ_id",
+}
+
+
+def split_exact(total, weights, rounding):
+    """Split ``total`` by ``weights`` into multiples of ``rounding`` adding up exactly to
+    ``total`` (largest remainder method). Equal split when all weights are zero."""
+    units = round(total / rounding)
+    if not weights:
+        return []
+    weight_sum = sum(weights)
+    if weight_sum <= 0:
+        weights, weight_sum = [1.0] * len(weights), float(len(weights))
+    exact = [units * w / weight_sum for w in weights]
+    floors = [int(x) for x in exact]
+    remainder = units - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:remainder]:
+        floors[i] += 1
+    digits = max(0, -int(f"{rounding:e}".split("e")[1]))
+    return [round(n * rounding, digits) for n in floors]
+
+
+class SalesPlanGenerate(models.TransientModel):
+    _name = "sales.plan.generate"
+    _description = "Generate Sales Plan Targets"
+
+    plan_id = fields.Many2one(comodel_name="sales.plan", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="plan_id.company_id")
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    metric_id = fields.Many2one(
+        comodel_name="sales.metric",
+        required=True,
+        compute="_compute_metric_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        domain="[('measure', '!=', 'win_ratio')]",
+    )
+    base_date_from = fields.Date(
+        string="Base Period Start",
+        compute="_compute_base_date_from",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="Start of the history the targets grow from (default: the same period "
+        "last year).",
+    )
+    base_date_to = fields.Date(string="Base Period End", compute="_compute_base_date_to")
+    growth = fields.Float(string="Growth (%)", default=10.0)
+    periodicity = fields.Selection(
+        selection=[("month", "Monthly"), ("quarter", "Quarterly")],
+        default="month",
+        required=True,
+    )
+    allocate_by = fields.Selection(
+        selection=ALLOCATIONS,
+        compute="_compute_allocate_by",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+    )
+    base_total = fields.Float(string="History", compute="_compute_totals")
+    proposed_total = fields.Float(
+        compute="_compute_totals",
+        help="History × (1 + growth), periods without history planned like the weakest "
+        "period with history.",
+    )
+    total_target = fields.Float(
+        string="Total Target",
+        help="Leave 0 to use the proposed total; a higher value raises every period "
+        "proportionally.",
+    )
+    line_ids = fields.One2many(
+        comodel_name="sales.plan.generate.line", inverse_name="wizard_id", string="Allocation"
+    )
+    period_preview = fields.Html(compute="_compute_totals", string="Periods")
+
+    @api.depends("plan_id")
+    def _compute_metric_id(self):
+        for wizard in self:
+            wizard.metric_id = wizard.plan_id.metric_id.filtered("is_additive") or \
+                self.env.ref("sales_management.sales_metric_revenue")
+
+    @api.depends("plan_id")
+    def _compute_base_date_from(self):
+        for wizard in self:
+            wizard.base_date_from = wizard.plan_id.date_from and \
+                wizard.plan_id.date_from - relativedelta(years=1)
+
+    @api.depends("plan_id.date_from", "plan_id.date_to", "base_date_from")
+    def _compute_base_date_to(self):
+        for wizard in self:
+            plan = wizard.plan_id
+            wizard.base_date_to = wizard.base_date_from and plan.date_to and (
+                plan.date_to - wizard._base_shift()
+            )
+
+    @api.depends("plan_id")
+    def _compute_allocate_by(self):
+        for wizard in self:
+            wizard.allocate_by = "sub_plans" if wizard.plan_id.child_ids else "none"
+
+    @api.depends(
+        "metric_id", "base_date_from", "growth", "periodicity", "total_target", "plan_id"
+    )
+    def _compute_totals(self):
+        for wizard in self:
+            if not (wizard.plan_id and wizard.metric_id and wizard.base_date_from):
+                wizard.base_total = wizard.proposed_total = 0.0
+                wizard.period_preview = False
+                continue
+            plan_data = wizard._compute_period_targets()
+            wizard.base_total = sum(p["base"] for p in plan_data)
+            wizard.proposed_total = sum(p["raw"] for p in plan_data)
+            rows = "".join(
+                f"<tr><td>{p['date_from']} → {p['date_to']}</td>"
+                f"<td class='text-end'>{p['base']:,.2f}</td>"
+                f"<td class='text-end'>{p['target']:,.2f}</td></tr>"
+                for p in plan_data
+            )
+            wizard.period_preview = (
+                "<table class='table table-sm'><thead><tr>"
+                f"<th>{self.env._('Period')}</th>"
+                f"<th class='text-end'>{self.env._('History')}</th>"
+                f"<th class='text-end'>{self.env._('Target')}</th>"
+                f"</tr></thead><tbody>{rows}</tbody></table>"
+            )
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("growth", "total_target")
+    def _check_values(self):
+        for wizard in self:
+            if wizard.growth < 0:
+                raise ValidationError(self.env._(
+                    "Growth cannot be negative: targets grow from the base period."
+                ))
+            if wizard.total_target < 0:
+                raise ValidationError(self.env._("A target cannot be negative."))
+
+    @api.onchange("allocate_by", "metric_id", "base_date_from")
+    def _onchange_allocate_by(self):
+        self.action_load_lines()
+
+    # ------------------------------------------------------------------ actions
+    def action_load_lines(self):
+        """(Re)build the allocation lines with each key's history."""
+        for wizard in self:
+            commands = [fields.Command.clear()]
+            if wizard.allocate_by != "none" and wizard.metric_id and wizard.plan_id:
+                for key, history in wizard._allocation_keys():
+                    commands.append(fields.Command.create({
+                        KEY_FIELDS[wizard.allocate_by]: key,
+                        "history_value": history,
+                    }))
+            wizard.line_ids = commands
+        return self._reopen()
+
+    def action_generate(self):
+        """Create the period targets on the plan and the allocations, replacing the
+        previous targets of the metric on the same periods."""
+        self.ensure_one()
+        plan = self.plan_id
+        plan._check_can_manage()
+        if self.metric_id.measure == "win_ratio":
+            raise UserError(self.env._(
+                "Targets can only be generated for metrics that add up (not %(metric)s).",
+                metric=self.metric_id.name,
+            ))
+        if self.allocate_by != "none" and not self.line_ids:
+            raise UserError(self.env._("Add at least one allocation line, or allocate to none."))
+        if self.allocate_by == "sub_plans" and not plan.child_ids:
+            raise UserError(self.env._(
+                "Plan %(name)s has no sub-plan to allocate to.", name=plan.name
+            ))
+        periods = self._compute_period_targets()
+        allocations = self._compute_allocations(periods)
+        Target = self.env["sales.plan.target"]
+        plans = plan | (self.line_ids.sub_plan_id if self.allocate_by == "sub_plans" else plan)
+        old = Target.search([
+            ("plan_id", "in", plans.ids),
+            ("metric_id", "=", self.metric_id.id),
+            ("date_from", ">=", plan.date_from),
+            ("date_to", "<=", plan.date_to),
+        ])
+        if self.allocate_by in ("none", "sub_plans"):
+            old = old.filtered(lambda t: not t.is_breakdown)
+        else:
+            field = KEY_FIELDS[self.allocate_by]
+            old = old.filtered(lambda t: not t.is_breakdown or t[field])
+        old.unlink()
+        vals_list = []
+        for period in periods:
+            base = {
+                "metric_id": self.metric_id.id,
+                "date_from": period["date_from"],
+                "date_to": period["date_to"],
+                "seasonality": period["seasonality"],
+            }
+            vals_list.append({**base, "plan_id": plan.id, "target_value": period["target"]})
+            for line, amount in zip(self.line_ids, allocations[period["index"]]):
+                if self.allocate_by == "sub_plans":
+                    vals_list.append({
+                        **base, "plan_id": line.sub_plan_id.id, "target_value": amount,
+                    })
+                else:
+                    field = KEY_FIELDS[self.allocate_by]
+                    vals_list.append({
+                        **base, "plan_id": plan.id, "target_value": amount,
+                        field: line[field].id,
+                    })
+        targets = Target.create(vals_list)
+        plan.message_post(body=self.env._(
+            "%(count)s targets generated for %(metric)s: base %(base_from)s → %(base_to)s, "
+            "growth %(growth)s %%, total %(total)s.",
+            count=len(targets), metric=self.metric_id.name, base_from=self.base_date_from,
+            base_to=self.base_date_to, growth=self.growth,
+            total=sum(p["target"] for p in periods),
+        ))
+        return {"type": "ir.actions.act_window_close"}
+
+    # ------------------------------------------------------------------ business
+    def _reopen(self):
+        if len(self) != 1 or not self.id:
+            return True
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _rounding(self):
+        self.ensure_one()
+        if self.metric_id.unit == "amount":
+            return self.plan_id.currency_id.rounding or 0.01
+        if self.metric_id.unit == "count":
+            return 1.0
+        return 0.01
+
+    def _base_shift(self):
+        """How far back the base period lies, in whole months when possible."""
+        self.ensure_one()
+        start, base = self.plan_id.date_from, self.base_date_from
+        if not (start and base):
+            return relativedelta()
+        if start.day == base.day:
+            return relativedelta(months=(start.year - base.year) * 12 + start.month - base.month)
+        return relativedelta(days=(start - base).days)
+
+    def _periods(self):
+        """The plan's months or quarters (clipped to the plan), as (date_from, date_to)."""
+        self.ensure_one()
+        plan = self.plan_id
+        step = relativedelta(months=1 if self.periodicity == "month" else 3)
+        periods, start = [], plan.date_from
+        while start <= plan.date_to:
+            end = min(start + step - relativedelta(days=1), plan.date_to)
+            periods.append((start, end))
+            start = end + relativedelta(days=1)
+        return periods
+
+    def _months(self, date_from, date_to):
+        months, start = [], date_from
+        while start <= date_to:
+            end = min(start + relativedelta(day=31), date_to)
+            months.append((start, end))
+            start = end + relativedelta(days=1)
+        return months
+
+    def _compute_period_targets(self):
+        """Period targets per the module docstring: ``[{index, date_from, date_to, base,
+        raw, target, seasonality}]``. Two queries (base by period, base by month)."""
+        self.ensure_one()
+        plan, metric = self.plan_id, self.metric_id
+        shift = self._base_shift()
+        periods = self._periods()
+        months = self._months(plan.date_from, plan.date_to)
+        scope = {"company_id": plan.company_id.id, **plan._scope_dimensions()}
+        slots = [
+            {**scope, "key": ("p", i), "date_from": start - shift, "date_to": end - shift}
+            for i, (start, end) in enumerate(periods)
+        ] + [
+            {**scope, "key": ("m", i), "date_from": start - shift, "date_to": end - shift}
+            for i, (start, end) in enumerate(months)
+        ]
+        history = metric.sudo()._compute_values(slots)
+        rounding = self._rounding()
+        factor = 1.0 + self.growth / 100.0
+        bases = [history[("p", i)] for i in range(len(periods))]
+        positive = [b for b in bases if b > 0]
+        floor = min(positive) if positive else 1.0
+        raws = [(b if b > 0 else floor) * factor for b in bases]
+        if not positive:
+            raws = [0.0] * len(bases)
+        raw_total = sum(raws)
+        total = max(self.total_target, raw_total)
+        if self.total_target and float_compare(
+            self.total_target, raw_total, precision_rounding=rounding
+        ) < 0:
+            raise UserError(self.env._(
+                "The total target (%(total)s) is below history × growth (%(proposed)s): "
+                "targets must grow from the base period.",
+                total=self.total_target,
+                proposed=float_round(raw_total, precision_rounding=rounding),
+            ))
+        # seasonal index: raw_p / mean(raw) (flat without history)
+        if raw_total > 0:
+            mean = raw_total / len(raws)
+            index = [r / mean for r in raws]
+        else:
+            index = [1.0] * len(raws)
+        level = total / len(raws) if raws else 0.0
+        result, previous_adjusted = [], 0.0
+        for i, (start, end) in enumerate(periods):
+            wanted = max(level * index[i], previous_adjusted * index[i], raws[i])
+            target = float_round(wanted, precision_rounding=rounding, rounding_method="UP")
+            previous_adjusted = target / index[i] if index[i] else previous_adjusted
+            month_history = {
+                ms.strftime("%Y-%m"): history[("m", j)]
+                for j, (ms, _me) in enumerate(months) if start <= ms <= end
+            }
+            seasonality = month_history if len(month_history) > 1 and any(
+                month_history.values()
+            ) else False
+            result.append({
+                "index": i, "date_from": start, "date_to": end, "base": bases[i],
+                "raw": raws[i], "target": target, "seasonality": seasonality,
+            })
+        return result
+
+    def _allocation_keys(self):
+        """``[(key id, history)]`` for the allocation: the sub-plans, the team's members
+        (and whoever sold in the base period), the customers or categories with history."""
+        self.ensure_one()
+        plan, metric = self.plan_id, self.metric_id
+        base_slot = {
+            "company_id": plan.company_id.id, **plan._scope_dimensions(),
+            "date_from": self.base_date_from, "date_to": self.base_date_to,
+        }
+        if self.allocate_by == "sub_plans":
+            children = plan.child_ids.filtered(lambda c: c.state != "cancelled")
+            slots = [
+                {**base_slot, **child._scope_dimensions(), "key": child.id}
+                for child in children
+            ]
+            history = metric.sudo()._compute_values(slots)
+            return [(child.id, history[child.id]) for child in children]
+        dimension = {"user": "user_id", "partner": "partner_id",
+                     "product_categ": "product_categ_id"}[self.allocate_by]
+        if dimension not in metric._supported_dimensions():
+            raise UserError(self.env._(
+                "The metric %(metric)s cannot be allocated by %(dimension)s.",
+                metric=metric.name, dimension=dict(ALLOCATIONS)[self.allocate_by],
+            ))
+        ids = metric.sudo()._distinct_values(dimension, {**base_slot, "key": "_"})
+        if dimension == "user_id":
+            if base_slot.get("user_id"):
+                raise UserError(self.env._(
+                    "Plan %(name)s already counts one salesperson's sales only.",
+                    name=plan.name,
+                ))
+            members = plan.team_id.member_ids if plan.team_id else self.env["res.users"]
+            ids = list(dict.fromkeys(members.ids + ids))
+        slots = [{**base_slot, dimension: key, "key": key} for key in ids]
+        history = metric.sudo()._compute_values(slots)
+        return sorted(((key, history[key]) for key in ids), key=lambda kv: (-kv[1], kv[0]))
+
+    def _line_weights(self):
+        """Fair-share weights: history, or the average history for a line without any."""
+        self.ensure_one()
+        histories = self.line_ids.mapped("history_value")
+        positive = [h for h in histories if h > 0]
+        fair = sum(positive) / len(positive) if positive else 1.0
+        return [h if h > 0 else fair for h in histories]
+
+    def _compute_allocations(self, periods):
+        """``{period index: [amount per line]}``: overridden lines keep their amount
+        (spread over the periods like the plan), the others share the rest by weight; in
+        each period the amounts add up exactly to the period target."""
+        self.ensure_one()
+        if self.allocate_by == "none" or not self.line_ids:
+            return {p["index"]: [] for p in periods}
+        rounding = self._rounding()
+        lines = list(self.line_ids)
+        total = sum(p["target"] for p in periods)
+        overridden = [i for i, line in enumerate(lines) if line.is_override]
+        free = [i for i in range(len(lines)) if i not in overridden]
+        override_total = sum(lines[i].override_amount for i in overridden)
+        if float_compare(override_total, total, precision_rounding=rounding) > 0:
+            raise UserError(self.env._(
+                "The overridden amounts (%(overrides)s) exceed the total target (%(total)s).",
+                overrides=override_total, total=total,
+            ))
+        if not free and float_compare(override_total, total, precision_rounding=rounding):
+            raise UserError(self.env._(
+                "Every line is overridden but they add up to %(overrides)s instead of the "
+                "total target %(total)s.", overrides=override_total, total=total,
+            ))
+        weights = self._line_weights()
+        period_weights = [p["target"] for p in periods]
+        # each override spread over the periods like the plan's targets
+        override_by_period = {
+            i: split_exact(lines[i].override_amount, period_weights, rounding) for i in overridden
+        }
+        result = {}
+        for k, period in enumerate(periods):
+            amounts = [0.0] * len(lines)
+            for i in overridden:
+                amounts[i] = override_by_period[i][k]
+            rest = period["target"] - sum(amounts)
+            if free:
+                rest = max(rest, 0.0)
+                for i, amount in zip(free, split_exact(rest, [weights[i] for i in free],
+                                                       rounding)):
+                    amounts[i] = amount
+            result[period["index"]] = amounts
+        return result
+
+
+class SalesPlanGenerateLine(models.TransientModel):
+    _name = "sales.plan.generate.line"
+    _description = "Generate Sales Plan Targets: allocation line"
+    _order = "history_value desc, id"
+
+    wizard_id = fields.Many2one(
+        comodel_name="sales.plan.generate", required=True, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    sub_plan_id = fields.Many2one(comodel_name="sales.plan", string="Sub-plan")
+    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson")
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Customer")
+    product_categ_id = fields.Many2one(comodel_name="product.category", string="Category")
+    history_value = fields.Float(string="History", readonly=True)
+    share = fields.Float(string="Share (%)", compute="_compute_amount")
+    is_override = fields.Boolean(
+        string="Override", help="Keep this amount; the other lines are rebalanced."
+    )
+    override_amount = fields.Float(string="Overridden Amount")
+    amount = fields.Float(
+        compute="_compute_amount", help="Allocated over the whole plan period."
+    )
+
+    @api.depends(
+        "wizard_id.proposed_total", "wizard_id.total_target", "is_override", "override_amount",
+        "wizard_id.line_ids.history_value", "wizard_id.line_ids.is_override",
+        "wizard_id.line_ids.override_amount",
+    )
+    def _compute_amount(self):
+        for wizard in self.wizard_id:
+            total = max(wizard.total_target, wizard.proposed_total)
+            lines = list(wizard.line_ids)
+            weights = wizard._line_weights()
+            free = [i for i, line in enumerate(lines) if not line.is_override]
+            rest = total - sum(line.override_amount for line in lines if line.is_override)
+            free_weight = sum(weights[i] for i in free)
+            for i, line in enumerate(lines):
+                if i in free:
+                    line.amount = max(rest, 0.0) * weights[i] / free_weight \
+                        if free_weight else 0.0
+                else:
+                    line.amount = line.override_amount
+                line.share = 100.0 * line.amount / total if total else 0.0
+        for line in self.filtered(lambda rec: not rec.wizard_id):
+            line.amount = line.share = 0.0
+
+    @api.onchange("override_amount")
+    def _onchange_override_amount(self):
+        if self._origin.override_amount != self.override_amount:
+            self.is_override = True
+
+    @api.constrains("override_amount")
+    def _check_amount(self):
+        for line in self:
+            if line.override_amount < 0:
+                raise ValidationError(self.env._("An allocation cannot be negative."))

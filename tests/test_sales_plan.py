@@ -1,0 +1,269 @@
+"""Live plan-vs-actual: every shipped metric and dimension from records of known totals,
+plan scope, hierarchy roll-ups, expected-to-date with seasonality, health, drill-down, and
+a query count that does not grow with the number of targets."""
+
+from freezegun import freeze_time
+from sales_plan_common import SalesPlanCommon
+
+from odoo.exceptions import ValidationError
+
+Q1 = {"date_from": "2025-01-01", "date_to": "2025-03-31"}
+MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
+APRIL = {"date_from": "2025-04-01", "date_to": "2025-04-30"}
+
+
+class TestSalesPlanActuals(SalesPlanCommon):
+    def test_every_shipped_metric(self):
+        plan = self._plan()
+        expected = {
+            # code: (period, dimensions, value)
+            "revenue": (MARCH, {}, 1000.0 + 500.0),
+            "invoiced": (MARCH, {}, 1000.0 - 100.0),
+            "quantity": (MARCH, {}, 3 + 5),
+            "orders": (MARCH, {}, 2),
+            "new_customers": (MARCH, {}, 1),  # US is new; BE ordered in December 2024
+            "opportunities": (Q1, {}, 4),  # Jan 10, Feb 1, Feb 10, Mar 1
+            "won": (MARCH, {}, 2),
+            "win_rate": (MARCH, {}, 100.0 * 2 / 3),
+            "activities": (Q1, {}, 2),
+            "quotations_sent": (MARCH, {}, 1),
+        }
+        targets = {
+            code: self._target(plan, code, 50.0, **period, **dims)
+            for code, (period, dims, _value) in expected.items()
+        }
+        for code, (_period, _dims, value) in expected.items():
+            with self.subTest(metric=code):
+                self.assertAlmostEqual(targets[code].actual_value, value, places=2)
+        # a metric's actual never counts outside its period or company
+        self.assertEqual(
+            self._target(plan, "revenue", 1, **APRIL).actual_value, 1600.0
+        )
+        self.assertEqual(
+            self._target(plan, "invoiced", 1, **APRIL).actual_value, 300.0
+        )
+        self.assertEqual(self._target(plan, "new_customers", 1).actual_value, 1)
+
+    def test_new_customers_counts_first_order_only(self):
+        plan = self._plan(date_from="2024-01-01", date_to="2025-12-31")
+        self.assertEqual(
+            self._target(plan, "new_customers", 1, date_from="2024-12-01",
+                         date_to="2024-12-31").actual_value, 1)
+        self.assertEqual(self._target(plan, "new_customers", 1).actual_value, 2)
+
+    def test_activity_types_filter(self):
+        calls = self.metric["activities"].copy({
+            "code": "sm_calls", "name": "Calls",
+            "activity_type_ids": [(6, 0, self.type_call.ids)],
+        })
+        plan = self._plan()
+        target = self.env["sales.plan.target"].create({
+            "plan_id": plan.id, "metric_id": calls.id, "target_value": 10, **Q1,
+        })
+        self.assertEqual(target.actual_value, 1)
+        self.assertEqual(self._target(plan, "activities", 1, **Q1).actual_value, 2)
+
+    def test_every_dimension(self):
+        plan = self._plan()
+        cases = [
+            ({"user_id": self.user_salesman.id}, 1000.0),
+            ({"user_id": self.user_salesman_2.id}, 500.0),
+            ({"team_id": self.team.id}, 1500.0),
+            ({"team_id": self.team_other.id}, 0.0),
+            ({"partner_id": self.customer_be.id}, 1000.0),  # its contact ordered
+            ({"partner_id": self.customer_be_contact.id}, 1000.0),
+            ({"country_id": self.country_be.id}, 1000.0),
+            ({"country_id": self.country_us.id}, 500.0),
+            ({"state_id": self.state_ca.id}, 500.0),
+            ({"medium_id": self.medium.id}, 500.0),
+            ({"source_id": self.source.id}, 500.0),
+            ({"product_id": self.product_goods.id}, 200.0 + 500.0),
+            ({"product_categ_id": self.categ_services.id}, 800.0),
+            ({"user_id": self.user_salesman.id, "product_categ_id": self.categ_goods.id},
+             200.0),
+        ]
+        for dims, value in cases:
+            with self.subTest(dims=dims):
+                target = self._target(plan, "revenue", 100, **MARCH, **dims)
+                self.assertAlmostEqual(target.actual_value, value, places=2)
+                self.assertTrue(target.is_breakdown)
+        # dimensions on invoices and opportunities too
+        self.assertEqual(self._target(
+            plan, "invoiced", 1, **MARCH, product_categ_id=self.categ_goods.id
+        ).actual_value, 200.0 - 100.0)
+        self.assertEqual(self._target(
+            plan, "won", 1, **MARCH, partner_id=self.customer_be.id
+        ).actual_value, 1)
+        self.assertEqual(self._target(
+            plan, "opportunities", 1, **Q1, user_id=self.user_salesman_2.id
+        ).actual_value, 1)
+
+    def test_unsupported_dimension_is_refused(self):
+        plan = self._plan()
+        for code in ("won", "opportunities", "activities", "new_customers"):
+            with self.subTest(metric=code), self.assertRaises(ValidationError):
+                self._target(plan, code, 1, product_categ_id=self.categ_goods.id)
+        self.assertFalse(plan.target_ids)
+
+    def test_plan_scope_restricts_targets(self):
+        team_plan = self._plan(team_id=self.team.id, user_id=self.user_leader.id)
+        self.assertEqual(team_plan.scope, "team")
+        sam_plan = self._plan(
+            team_id=self.team.id, user_id=self.user_salesman.id, parent_id=team_plan.id
+        )
+        self.assertEqual(sam_plan.scope, "user")
+        self.assertEqual(self._target(team_plan, "revenue", 1, **Q1).actual_value, 1500.0)
+        self.assertEqual(self._target(team_plan, "revenue", 1, **APRIL).actual_value, 0.0)
+        self.assertEqual(self._target(sam_plan, "revenue", 1, **Q1).actual_value, 1000.0)
+        self.assertEqual(self._target(sam_plan, "won", 1, **Q1).actual_value, 2)
+        with self.assertRaises(ValidationError):
+            self._target(sam_plan, "revenue", 1, user_id=self.user_salesman_2.id)
+
+    def test_hierarchy_rollups(self):
+        company = self._plan("SM Company")
+        north = self._plan(
+            "SM North", parent_id=company.id, team_id=self.team.id, user_id=self.user_leader.id
+        )
+        south = self._plan(
+            "SM South", parent_id=company.id, team_id=self.team_other.id,
+            user_id=self.user_manager.id,
+        )
+        self._target(company, "revenue", 6000.0, **Q1)
+        self._target(company, "revenue", 4000.0, **APRIL)
+        self._target(north, "revenue", 5000.0, **Q1)
+        self._target(south, "revenue", 3000.0, **APRIL)
+        # a breakdown does not add to the headline figure
+        self._target(company, "revenue", 999.0, **Q1, country_id=self.country_be.id)
+        self.assertEqual(company.target_value, 10000.0)
+        self.assertEqual(company.actual_value, 1500.0 + 1600.0)
+        self.assertEqual(company.children_target_value, 8000.0)
+        self.assertEqual(company.coverage, 80.0)
+        self.assertEqual(company.unallocated_value, 2000.0)
+        self.assertEqual(north.actual_value, 1500.0)
+        self.assertEqual(south.actual_value, 1600.0)
+        self.assertEqual(north.achievement, 30.0)
+        self.assertEqual(company.main_target_id.metric_id, self.metric["revenue"])
+        self.assertEqual(company.contributor_user_ids, (
+            self.user_manager | self.user_leader
+        ))
+        self.assertEqual(company.child_ids, north | south)
+
+    def test_expected_to_date_pace_and_health(self):
+        plan = self._plan()
+        target = self._target(plan, "revenue", 3000.0, **Q1)
+        with freeze_time("2025-02-14"):  # 45 days of 90
+            target.invalidate_recordset()
+            self.assertAlmostEqual(target.expected_to_date, 1500.0)
+            self.assertEqual(target.actual_value, 1500.0)
+            self.assertAlmostEqual(target.variance, 0.0)
+            self.assertAlmostEqual(target.pace, 100.0)
+            self.assertEqual(target.health, "on_track")
+        with freeze_time("2025-03-10"):  # 69 days of 90
+            target.invalidate_recordset()
+            self.assertAlmostEqual(target.expected_to_date, 3000.0 * 69 / 90)
+            self.assertAlmostEqual(target.variance, 1500.0 - 3000.0 * 69 / 90)
+            self.assertEqual(target.health, "off_track")
+        with freeze_time("2025-03-31"):
+            target.invalidate_recordset()
+            self.assertEqual(target.expected_to_date, 3000.0)
+            self.assertEqual(target.achievement, 50.0)
+            self.assertEqual(target.pace, 50.0)
+            self.assertEqual(target.health, "off_track")
+        with freeze_time("2024-12-01"):
+            target.invalidate_recordset()
+            self.assertEqual(target.expected_to_date, 0.0)
+            self.assertEqual(target.health, "on_track")
+        target.target_value = 1550.0
+        with freeze_time("2025-06-01"):
+            target.invalidate_recordset()
+            self.assertEqual(target.health, "on_track")  # 1500 / 1550 = 96.8 %
+            target.target_value = 1800.0
+            self.assertEqual(target.health, "at_risk")  # 83 %
+        # seasonality from history: January weighs 10 %, February 30 %, March 60 %
+        target.write({"target_value": 1000.0,
+                      "seasonality": {"2025-01": 1.0, "2025-02": 3.0, "2025-03": 6.0}})
+        with freeze_time("2025-02-28"):
+            target.invalidate_recordset()
+            self.assertAlmostEqual(target.expected_to_date, 400.0)
+        with freeze_time("2025-03-16"):  # half of March gone: 400 + 300
+            target.invalidate_recordset()
+            self.assertAlmostEqual(target.expected_to_date, 400.0 + 600.0 * 16 / 31)
+        # a win rate is expected at its full value from day one
+        rate = self._target(plan, "win_rate", 60.0, **MARCH)
+        with freeze_time("2025-03-02"):
+            rate.invalidate_recordset()
+            self.assertEqual(rate.expected_to_date, 60.0)
+            self.assertAlmostEqual(rate.pace, 100.0 * (200.0 / 3) / 60.0)
+            self.assertEqual(rate.health, "on_track")
+
+    def test_drill_down_opens_the_records_behind(self):
+        plan = self._plan()
+        cases = [
+            (self._target(plan, "revenue", 1, **MARCH), self.o_mar_be | self.o_mar_us),
+            (self._target(plan, "revenue", 1, **MARCH, country_id=self.country_be.id),
+             self.o_mar_be),
+            (self._target(plan, "revenue", 1, **MARCH, product_categ_id=self.categ_services.id),
+             self.o_mar_be),
+            (self._target(plan, "invoiced", 1, **MARCH), self.inv_mar_be | self.refund_mar_be),
+            (self._target(plan, "won", 1, **MARCH), self.leads[0] | self.leads[1]),
+            (self._target(plan, "opportunities", 1, **Q1, user_id=self.user_salesman_2.id),
+             self.leads[3]),
+            (self._target(plan, "activities", 1, **Q1), self.activity_messages),
+            (self._target(plan, "quotations_sent", 1, **MARCH), self.o_draft),
+        ]
+        for target, records in cases:
+            with self.subTest(metric=target.metric_id.code):
+                action = target.action_open_actual_records()
+                self.assertEqual(action["res_model"], records._name)
+                found = self.env[action["res_model"]].with_context(active_test=False).search(
+                    action["domain"]
+                )
+                self.assertEqual(found, records)
+        action = plan.target_ids.filtered(
+            lambda t: t.metric_id == self.metric["revenue"] and not t.is_breakdown
+        ).action_open_actual_records()
+        self.assertEqual(self.env["sale.order"].search(action["domain"]),
+                         self.o_mar_be | self.o_mar_us)
+
+    def test_query_count_does_not_grow_with_targets(self):
+        plan = self._plan()
+        metrics = list(self.metric)
+
+        def make(n):
+            Target = self.env["sales.plan.target"]
+            vals = []
+            for i in range(n):
+                code = metrics[i % len(metrics)]
+                vals.append({
+                    "plan_id": plan.id, "metric_id": self.metric[code].id,
+                    "target_value": 10 + i % 50, "date_from": f"2025-{1 + i % 12:02d}-01",
+                    "date_to": "2025-12-31",
+                    "user_id": (self.user_salesman if i % 2 else self.user_salesman_2).id,
+                })
+            return Target.create(vals)
+
+        def count(targets):
+            self.env.invalidate_all()
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            values = {t.id: (t.actual_value, t.health) for t in targets}
+            self.assertEqual(len(values), len(targets))
+            return self.cr.sql_log_count - before
+
+        small, large = make(len(metrics)), make(10 * len(metrics))
+        queries_small, queries_large = count(small), count(large)
+        self.assertEqual(queries_small, queries_large)
+        # one query per metric (plus a few to read the targets themselves)
+        self.assertLessEqual(queries_large, len(metrics) + 12)
+        with self.assertQueryCount(queries_large):
+            self.env.invalidate_all()
+            large.mapped("actual_value")
+
+    def test_batch_helper_matches_fields(self):
+        plan = self._plan()
+        targets = self._target(plan, "revenue", 1, **MARCH) | self._target(
+            plan, "orders", 1, **MARCH
+        )
+        figures = targets._get_figures()
+        self.assertEqual(figures[targets[0].id]["actual_value"], 1500.0)
+        self.assertEqual(targets._get_actuals(), {targets[0].id: 1500.0, targets[1].id: 2.0})
