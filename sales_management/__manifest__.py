@@ -15,6 +15,7 @@
         # Planning security
         "security/sales_plan_security.xml",
         # Execution security
+        "security/sales_task_security.xml",
         # Tracking security
         # Control security
         # Reporting security
@@ -22,6 +23,7 @@
         # Planning data
         "data/sales_metric_data.xml",
         # Execution data
+        "data/sales_task_data.xml",
         # Tracking data
         # Control data
         # Reporting data
@@ -32,6 +34,9 @@
         "views/sales_plan_target_views.xml",
         "views/sales_plan_views.xml",
         # Execution views
+        "views/sales_task_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_views.xml",
         # Tracking views
         # Control views
         # Reporting views
@@ -39,6 +44,7 @@
         # Planning wizards
         "wizards/sales_plan_generate_views.xml",
         # Execution wizards
+        "wizards/sales_task_done_wizard_views.xml",
         # Tracking wizards
         # Control wizards
         # Reporting wizards
@@ -54,6 +60,7 @@
     "demo": [
         "demo/sales_management_demo.xml",
         "demo/sales_plan_demo.xml",
+        "demo/sales_task_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

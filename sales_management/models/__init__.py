@@ -10,6 +10,13 @@ from . import sales_plan_target
 from . import sales_plan_demo
 
 # Execution (sales tasks and to-dos)
+from . import sales_task
+from . import sales_task_todo
+from . import sales_task_template
+from . import mail_activity
+from . import crm_lead
+from . import res_partner
+from . import sales_task_demo
 
 # Tracking (transitional milestones)
 

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class ResCompany(models.Model):
@@ -13,6 +13,10 @@ class ResCompany(models.Model):
     # --- Planning (plans and targets) ---------------------------------------------------
 
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
+    sales_task_require_execution_plan = fields.Boolean(
+        string="Execution Plan Required to Start Tasks",
+        help="A sales task cannot start until its execution plan is written.",
+    )
 
     # --- Tracking (transitional milestones) ----------------------------------------------
 

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -10,6 +10,9 @@ class ResConfigSettings(models.TransientModel):
     # --- Planning (plans and targets) ---------------------------------------------------
 
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
+    sales_task_require_execution_plan = fields.Boolean(
+        related="company_id.sales_task_require_execution_plan", readonly=False,
+    )
 
     # --- Tracking (transitional milestones) ----------------------------------------------
 

@@ -1,0 +1,78 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Demo sales tasks relative to today (some running late) for the demo salespersons."""
+
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+
+class SalesManagementDemo(models.AbstractModel):
+    _inherit = "sales.management.demo"
+
+    @api.model
+    def _generate_demo_tasks(self):
+        """A few tasks per demo salesperson, built from today's date; idempotent."""
+        Task = self.env["sales.task"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
+        )
+        if Task.search_count([("name", "=like", "[Demo] %")], limit=1):
+            return
+        ref = self.env.ref
+        today = fields.Date.context_today(self)
+        template = ref("sales_management.sales_task_template_key_account_review")
+        customers = self.env["res.partner"].search(
+            [("is_company", "=", True), ("customer_rank", ">", 0)], limit=8, order="id",
+        )
+        sellers = [
+            ref("sales_management.demo_user_alice"), ref("sales_management.demo_user_bruno"),
+            ref("sales_management.demo_user_carla"), ref("sales_management.demo_user_dylan"),
+        ]
+        vals_list = []
+        for index, seller in enumerate(sellers):
+            customer = customers[index % len(customers)] if customers else False
+            # a running review from the template, started three weeks ago: overdue to-dos
+            vals_list.append({
+                "name": f"[Demo] Quarterly review {customer.name if customer else ''}".strip(),
+                "user_id": seller.id,
+                "partner_id": customer.id if customer else False,
+                "template_id": template.id,
+                "date_start": today - timedelta(days=21),
+                "date_deadline": today + timedelta(days=7 + index),
+                "priority": "1",
+                "result_unit": "EUR of signed orders",
+            })
+            # a prospecting push, late
+            vals_list.append({
+                "name": f"[Demo] Prospecting push {index + 1}",
+                "user_id": seller.id,
+                "date_start": today - timedelta(days=30),
+                "date_deadline": today - timedelta(days=2 + index),
+                "result_unit": "meetings booked",
+                "execution_plan": "<p>Call the dormant accounts of the territory, book "
+                "meetings with the decision makers.</p>",
+                "todo_ids": [
+                    Command.create({
+                        "name": "Build the call list", "planned_hours": 2,
+                        "spent_hours": 2.5, "date_deadline": today - timedelta(days=25),
+                        "state": "done",
+                    }),
+                    Command.create({
+                        "name": "Call 30 dormant accounts", "planned_hours": 10,
+                        "spent_hours": 6, "expected_value": 8, "actual_value": 5,
+                        "date_deadline": today - timedelta(days=3),
+                        "resource_ids": [Command.create({
+                            "type": "people", "description": "Inside sales support",
+                            "quantity_planned": 2, "quantity_used": 1,
+                            "amount_planned": 600, "amount_used": 300,
+                        })],
+                    }),
+                    Command.create({
+                        "name": "Send the follow-up offer", "planned_hours": 3,
+                        "expected_value": 4, "date_deadline": today + timedelta(days=4),
+                    }),
+                ],
+            })
+        tasks = Task.create(vals_list)
+        tasks.filtered(lambda t: t.execution_plan).action_start()
+        tasks[:2].todo_ids[:1].write({"state": "done", "spent_hours": 1.5})
+        return tasks
