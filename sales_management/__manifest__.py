@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "sales_management developers",
     "website": "https://example.invalid/sales_management",
-    "depends": ["crm", "sale_management"],
+    "depends": ["crm", "sale_management", "report_xlsx"],
     "data": [
         # security first: groups, access rights, record rules
         "security/ir.model.access.csv",
@@ -17,16 +17,20 @@
         # Execution security
         "security/sales_task_security.xml",
         # Tracking security
+        "security/sales_milestone_security.xml",
         # Control security
         # Reporting security
+        "security/sales_reporting_security.xml",
         # data
         # Planning data
         "data/sales_metric_data.xml",
         # Execution data
         "data/sales_task_data.xml",
         # Tracking data
+        "data/sales_milestone_data.xml",
         # Control data
         # Reporting data
+        "data/sales_reporting_data.xml",
         # views
         "views/res_config_settings_views.xml",
         # Planning views
@@ -38,8 +42,13 @@
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         # Tracking views
+        "views/sales_milestone_views.xml",
+        "views/crm_team_views.xml",
+        "views/sales_milestone_report_views.xml",
         # Control views
         # Reporting views
+        "views/sales_management_dashboard_views.xml",
+        "views/sales_kpi_report_views.xml",
         # wizards
         # Planning wizards
         "wizards/sales_plan_generate_views.xml",
@@ -54,6 +63,8 @@
         # Tracking reports
         # Control reports
         # Reporting reports
+        "report/sales_reporting_reports.xml",
+        "report/sales_reporting_templates.xml",
         # menus last
         "views/sales_management_menus.xml",
     ],
@@ -61,8 +72,13 @@
         "demo/sales_management_demo.xml",
         "demo/sales_plan_demo.xml",
         "demo/sales_task_demo.xml",
+        "demo/sales_milestone_demo.xml",
     ],
     "assets": {
+        # Reporting: the dashboard client action
+        "web.assets_backend": [
+            "sales_management/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "sales_management/static/tests/tours/**/*",
         ],

@@ -19,7 +19,14 @@ from . import res_partner
 from . import sales_task_demo
 
 # Tracking (transitional milestones)
+from . import sales_milestone
+from . import sales_lead_milestone
+from . import crm_team
+from . import mail_message
+from . import sales_milestone_demo
 
 # Control
 
 # Reporting
+from . import sales_management_dashboard
+from . import sales_plan_report

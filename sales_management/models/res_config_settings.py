@@ -15,5 +15,22 @@ class ResConfigSettings(models.TransientModel):
     )
 
     # --- Tracking (transitional milestones) ----------------------------------------------
+    milestone_window_months = fields.Integer(
+        related="company_id.milestone_window_months", readonly=False,
+    )
+    milestone_min_closed = fields.Integer(
+        related="company_id.milestone_min_closed", readonly=False,
+    )
+    milestone_stalled_factor = fields.Float(
+        related="company_id.milestone_stalled_factor", readonly=False,
+    )
 
     # --- Control (digests, escalation, deviation alerts) --------------------------------
+
+    # --- Reporting (KPI reports, scheduled management report) ----------------------------
+    sales_report_recipient_ids = fields.Many2many(
+        related="company_id.sales_report_recipient_ids", readonly=False,
+    )
+    sales_report_period = fields.Selection(
+        related="company_id.sales_report_period", readonly=False,
+    )

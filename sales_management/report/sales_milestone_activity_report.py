@@ -1,0 +1,141 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class SalesMilestoneActivityReport(models.Model):
+    """Activity quality per milestone: the right activities, done the right way, in the right
+    amount.
+
+    Two kinds of rows: each activity done on an opportunity, attributed to the milestone the
+    opportunity reached next (``done_count`` = 1; "Not reached yet" when it has not); and
+    each activity type a milestone requires that was not done before the opportunity reached
+    it (``missing_count`` = 1). Percentages average 0/100 flags over the done activities:
+    ``right_activity_pct`` (the type is one the milestone requires), ``on_time_pct`` (done by
+    its deadline), ``with_result_pct`` (a feedback was recorded), ``right_way_pct`` (both).
+    """
+
+    _name = "sales.milestone.activity.report"
+    _description = "Milestone Activity Quality"
+    _auto = False
+    _order = "date desc"
+    _rec_name = "activity_type_id"
+
+    milestone_id = fields.Many2one(comodel_name="sales.milestone", readonly=True)
+    lead_id = fields.Many2one(comodel_name="crm.lead", string="Opportunity", readonly=True)
+    activity_type_id = fields.Many2one(
+        comodel_name="mail.activity.type", string="Activity Type", readonly=True,
+    )
+    date = fields.Datetime(string="Done On", readonly=True)
+    team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
+    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    is_required = fields.Boolean(string="Required Type", readonly=True)
+    done_count = fields.Integer(string="Done", readonly=True, aggregator="sum")
+    missing_count = fields.Integer(string="Required but Missing", readonly=True, aggregator="sum")
+    right_activity_pct = fields.Float(
+        string="Right Activity (%)", readonly=True, aggregator="avg", digits=(16, 1),
+    )
+    on_time_pct = fields.Float(string="On Time (%)", readonly=True, aggregator="avg",
+                               digits=(16, 1))
+    with_result_pct = fields.Float(
+        string="Result Recorded (%)", readonly=True, aggregator="avg", digits=(16, 1),
+    )
+    right_way_pct = fields.Float(
+        string="Right Way (%)", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Done on time with a result recorded.",
+    )
+
+    def _select(self):
+        return SQL("""
+            -- done activities, attributed to the milestone reached next
+            SELECT msg.id * 2 AS id,
+                   ml.milestone_id AS milestone_id,
+                   l.id AS lead_id,
+                   msg.mail_activity_type_id AS activity_type_id,
+                   msg.date AS date,
+                   l.team_id AS team_id,
+                   l.user_id AS user_id,
+                   l.company_id AS company_id,
+                   (req.activity_type_id IS NOT NULL) AS is_required,
+                   1 AS done_count,
+                   0 AS missing_count,
+                   CASE WHEN req.activity_type_id IS NOT NULL THEN 100.0 ELSE 0.0 END
+                       AS right_activity_pct,
+                   CASE WHEN msg.activity_deadline_date IS NOT NULL
+                             AND msg.date::date <= msg.activity_deadline_date
+                        THEN 100.0 ELSE 0.0 END AS on_time_pct,
+                   CASE WHEN msg.activity_feedback_recorded THEN 100.0 ELSE 0.0 END
+                       AS with_result_pct,
+                   CASE WHEN msg.activity_feedback_recorded
+                             AND msg.activity_deadline_date IS NOT NULL
+                             AND msg.date::date <= msg.activity_deadline_date
+                        THEN 100.0 ELSE 0.0 END AS right_way_pct
+              FROM mail_message msg
+              JOIN crm_lead l ON l.id = msg.res_id
+              LEFT JOIN LATERAL (
+                    SELECT n.milestone_id
+                      FROM sales_lead_milestone n
+                     WHERE n.lead_id = l.id AND n.date_reached >= msg.date
+                  ORDER BY n.date_reached, n.id
+                     LIMIT 1
+              ) ml ON TRUE
+              LEFT JOIN sales_milestone_activity_type_rel req
+                     ON req.milestone_id = ml.milestone_id
+                    AND req.activity_type_id = msg.mail_activity_type_id
+             WHERE msg.model = 'crm.lead' AND msg.mail_activity_type_id IS NOT NULL
+               AND l.type = 'opportunity'
+            UNION ALL
+            -- required activity types not done before the milestone was reached
+            SELECT -(ml.id * 1000 + req.activity_type_id) AS id,
+                   ml.milestone_id,
+                   l.id,
+                   req.activity_type_id,
+                   ml.date_reached,
+                   l.team_id,
+                   l.user_id,
+                   l.company_id,
+                   TRUE,
+                   0,
+                   1,
+                   NULL,
+                   NULL,
+                   NULL,
+                   NULL
+              FROM sales_lead_milestone ml
+              JOIN crm_lead l ON l.id = ml.lead_id
+              JOIN sales_milestone_activity_type_rel req ON req.milestone_id = ml.milestone_id
+             WHERE l.type = 'opportunity'
+               AND NOT EXISTS (
+                    SELECT 1 FROM mail_message msg
+                     WHERE msg.model = 'crm.lead' AND msg.res_id = l.id
+                       AND msg.mail_activity_type_id = req.activity_type_id
+                       AND msg.date <= ml.date_reached
+               )
+        """)
+
+    def _from(self):
+        return SQL("")
+
+    def _where(self):
+        return SQL("")
+
+    def _group_by(self):
+        return SQL("")
+
+    def _query(self):
+        """The union above; ``_from``/``_where``/``_group_by`` wrap it for extensions."""
+        query = SQL("SELECT * FROM (%s) rows", self._select())
+        if self._from().code:
+            query = SQL("%s %s", query, self._from())
+        if self._where().code:
+            query = SQL("%s WHERE %s", query, self._where())
+        if self._group_by().code:
+            query = SQL("%s GROUP BY %s", query, self._group_by())
+        return query
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL(
+            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query(),
+        ))

@@ -1,0 +1,109 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class SalesMilestoneFunnelReport(models.Model):
+    """Milestone funnel: one row per milestone reached by an opportunity.
+
+    Summing ``reached_count`` gives the opportunities reaching each milestone in a period
+    (filter on ``date_reached``); ``conversion_next`` / ``conversion_won`` average 0/100 flags,
+    i.e. the conversion % to the next milestone and to won of any group; ``median_days_to_next``
+    is aggregated as a true median (see ``_read_group_select``).
+    """
+
+    _name = "sales.milestone.funnel.report"
+    _description = "Milestone Funnel Analysis"
+    _auto = False
+    _order = "date_reached desc"
+    _rec_name = "milestone_id"
+
+    milestone_id = fields.Many2one(comodel_name="sales.milestone", readonly=True)
+    milestone_sequence = fields.Integer(readonly=True)
+    lead_id = fields.Many2one(comodel_name="crm.lead", string="Opportunity", readonly=True)
+    date_reached = fields.Datetime(string="Reached On", readonly=True)
+    team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
+    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    overridden = fields.Boolean(readonly=True)
+    reached_count = fields.Integer(string="Reached", readonly=True, aggregator="sum")
+    next_count = fields.Integer(string="Reached Next", readonly=True, aggregator="sum")
+    won_count = fields.Integer(string="Won", readonly=True, aggregator="sum")
+    conversion_next = fields.Float(
+        string="Conversion to Next (%)", readonly=True, aggregator="avg", digits=(16, 1),
+    )
+    conversion_won = fields.Float(
+        string="Conversion to Won (%)", readonly=True, aggregator="avg", digits=(16, 1),
+    )
+    days_to_next = fields.Float(
+        string="Average Days to Next", readonly=True, aggregator="avg", digits=(16, 1),
+    )
+    median_days_to_next = fields.Float(
+        string="Median Days to Next", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Median number of days between reaching this milestone and the next one.",
+    )
+
+    def _select(self):
+        return SQL("""
+            ml.id AS id,
+            ml.milestone_id AS milestone_id,
+            m.sequence AS milestone_sequence,
+            ml.lead_id AS lead_id,
+            ml.date_reached AS date_reached,
+            l.team_id AS team_id,
+            l.user_id AS user_id,
+            l.company_id AS company_id,
+            ml.overridden AS overridden,
+            1 AS reached_count,
+            CASE WHEN nxt.date_reached IS NULL THEN 0 ELSE 1 END AS next_count,
+            CASE WHEN l.active AND s.is_won THEN 1 ELSE 0 END AS won_count,
+            CASE WHEN nxt.date_reached IS NULL THEN 0.0 ELSE 100.0 END AS conversion_next,
+            CASE WHEN l.active AND s.is_won THEN 100.0 ELSE 0.0 END AS conversion_won,
+            EXTRACT(EPOCH FROM nxt.date_reached - ml.date_reached) / 86400.0 AS days_to_next,
+            EXTRACT(EPOCH FROM nxt.date_reached - ml.date_reached) / 86400.0
+                AS median_days_to_next
+        """)
+
+    def _from(self):
+        # the next milestone line of the same opportunity, in time
+        return SQL("""
+            sales_lead_milestone ml
+            JOIN crm_lead l ON l.id = ml.lead_id
+            JOIN sales_milestone m ON m.id = ml.milestone_id
+            LEFT JOIN crm_stage s ON s.id = l.stage_id
+            LEFT JOIN LATERAL (
+                SELECT n.date_reached
+                  FROM sales_lead_milestone n
+                 WHERE n.lead_id = ml.lead_id
+                   AND (n.date_reached, n.id) > (ml.date_reached, ml.id)
+              ORDER BY n.date_reached, n.id
+                 LIMIT 1
+            ) nxt ON TRUE
+        """)
+
+    def _where(self):
+        return SQL("l.type = 'opportunity'")
+
+    def _group_by(self):
+        """Row-level view: nothing to group; extensions may aggregate here."""
+        return SQL()
+
+    def _query(self):
+        group_by = self._group_by()
+        return SQL(
+            "SELECT %s FROM %s WHERE %s%s", self._select(), self._from(), self._where(),
+            SQL(" GROUP BY %s", group_by) if group_by.code else SQL(),
+        )
+
+    def _read_group_select(self, aggregate_spec, query):
+        """``median_days_to_next`` aggregates as a median in every group (pivot, graph)."""
+        if aggregate_spec.split(":")[0] == "median_days_to_next":
+            sql_field = self._field_to_sql(self._table, "median_days_to_next", query)
+            return SQL("percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)", sql_field)
+        return super()._read_group_select(aggregate_spec, query)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL(
+            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query(),
+        ))
