@@ -35,6 +35,7 @@
         "views/res_config_settings_views.xml",
         # Planning views
         "views/sales_metric_views.xml",
+        "views/sales_region_views.xml",
         "views/sales_plan_target_views.xml",
         "views/sales_plan_views.xml",
         # Execution views

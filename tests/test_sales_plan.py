@@ -98,6 +98,41 @@ class TestSalesPlanActuals(SalesPlanCommon):
             plan, "opportunities", 1, **Q1, user_id=self.user_salesman_2.id
         ).actual_value, 1)
 
+    def test_sales_region_dimension(self):
+        region = self.env["sales.region"].create({
+            "name": "SM Benelux + California", "country_ids": [(6, 0, self.country_be.ids)],
+            "state_ids": [(6, 0, self.state_ca.ids)],
+        })
+        benelux = self.env["sales.region"].create({
+            "name": "SM Benelux", "country_ids": [(6, 0, self.country_be.ids)],
+        })
+        plan = self._plan()
+        both = self._target(plan, "revenue", 1, **MARCH, region_id=region.id)
+        be = self._target(plan, "revenue", 1, **MARCH, region_id=benelux.id)
+        self.assertEqual(both.actual_value, 1500.0)
+        self.assertEqual(be.actual_value, 1000.0)
+        self.assertTrue(be.is_breakdown)
+        action = be.action_open_actual_records()
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), self.o_mar_be)
+        self.assertEqual(self._target(plan, "invoiced", 1, **MARCH,
+                                      region_id=benelux.id).actual_value, 900.0)
+        with self.assertRaises(ValidationError):
+            self.env["sales.region"].create({"name": "SM Empty"})
+
+    def test_health_thresholds_are_company_settings(self):
+        plan = self._plan()
+        target = self._target(plan, "revenue", 1800.0, **Q1)  # pace 83 % once Q1 is over
+        self.assertEqual(target.health, "at_risk")
+        self.company.write({"sales_plan_on_track_pace": 80.0, "sales_plan_at_risk_pace": 50.0})
+        target.invalidate_recordset()
+        self.assertEqual(target.health, "on_track")
+        self.company.sales_plan_on_track_pace = 90.0
+        target.target_value = 3500.0  # 43 %
+        self.assertEqual(target.health, "off_track")
+        self.assertEqual(plan.health, "off_track")
+        with self.assertRaises(ValidationError):
+            self.company.sales_plan_at_risk_pace = 95.0
+
     def test_unsupported_dimension_is_refused(self):
         plan = self._plan()
         for code in ("won", "opportunities", "activities", "new_customers"):
@@ -112,6 +147,9 @@ class TestSalesPlanActuals(SalesPlanCommon):
             team_id=self.team.id, user_id=self.user_salesman.id, parent_id=team_plan.id
         )
         self.assertEqual(sam_plan.scope, "user")
+        outsider = self._plan(team_id=self.team.id, user_id=self.user_manager.id)
+        self.assertEqual(outsider.scope, "team", "the manager is not a member of the team")
+        self.assertEqual(self._plan().scope, "company")
         self.assertEqual(self._target(team_plan, "revenue", 1, **Q1).actual_value, 1500.0)
         self.assertEqual(self._target(team_plan, "revenue", 1, **APRIL).actual_value, 0.0)
         self.assertEqual(self._target(sam_plan, "revenue", 1, **Q1).actual_value, 1000.0)
@@ -258,6 +296,41 @@ class TestSalesPlanActuals(SalesPlanCommon):
         with self.assertQueryCount(queries_large):
             self.env.invalidate_all()
             large.mapped("actual_value")
+
+    def test_plan_figures_query_count_does_not_grow_with_plans(self):
+        def make(n):
+            plans = self.env["sales.plan"].create([
+                {"name": f"SM P{i}", "date_from": "2025-01-01", "date_to": "2025-12-31",
+                 "user_id": self.user_manager.id} for i in range(n)
+            ])
+            self.env["sales.plan.target"].create([
+                {"plan_id": plan.id, "metric_id": self.metric[code].id, "target_value": 5}
+                for plan in plans for code in ("revenue", "orders", "won")
+            ])
+            return plans
+
+        def count(plans):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            values = [(p.actual_value, p.health, p.coverage) for p in plans]
+            self.assertEqual(values[0][0], 1500.0 + 1600.0)
+            return self.cr.sql_log_count - before
+
+        self.assertEqual(count(make(2)), count(make(20)))
+
+    def test_pivot_adds_up_live_actuals(self):
+        plan = self._plan()
+        self._target(plan, "revenue", 100, **MARCH, user_id=self.user_salesman.id)
+        self._target(plan, "revenue", 200, **MARCH, user_id=self.user_salesman_2.id)
+        self._target(plan, "revenue", 300, **APRIL, user_id=self.user_salesman.id)
+        groups = self.env["sales.plan.target"].read_group(
+            [("plan_id", "=", plan.id)], ["target_value:sum", "actual_value:sum"], ["user_id"],
+        )
+        by_user = {g["user_id"][0]: (g["target_value"], g["actual_value"]) for g in groups}
+        self.assertEqual(by_user[self.user_salesman.id], (400.0, 1000.0))
+        self.assertEqual(by_user[self.user_salesman_2.id], (200.0, 500.0))
+        fields = self.env["sales.plan.target"].fields_get(["actual_value"], ["aggregator"])
+        self.assertEqual(fields["actual_value"]["aggregator"], "sum")
 
     def test_batch_helper_matches_fields(self):
         plan = self._plan()

@@ -45,12 +45,16 @@ class TestSalesPlanWorkflow(SalesPlanCommon):
         )
         sam_plan.action_submit()
         self.assertEqual(self.sam.state, "submitted")
+        # the approver (the parent plan's responsible) gets a to-do
+        self.assertEqual(self.sam.activity_ids.user_id, self.user_leader)
+        self.assertIn("Approve the plan", self.sam.activity_ids.summary)
         with self.assertRaises(AccessError):  # a salesperson does not approve
             sam_plan.action_approve()
         with self.assertRaises(AccessError):  # nor a leader of another team
             self.sam.with_user(self.user_other_team).action_approve()
         sam_plan.with_user(self.user_leader).action_approve()  # parent's responsible
         self.assertEqual(self.sam.state, "approved")
+        self.assertFalse(self.sam.activity_ids, "the approval to-do is done")
         self.env.flush_all()
         self.cr.precommit.run()
         tracked = self.sam.message_ids.tracking_value_ids.filtered(
@@ -118,7 +122,8 @@ class TestSalesPlanWorkflow(SalesPlanCommon):
         self.assertEqual((str(new.date_from), str(new.date_to)), ("2026-01-01", "2026-12-31"))
         self.assertEqual(new.state, "draft")
         self.assertFalse(new.parent_id, "no company plan for 2026 yet: a top-level copy")
-        self.assertEqual(new.child_ids.mapped("name"), ["SM Sam 2025", "SM Sara 2025"])
+        self.assertEqual(new.name, "SM North 2026")
+        self.assertEqual(new.child_ids.mapped("name"), ["SM Sam 2026", "SM Sara 2026"])
         new_sam = new.child_ids.filtered(lambda p: p.user_id == self.user_salesman)
         self.assertEqual(
             sorted((str(t.date_from), str(t.date_to), t.target_value)
@@ -128,6 +133,16 @@ class TestSalesPlanWorkflow(SalesPlanCommon):
         feb = new_sam.target_ids.filtered(lambda t: t.date_from.month == 2)
         self.assertEqual(feb.seasonality, {"2026-02": 1.0})
         self.assertEqual(len(self.north.child_ids), 2, "the original tree is untouched")
+        # once the company plan has its 2026 copy, a team copy attaches to it
+        company_2026 = self.company_plan.copy({
+            "name": "SM Company 2026", "date_from": "2026-01-01", "date_to": "2026-12-31",
+            "target_ids": False,
+        })
+        action = self.south.with_user(self.user_manager).action_copy_next_period()
+        self.assertEqual(self.env["sales.plan"].browse(action["res_id"]).parent_id, company_2026)
+        # approved and closed plans are not deleted, only cancelled
+        with self.assertRaises(UserError):
+            self.north.unlink()
 
     # ------------------------------------------------------------------ security
     def test_salesperson_access(self):

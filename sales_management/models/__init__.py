@@ -8,6 +8,7 @@ from . import sales_metric
 from . import sales_plan
 from . import sales_plan_target
 from . import sales_plan_demo
+from . import sales_region
 
 # Execution (sales tasks and to-dos)
 from . import sales_task

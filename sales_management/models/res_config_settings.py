@@ -8,6 +8,12 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     # --- Planning (plans and targets) ---------------------------------------------------
+    sales_plan_on_track_pace = fields.Float(
+        related="company_id.sales_plan_on_track_pace", readonly=False
+    )
+    sales_plan_at_risk_pace = fields.Float(
+        related="company_id.sales_plan_at_risk_pace", readonly=False
+    )
 
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
     sales_task_require_execution_plan = fields.Boolean(

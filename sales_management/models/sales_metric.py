@@ -339,7 +339,8 @@ class SalesMetric(models.Model):
 
         :param slots: list of dicts with a ``key`` (any hashable), ``company_id``,
             ``date_from``, ``date_to`` (dates, both included) and optional dimension ids
-            (see ``DIMENSIONS``; a partner matches its contacts too).
+            (see ``DIMENSIONS``; a partner matches its contacts too) and an optional
+            ``region_id`` (a ``sales.region``: any of its countries or states).
         :return: ``{key: value}`` with 0.0 for slots without any record.
         """
         self.ensure_one()
@@ -348,11 +349,21 @@ class SalesMetric(models.Model):
             return result
         keys = list(result)
         index = {key: i for i, key in enumerate(keys)}
+        regions = self.env["sales.region"].sudo().browse(
+            {slot["region_id"] for slot in slots if slot.get("region_id")}
+        )
+        areas = {
+            region.id: (region.country_ids.ids or [0], region.state_ids.ids or [0])
+            for region in regions
+        }
         values = SQL(", ").join(
             SQL(
-                "(%s, %s, %s::date, %s::date" + ", %s::integer" * len(DIMENSIONS) + ")",
+                "(%s, %s, %s::date, %s::date" + ", %s::integer" * len(DIMENSIONS)
+                + ", %s::integer, %s::integer[], %s::integer[])",
                 index[slot["key"]], slot["company_id"], slot["date_from"], slot["date_to"],
                 *(slot.get(dim) or None for dim in DIMENSIONS),
+                slot.get("region_id") or None,
+                *areas.get(slot.get("region_id"), ([0], [0])),
             )
             for slot in slots
         )
@@ -368,12 +379,15 @@ class SalesMetric(models.Model):
             SELECT t.idx, %(aggregate)s
               FROM (%(rows)s) AS r
               JOIN (VALUES %(values)s)
-                   AS t(idx, company_id, date_from, date_to, %(columns)s)
-                ON r.company_id = t.company_id
+                   AS t(idx, company_id, date_from, date_to, %(columns)s,
+                        region_id, region_countries, region_states)
+                ON (r.company_id = t.company_id OR r.company_id IS NULL)
                AND r.date >= t.date_from AND r.date < t.date_to + 1
                AND (t.partner_id IS NULL OR r.partner_id = t.partner_id
                     OR r.commercial_partner_id = t.partner_id)
                AND %(dim_match)s
+               AND (t.region_id IS NULL OR r.country_id = ANY(t.region_countries)
+                    OR r.state_id = ANY(t.region_states))
           GROUP BY t.idx
             """,
             aggregate=self._aggregate_sql(),
@@ -393,7 +407,7 @@ class SalesMetric(models.Model):
         who or what has history there (one query)."""
         self.ensure_one()
         conditions = [
-            SQL("r.company_id = %s", slot["company_id"]),
+            SQL("(r.company_id = %s OR r.company_id IS NULL)", slot["company_id"]),
             SQL("r.date >= %s::date AND r.date < %s::date + 1",
                 slot["date_from"], slot["date_to"]),
             SQL("r.%s IS NOT NULL", SQL.identifier(dimension)),
@@ -408,6 +422,13 @@ class SalesMetric(models.Model):
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 
+    def _region_domain(self, slot, country_path, state_path):
+        if not slot.get("region_id"):
+            return []
+        region = self.env["sales.region"].sudo().browse(slot["region_id"])
+        return ["|", (country_path, "in", region.country_ids.ids),
+                (state_path, "in", region.state_ids.ids)]
+
     def _records_domain(self, slot):
         """Domain on the records behind a slot's actual (drill-down), and their model.
 
@@ -418,7 +439,7 @@ class SalesMetric(models.Model):
         dt_to = fields.Datetime.to_string(
             fields.Datetime.to_datetime(fields.Date.add(slot["date_to"], days=1))
         )
-        company = [("company_id", "=", slot["company_id"])]
+        company = [("company_id", "in", (slot["company_id"], False))]
         if self.source in ("sale_line", "quotation_line", "first_order"):
             date_field = "quotation_sent_date" if self.source == "quotation_line" \
                 else "date_order"
@@ -470,7 +491,8 @@ class SalesMetric(models.Model):
         else:
             model = "mail.message"
             lead_domain = [
-                ("company_id", "=", slot["company_id"]), ("active", "in", (True, False)),
+                ("company_id", "in", (slot["company_id"], False)),
+                ("active", "in", (True, False)),
             ]
             dims = {
                 "user_id": "user_id", "team_id": "team_id", "medium_id": "medium_id",
@@ -479,6 +501,7 @@ class SalesMetric(models.Model):
             for dim, path in dims.items():
                 if slot.get(dim):
                     lead_domain.append((path, "=", slot[dim]))
+            lead_domain += self._region_domain(slot, "country_id", "state_id")
             if slot.get("partner_id"):
                 lead_domain.append(("partner_id", "child_of", slot["partner_id"]))
             leads = self.env["crm.lead"].with_context(active_test=False)._search(lead_domain)
@@ -492,6 +515,7 @@ class SalesMetric(models.Model):
             return model, domain
         if self.model_name == model:
             domain += self._get_domain()
+        domain += self._region_domain(slot, dims["country_id"], dims["state_id"])
         for dim, path in dims.items():
             if slot.get(dim):
                 domain.append((path, "=", slot[dim]))

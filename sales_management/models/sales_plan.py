@@ -159,6 +159,12 @@ class SalesPlan(models.Model):
         help="Own target not yet allocated to sub-plans.",
     )
     is_locked = fields.Boolean(compute="_compute_is_locked")
+    can_manage = fields.Boolean(
+        compute="_compute_can_manage",
+        help="The current user manages this plan: a sales manager, the leader of its team "
+        "or the responsible of its parent plan.",
+    )
+    can_edit_commitment = fields.Boolean(compute="_compute_can_manage")
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -169,8 +175,12 @@ class SalesPlan(models.Model):
 
     @api.depends("team_id", "user_id")
     def _compute_scope(self):
+        """Default scope: a team member's plan counts their own sales, a team plan (led by
+        the team leader or anyone outside the team) the team's, else the company's."""
         for plan in self:
-            if plan.team_id and plan.user_id and plan.user_id != plan.team_id.user_id:
+            # a member of the team (not its leader) is a salesperson: their own sales
+            if plan.team_id and plan.user_id in plan.team_id.member_ids \
+                    and plan.user_id != plan.team_id.user_id:
                 plan.scope = "user"
             elif plan.team_id:
                 plan.scope = "team"
@@ -195,9 +205,7 @@ class SalesPlan(models.Model):
         "target_ids.date_to", "child_ids.target_ids.target_value", "state",
     )
     def _compute_figures(self):
-        plans_with_children = self | self.child_ids
-        targets = plans_with_children.target_ids
-        values = targets._get_figures()
+        values = self.target_ids._get_figures()
         for plan in self:
             main = plan._headline_targets()
             figures = [values[t.id] for t in main]
@@ -220,8 +228,9 @@ class SalesPlan(models.Model):
             plan.expected_to_date = expected
             plan.achievement = 100.0 * actual / target if target else 0.0
             plan.pace = 100.0 * actual / expected if expected else (100.0 if main else 0.0)
-            plan.health = self.env["sales.plan.target"]._health_from_pace(plan.pace) \
-                if main else False
+            plan.health = self.env["sales.plan.target"]._health_from_pace(
+                plan.pace, plan.company_id
+            ) if main else False
             plan.children_target_value = children
             plan.coverage = 100.0 * children / target if target else 0.0
             plan.unallocated_value = float_round(
@@ -235,6 +244,15 @@ class SalesPlan(models.Model):
         for plan in self:
             plan.is_locked = plan.state in ("closed", "cancelled") or (
                 plan.state == "approved" and not is_manager
+            )
+
+    @api.depends("team_id.user_id", "parent_id.user_id", "user_id", "state")
+    @api.depends_context("uid")
+    def _compute_can_manage(self):
+        for plan in self:
+            plan.can_manage = plan._is_plan_manager()
+            plan.can_edit_commitment = plan.can_manage or (
+                plan.state == "draft" and plan.user_id == self.env.user
             )
 
     # ------------------------------------------------------------------ constraints
@@ -296,6 +314,12 @@ class SalesPlan(models.Model):
             plan._check_can_manage(allow_responsible=True)
             plan._check_has_targets()
         self._workflow_write({"state": "submitted"})
+        for plan in self.filtered(lambda p: p.parent_id.user_id):
+            plan.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=plan.parent_id.user_id.id,
+                summary=self.env._("Approve the plan %(name)s", name=plan.name),
+            )
         return True
 
     def action_approve(self):
@@ -311,6 +335,7 @@ class SalesPlan(models.Model):
                 ))
             plan._check_has_targets()
         self._workflow_write({"state": "approved"})
+        self._close_approval_activities(self.env._("Approved"))
         return True
 
     def action_reset_draft(self):
@@ -322,6 +347,7 @@ class SalesPlan(models.Model):
                 ))
             plan._check_can_manage(allow_responsible=plan.state == "submitted")
         self._workflow_write({"state": "draft"})
+        self._close_approval_activities(self.env._("Sent back to draft"))
         return True
 
     def action_close(self):
@@ -363,7 +389,8 @@ class SalesPlan(models.Model):
             if start < parent.date_from or end > parent.date_to:
                 # the parent's own copy for the next period, when it exists
                 parent = self.search([
-                    ("name", "=", parent.name), ("company_id", "=", self.company_id.id),
+                    ("name", "in", (parent.name, parent._next_period_name(shift))),
+                    ("company_id", "=", self.company_id.id),
                     ("date_from", "<=", start), ("date_to", ">=", end),
                     ("state", "!=", "cancelled"), ("id", "!=", parent.id),
                 ], limit=1)
@@ -454,6 +481,16 @@ class SalesPlan(models.Model):
                     parent=parent.name, name=plan.name,
                 ))
 
+    def _close_approval_activities(self, feedback):
+        """Mark the 'approve the plan' to-dos of these plans done."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        activities = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.summary
+            and a.summary.startswith(self.env._("Approve the plan"))
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback)
+
     def _check_has_targets(self):
         for plan in self:
             if not plan.target_ids:
@@ -521,6 +558,13 @@ class SalesPlan(models.Model):
             return relativedelta(months=months)
         return relativedelta(days=(end - start).days + 1)
 
+    def _next_period_name(self, shift):
+        """The plan's name with its year moved along ("Europe 2025" → "Europe 2026")."""
+        self.ensure_one()
+        old_year = str(self.date_from.year)
+        new_year = str(self._shift_date(self.date_from, shift).year)
+        return self.name.replace(old_year, new_year) if old_year != new_year else self.name
+
     def _shift_date(self, date, shift):
         moved = date + shift
         # keep month ends at month ends (Feb 28 -> Feb 29 in a leap year, Jun 30 -> Jul 31)
@@ -531,7 +575,7 @@ class SalesPlan(models.Model):
     def _copy_tree(self, shift, parent):
         self.ensure_one()
         new_plan = self.sudo().copy({
-            "name": self.name,
+            "name": self._next_period_name(shift),
             "parent_id": parent.id,
             "date_from": self._shift_date(self.date_from, shift),
             "date_to": self._shift_date(self.date_to, shift),

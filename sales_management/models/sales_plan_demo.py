@@ -61,10 +61,13 @@ class SalesManagementDemo(models.AbstractModel):
         wizard.action_load_lines()
         wizard.action_generate()
         for team_plan in company_plan.child_ids:
+            allocated = sum(team_plan.target_ids.mapped("target_value"))
             wizard = Generate.create({
                 "plan_id": team_plan.id, "growth": 12.0, "periodicity": "quarter",
                 "allocate_by": "sub_plans",
             })
+            # the team keeps what the company allocated to it (when it beats its own growth)
+            wizard.total_target = max(allocated, wizard.proposed_total)
             wizard.action_load_lines()
             wizard.action_generate()
         Target = self.env["sales.plan.target"]

@@ -12,16 +12,16 @@ from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .sales_metric import DIMENSIONS
 from .sales_plan import HEALTH
 
-# pace thresholds (% of what should be reached by today)
-ON_TRACK_PACE = 95.0
-AT_RISK_PACE = 80.0
+# live figures the pivot, graph and grouped lists can add up (see ``_read_group``)
+LIVE_SUMS = ("actual_value", "expected_to_date", "variance")
 LOCKED_FIELDS = {
     "plan_id", "metric_id", "date_from", "date_to", "target_value", "seasonality",
-    *DIMENSIONS,
+    "region_id", *DIMENSIONS,
 }
 
 
@@ -64,6 +64,10 @@ class SalesPlanTarget(models.Model):
         comodel_name="res.country.state", string="Region",
         domain="[('country_id', '=?', country_id)]",
     )
+    region_id = fields.Many2one(
+        comodel_name="sales.region", string="Sales Region", check_company=True,
+        help="A group of countries and regions (states).",
+    )
     medium_id = fields.Many2one(comodel_name="utm.medium", string="Medium")
     source_id = fields.Many2one(comodel_name="utm.source", string="Source")
     product_id = fields.Many2one(
@@ -88,16 +92,17 @@ class SalesPlanTarget(models.Model):
         help="Actual frozen when the plan was closed.",
     )
     is_snapshot = fields.Boolean(readonly=True, copy=False)
-    actual_value = fields.Float(string="Actual", compute="_compute_figures")
+    actual_value = fields.Float(string="Actual", compute="_compute_figures", aggregator="sum")
     expected_to_date = fields.Float(
         compute="_compute_figures",
+        aggregator="sum",
         help="The target prorated by the time elapsed, weighted by seasonality when the "
         "target was generated from history.",
     )
     achievement = fields.Float(compute="_compute_figures", help="Actual / target, in %.")
     pace = fields.Float(compute="_compute_figures", help="Actual / expected to date, in %.")
     variance = fields.Float(
-        compute="_compute_figures", help="Actual minus expected to date."
+        compute="_compute_figures", aggregator="sum", help="Actual minus expected to date."
     )
     health = fields.Selection(selection=HEALTH, compute="_compute_figures")
 
@@ -111,13 +116,13 @@ class SalesPlanTarget(models.Model):
 
     @api.depends(
         "partner_id", "country_id", "state_id", "medium_id", "source_id", "product_id",
-        "product_categ_id", "user_id", "team_id", "plan_id.scope", "plan_id.user_id",
+        "product_categ_id", "user_id", "team_id", "region_id", "plan_id.scope", "plan_id.user_id",
         "plan_id.team_id",
     )
     def _compute_is_breakdown(self):
         for target in self:
             scope = target.plan_id._scope_dimensions() if target.plan_id else {}
-            target.is_breakdown = any(
+            target.is_breakdown = bool(target.region_id) or any(
                 target[dim] for dim in DIMENSIONS if dim not in ("user_id", "team_id")
             ) or bool(target.user_id and target.user_id.id != scope.get("user_id")) or bool(
                 target.team_id and target.team_id.id != scope.get("team_id")
@@ -126,7 +131,7 @@ class SalesPlanTarget(models.Model):
     @api.depends_context("today")
     @api.depends(
         "metric_id", "date_from", "date_to", "target_value", "seasonality", "is_snapshot",
-        "snapshot_value", *DIMENSIONS,
+        "snapshot_value", "region_id", *DIMENSIONS,
     )
     def _compute_figures(self):
         figures = self._get_figures()
@@ -224,6 +229,36 @@ class SalesPlanTarget(models.Model):
     def _unlink_check_locked(self):
         self.plan_id._check_targets_editable()
 
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        """Live figures are not stored: aggregate the ids, ``_read_group`` adds them up."""
+        fname = aggregate_spec.split(":")[0]
+        if fname in LIVE_SUMS and aggregate_spec.endswith(":sum"):
+            return SQL("ARRAY_AGG(%s)", SQL.identifier(self._table, "id"))
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0,
+                    limit=None, order=None):
+        """Grouped sums of the live figures (pivot, graph, grouped lists), computed in
+        one batch over all the groups' targets."""
+        rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        live = [
+            (len(groupby) + i, spec.split(":")[0]) for i, spec in enumerate(aggregates)
+            if spec.split(":")[0] in LIVE_SUMS and spec.endswith(":sum")
+        ]
+        if not live or not rows:
+            return rows
+        ids = {tid for row in rows for pos, _f in live for tid in (row[pos] or [])}
+        figures = self.browse(ids)._get_figures()
+        result = []
+        for row in rows:
+            row = list(row)
+            for pos, fname in live:
+                row[pos] = sum(figures[tid][fname] for tid in (row[pos] or []))
+            result.append(tuple(row))
+        return result
+
     # ------------------------------------------------------------------ actions
     def action_open_actual_records(self):
         """Drill down: the orders, invoices, opportunities or activities behind the
@@ -268,6 +303,7 @@ class SalesPlanTarget(models.Model):
         }
         for dim in DIMENSIONS:
             slot[dim] = self[dim].id
+        slot["region_id"] = self.region_id.id
         for dim, value in self.plan_id._scope_dimensions().items():
             slot[dim] = slot[dim] or value
         return slot
@@ -307,16 +343,18 @@ class SalesPlanTarget(models.Model):
                 "achievement": 100.0 * actual / value if value else 0.0,
                 "pace": pace,
                 "variance": actual - expected,
-                "health": self._health_from_pace(pace),
+                "health": self._health_from_pace(pace, target.company_id),
             }
         return result
 
     @api.model
-    def _health_from_pace(self, pace):
-        """on_track from 95 % of what should be reached by today, at_risk from 80 %."""
-        if pace >= ON_TRACK_PACE:
+    def _health_from_pace(self, pace, company=None):
+        """on_track from the company's on-track pace (default 95 % of what should be
+        reached by today), at_risk from its at-risk pace (default 80 %), else off_track."""
+        company = company or self.env.company
+        if pace >= (company.sales_plan_on_track_pace or 95.0):
             return "on_track"
-        if pace >= AT_RISK_PACE:
+        if pace >= (company.sales_plan_at_risk_pace or 80.0):
             return "at_risk"
         return "off_track"
 

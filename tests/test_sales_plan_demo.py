@@ -1,0 +1,39 @@
+"""The demo plan tree loads on top of the foundation's demo history and shows real numbers."""
+
+from common import SalesManagementCommon
+
+from odoo.tools import convert_file
+
+
+class TestSalesPlanDemo(SalesManagementCommon):
+    def test_demo_plan_tree(self):
+        for name in ("demo/sales_management_demo.xml", "demo/sales_plan_demo.xml"):
+            convert_file(self.env, "sales_management", name, {}, mode="init",
+                         noupdate=False, kind="demo")
+        company = self.env["sales.plan"].search(
+            [("name", "=like", "Demo % Company Plan")]
+        )
+        self.assertEqual(len(company), 1)
+        self.assertEqual(company.state, "approved")
+        self.assertEqual(len(company.child_ids), 2)
+        self.assertEqual(len(company.child_ids.child_ids), 4)
+        self.assertEqual(set(company.child_ids.child_ids.mapped("state")), {"submitted"})
+        self.assertGreater(company.target_value, 0)
+        self.assertGreater(company.actual_value, 0)
+        self.assertTrue(company.health)
+        self.assertGreaterEqual(company.coverage, 99.99)
+        for team_plan in company.child_ids:
+            self.assertAlmostEqual(team_plan.coverage, 100.0, delta=0.5)
+            self.assertGreater(team_plan.actual_value, 0)
+        alice = company.child_ids.child_ids.filtered(
+            lambda p: p.user_id == self.env.ref("sales_management.demo_user_alice")
+        )
+        self.assertEqual(
+            set(alice.target_ids.metric_id.mapped("code")),
+            {"revenue", "won", "win_rate", "opportunities"},
+        )
+        self.assertGreater(alice.actual_value, 0)
+        # running the generator again adds nothing
+        count = self.env["sales.plan"].search_count([])
+        self.env["sales.management.demo"]._generate_plans()
+        self.assertEqual(self.env["sales.plan"].search_count([]), count)
