@@ -368,3 +368,80 @@ class TestSalesTaskFromLeadAndPartner(SalesTaskCommon):
         task.user_id = self.user_salesman
         self.assertEqual(task.team_id, self.team)
         self.assertEqual(task.manager_id, self.user_leader)
+
+
+class TestSalesTaskViews(SalesTaskCommon):
+    def test_views_load_for_a_salesperson(self):
+        Task = self.Task.with_user(self.user_salesman)
+        views = Task.get_views([(False, v) for v in (
+            "kanban", "list", "form", "calendar", "pivot", "graph", "search", "activity",
+        )])
+        self.assertIn("kanban_color", views["views"]["kanban"]["arch"])
+        self.assertIn("is_overdue", views["views"]["list"]["arch"])
+        for filter_name in ("my_tasks", "overdue", "due_this_week"):
+            self.assertIn(f'name="{filter_name}"', views["views"]["search"]["arch"])
+        self.env["sales.task.todo"].with_user(self.user_salesman).get_views(
+            [(False, "list"), (False, "form"), (False, "search")]
+        )
+        lead_form = self.env["crm.lead"].with_user(self.user_salesman).get_views(
+            [(False, "form")]
+        )["views"]["form"]["arch"]
+        self.assertIn("action_view_sales_tasks", lead_form)
+
+    def test_pivot_by_salesperson_and_month(self):
+        self._task(planned_hours=4, spent_hours=3, cost=100, date_deadline=self.today)
+        self._task(planned_hours=2, spent_hours=1, cost=50, date_deadline=self.today)
+        self._task(user=self.user_salesman_2, spent_hours=7, date_deadline=self.today)
+        groups = self.Task._read_group(
+            [("user_id", "in", (self.user_salesman | self.user_salesman_2).ids)],
+            ["user_id", "date_deadline:month"], ["spent_hours:sum", "cost:sum", "__count"],
+        )
+        month = self.today.replace(day=1)
+        self.assertEqual(
+            [(u, m, h, c, n) for u, m, h, c, n in groups],
+            [(self.user_salesman, month, 4.0, 150.0, 2),
+             (self.user_salesman_2, month, 7.0, 0.0, 1)],
+        )
+
+    def test_search_filters(self):
+        """The search view's filters, evaluated as the web client does, select the right
+        tasks: My Tasks (assignee or to-do owner), Overdue, Due This Week."""
+        from datetime import datetime
+
+        from dateutil.relativedelta import relativedelta
+        from lxml import etree
+
+        from odoo.tools.safe_eval import safe_eval
+
+        arch = self.Task.get_views([(False, "search")])["views"]["search"]["arch"]
+        filters = {
+            node.get("name"): node.get("domain")
+            for node in etree.fromstring(arch).iter("filter") if node.get("domain")
+        }
+        monday = self.today - timedelta(days=self.today.weekday())
+        mine = self._task(name="Mine", date_deadline=monday)
+        theirs = self._task(user=self.user_salesman_2, name="Theirs",
+                            date_start=monday - timedelta(days=7),
+                            date_deadline=monday + timedelta(days=6))
+        with_my_todo = self._task(user=self.user_salesman_2, name="With my to-do",
+                                  date_deadline=monday + timedelta(days=7),
+                                  todos=[{"name": "Help", "user_id": self.user_salesman.id}])
+        late = self._task(user=self.user_salesman_2, name="Late",
+                          date_start=monday - timedelta(days=30),
+                          date_deadline=monday - timedelta(days=1))
+        done = self._task(name="Done this week", date_deadline=monday + timedelta(days=2))
+        done.action_done()
+        tasks = mine | theirs | with_my_todo | late | done
+
+        def run(name, user):
+            domain = safe_eval(filters[name], {
+                "uid": user.id, "context_today": lambda: datetime.combine(
+                    self.today, datetime.min.time()),
+                "relativedelta": relativedelta,
+            })
+            return self.Task.search([("id", "in", tasks.ids)] + domain)
+
+        self.assertEqual(run("my_tasks", self.user_salesman), mine | with_my_todo | done)
+        self.assertEqual(run("due_this_week", self.user_salesman), mine | theirs)
+        overdue = late | (mine if monday < self.today else self.Task)
+        self.assertEqual(run("overdue", self.user_salesman), overdue)

@@ -27,15 +27,22 @@ class SalesManagementDemo(models.AbstractModel):
             ref("sales_management.demo_user_alice"), ref("sales_management.demo_user_bruno"),
             ref("sales_management.demo_user_carla"), ref("sales_management.demo_user_dylan"),
         ]
+        # the review serves the seller's own plan target when the plans demo made one
+        Target = self.env["sales.plan.target"]
         vals_list = []
         for index, seller in enumerate(sellers):
             customer = customers[index % len(customers)] if customers else False
+            target = Target.search([
+                ("plan_id.user_id", "=", seller.id),
+                ("date_from", "<=", today), ("date_to", ">=", today),
+            ], limit=1)
             # a running review from the template, started three weeks ago: overdue to-dos
             vals_list.append({
                 "name": f"[Demo] Quarterly review {customer.name if customer else ''}".strip(),
                 "user_id": seller.id,
                 "partner_id": customer.id if customer else False,
                 "template_id": template.id,
+                "target_id": target.id,
                 "date_start": today - timedelta(days=21),
                 "date_deadline": today + timedelta(days=7 + index),
                 "priority": "1",
