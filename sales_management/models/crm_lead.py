@@ -154,7 +154,7 @@ class CrmLead(models.Model):
             SELECT l.id
               FROM crm_lead l
               JOIN sales_milestone m ON m.id = l.milestone_id
-             WHERE l.active AND NOT m.is_won AND m.median_days_to_next > 0
+             WHERE l.active AND NOT COALESCE(m.is_won, FALSE) AND m.median_days_to_next > 0
                AND l.milestone_date < (now() AT TIME ZONE 'UTC')
                    - make_interval(secs => m.median_days_to_next * %(factor)s * 86400)
         """, factor=self.env.company.milestone_stalled_factor))
@@ -228,10 +228,11 @@ class CrmLead(models.Model):
         companies = self.company_id | self.env.company
         milestones = Milestone.search([("company_id", "in", companies.ids + [False])])
         done = {}
-        leads = self.filtered("id")
-        if leads:
+        # in an onchange, records are new ids: their messages are the original record's
+        lead_ids = [lead_id for lead_id in self._origin.ids if lead_id]
+        if lead_ids:
             groups = self.env["mail.message"].sudo()._read_group(
-                [("model", "=", "crm.lead"), ("res_id", "in", leads.ids),
+                [("model", "=", "crm.lead"), ("res_id", "in", lead_ids),
                  ("mail_activity_type_id", "!=", False)],
                 ["res_id", "mail_activity_type_id"], ["__count"],
             )
@@ -248,7 +249,8 @@ class CrmLead(models.Model):
             elif current:
                 key = (current.sequence, current.id)
                 candidates = applicable.filtered(
-                    lambda m, key=key: (m.sequence, m.id) > key and m not in reached
+                    lambda m, key=key, reached=reached: (m.sequence, m.id) > key
+                    and m not in reached
                 )
             else:
                 candidates = applicable - reached
@@ -256,7 +258,7 @@ class CrmLead(models.Model):
                 "applicable": applicable,
                 "reached": reached,
                 "next": candidates[:1],
-                "done_types": done.get(lead.id, self.env["mail.activity.type"]),
+                "done_types": done.get(lead._origin.id, self.env["mail.activity.type"]),
                 "confirmed": lead.milestone_criterion_ids,
             }
         return result

@@ -64,9 +64,13 @@ class ResCompany(models.Model):
     def _check_milestone_settings(self):
         for company in self:
             if company.milestone_window_months < 1:
-                raise ValidationError(self.env._("The milestone history window is at least one month."))
+                raise ValidationError(
+                    self.env._("The milestone history window is at least one month.")
+                )
             if company.milestone_min_closed < 0:
-                raise ValidationError(self.env._("The minimum of closed opportunities cannot be negative."))
+                raise ValidationError(
+                    self.env._("The minimum of closed opportunities cannot be negative.")
+                )
             if company.milestone_stalled_factor <= 0:
                 raise ValidationError(self.env._("The stalled factor must be positive."))
 

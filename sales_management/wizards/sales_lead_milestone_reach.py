@@ -29,9 +29,11 @@ class SalesLeadMilestoneReach(models.TransientModel):
     def _compute_candidate_ids(self):
         is_manager = self.env.user.has_group("sales_team.group_sale_manager")
         for wizard in self:
-            ctx = wizard.lead_id._milestone_context()[wizard.lead_id.id] if wizard.lead_id \
-                else {"applicable": self.env["sales.milestone"], "reached": False}
-            wizard.candidate_ids = ctx["applicable"] - (ctx["reached"] or ctx["applicable"])
+            if wizard.lead_id:
+                ctx = wizard.lead_id._milestone_context()[wizard.lead_id.id]
+                wizard.candidate_ids = ctx["applicable"] - ctx["reached"]
+            else:
+                wizard.candidate_ids = False
             wizard.is_manager = is_manager
 
     @api.depends("lead_id", "milestone_id")
