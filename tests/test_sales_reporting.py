@@ -168,6 +168,35 @@ class TestSalesReporting(SalesManagementCommon):
             data["drill"]["revenue"]["domain"])
         self.assertEqual(orders, self.order_sam_1 | self.order_sam_2)
 
+    def test_dashboard_activity_quality(self):
+        """Two calls done on Sam's open deal: one late with a result, one on time without;
+        and an activity target of 4 on Sam's plan."""
+        lead = self.lead_sam_open
+        late = lead.activity_schedule("mail.mail_activity_data_call",
+                                      date_deadline=date(2025, 6, 10),
+                                      user_id=self.user_salesman.id)
+        on_time = lead.activity_schedule("mail.mail_activity_data_call",
+                                         date_deadline=date(2025, 6, 20),
+                                         user_id=self.user_salesman.id)
+        late.action_feedback(feedback="Called: budget confirmed")
+        on_time.action_feedback()
+        self.env["sales.plan.target"].create({
+            "plan_id": self.plan_sam.id,
+            "metric_id": self.env.ref("sales_management.sales_metric_activities").id,
+            "target_value": 4,
+        })
+        kpis = self.Dashboard.with_user(self.user_salesman).get_dashboard_data("year")["kpis"]
+        self.assertEqual(kpis["activities_done"], 2)
+        self.assertAlmostEqual(kpis["activities_on_time_pct"], 50.0)
+        self.assertAlmostEqual(kpis["activities_with_result_pct"], 50.0)
+        self.assertAlmostEqual(kpis["activities_right_way_pct"], 0.0)
+        self.assertEqual(kpis["activities_missing"], 0)
+        self.assertEqual(kpis["activities_target"], 4)
+        self.assertAlmostEqual(kpis["activities_target_pct"], 100.0 * 2 / 4)
+        # Sara's dashboard does not count Sam's calls
+        kpis = self.Dashboard.with_user(self.user_salesman_2).get_dashboard_data("year")["kpis"]
+        self.assertEqual(kpis["activities_done"], 0)
+
     def test_dashboard_colleague_figures_stay_out(self):
         data = self.Dashboard.with_user(self.user_salesman).get_dashboard_data(
             "year", user_ids=self.user_salesman_2.ids)

@@ -71,6 +71,7 @@ class SalesManagementDashboard(models.AbstractModel):
         data["kpis"].update(self._get_pipeline_kpis(scope, data["plans"], data["drill"]))
         data["kpis"].update(self._get_overdue_kpis(scope, today, data["drill"]))
         data["kpis"].update(self._get_control_kpis(scope, data["drill"]))
+        data["kpis"].update(self._get_activity_kpis(scope, dates, data["plans"], data["drill"]))
         data["funnel"] = self._get_funnel(scope, dates, data["drill"])
         data["leaderboard"] = self._get_leaderboard(scope, dates)
         data["teams"] = self._get_team_attainment(scope, dates)
@@ -350,6 +351,43 @@ class SalesManagementDashboard(models.AbstractModel):
             "name": self.env._("Open Corrective Actions"),
         }
         return {"open_corrective_actions": Action.search_count(domain)}
+
+    @api.model
+    def _get_activity_kpis(self, scope, dates, plan_rows, drill):
+        """Activity quality: the right activities (required by the milestones), done the
+        right way (on time, with a result) and in the right amount (against the
+        activity targets of the scope's plans)."""
+        start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
+        domain = expression.AND([self._scope_domain(scope), [
+            ("date", ">=", start), ("date", "<", stop),
+        ]])
+        [(done, missing, right, on_time, with_result, right_way)] = self.env[
+            "sales.milestone.activity.report"
+        ]._read_group(domain, [], [
+            "done_count:sum", "missing_count:sum", "right_activity_pct:avg",
+            "on_time_pct:avg", "with_result_pct:avg", "right_way_pct:avg",
+        ])
+        targets = self.env["sales.plan.target"].search([
+            ("plan_id", "in", [row["id"] for row in plan_rows]),
+            ("metric_id.source", "=", "activity"), ("is_breakdown", "=", False),
+        ])
+        figures = targets._get_figures()
+        activity_target = sum(targets.mapped("target_value"))
+        activity_actual = sum(figures[t.id]["actual_value"] for t in targets)
+        drill["activities"] = {"res_model": "sales.milestone.activity.report", "domain": domain,
+                               "name": self.env._("Activity Quality")}
+        return {
+            "activities_done": done or 0,
+            "activities_missing": missing or 0,
+            "activities_right_pct": right or 0.0,
+            "activities_on_time_pct": on_time or 0.0,
+            "activities_with_result_pct": with_result or 0.0,
+            "activities_right_way_pct": right_way or 0.0,
+            "activities_target": activity_target,
+            "activities_target_actual": activity_actual,
+            "activities_target_pct": 100.0 * activity_actual / activity_target
+            if activity_target else 0.0,
+        }
 
     # ------------------------------------------------------------------ funnel
     @api.model
