@@ -221,6 +221,26 @@ class TestSalesReporting(SalesManagementCommon):
         self.assertEqual(len(data["teams"]), 1)
         self.assertAlmostEqual(data["teams"][0]["achievement"], 100.0 * 4500.0 / 6000.0)
 
+    def test_other_company_stays_out(self):
+        other = self.env["res.company"].create({"name": "SM Other Company"})
+        self.user_manager.company_ids = [Command.link(other.id)]
+        lead = self.env["crm.lead"].create({
+            "name": "SM Other Company Deal", "type": "opportunity", "company_id": other.id,
+            "user_id": self.user_manager.id, "expected_revenue": 5000.0,
+        })
+        lead.action_set_won()
+        manager = self.user_manager.with_context(allowed_company_ids=[self.company.id])
+        data = self.Dashboard.with_user(manager).with_context(
+            allowed_company_ids=[self.company.id]).get_dashboard_data("year")
+        self.assertEqual(data["kpis"]["won_count"], 3)
+        rows = self.env["sales.kpi.report"].with_user(manager).with_context(
+            allowed_company_ids=[self.company.id]).search([])
+        self.assertNotIn(lead, rows.lead_id)
+        # with both companies allowed, the deal counts
+        data = self.Dashboard.with_user(manager).with_context(
+            allowed_company_ids=[self.company.id, other.id]).get_dashboard_data("year")
+        self.assertEqual(data["kpis"]["won_count"], 4)
+
     def test_dashboard_leader_ranks_the_team(self):
         data = self.Dashboard.with_user(self.user_leader).get_dashboard_data("year")
         self.assertEqual(data["scope"]["level"], "team")

@@ -339,13 +339,13 @@ class SalesManagementDashboard(models.AbstractModel):
 
     @api.model
     def _get_control_kpis(self, scope, drill):
-        """Open corrective actions, once the Control feature provides them."""
+        """Open corrective actions of the scope (Control feature), when installed."""
         Action = self.env.get("sales.corrective.action")
-        if Action is None or "state" not in Action._fields:
+        if Action is None or not {"state", "user_id", "team_id", "company_id"} <= set(
+            Action._fields
+        ):
             return {"open_corrective_actions": None}
-        domain = [("state", "not in", ("done", "cancelled", "cancel"))]
-        if "user_id" in Action._fields and scope["user_ids"]:
-            domain.append(("user_id", "in", scope["user_ids"]))
+        domain = expression.AND([self._scope_domain(scope), [("state", "=", "open")]])
         drill["open_corrective_actions"] = {
             "res_model": Action._name, "domain": domain,
             "name": self.env._("Open Corrective Actions"),
