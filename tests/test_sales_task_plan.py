@@ -77,6 +77,34 @@ class TestSalesTaskPlan(SalesTaskCommon):
         domain = plan.action_view_sales_tasks()["domain"]
         self.assertEqual(self.Task.search(domain), tasks)
 
+    def test_parent_plan_shows_its_sub_tree(self):
+        child = self.env["sales.plan"].create({
+            "name": "Sam's plan", "parent_id": self.plan.id, "user_id": self.user_salesman.id,
+            "date_from": self.plan.date_from, "date_to": self.plan.date_to,
+        })
+        grandchild = self.env["sales.plan"].create({
+            "name": "Sam's key accounts", "parent_id": child.id,
+            "user_id": self.user_salesman.id,
+            "date_from": self.plan.date_from, "date_to": self.plan.date_to,
+        })
+        own = self._task(plan_id=self.plan.id, expected_result=100, actual_result=10)
+        on_child = self._task(plan_id=child.id, expected_result=200, actual_result=20)
+        on_grandchild = self._task(plan_id=grandchild.id, expected_result=400,
+                                   actual_result=40)
+        on_grandchild.action_done()
+        plans = self.plan | child | grandchild
+        self.assertEqual(plans.mapped("task_count"), [3, 2, 1])
+        self.assertEqual(plans.mapped("task_expected_result"), [700, 600, 400])
+        self.assertEqual(plans.mapped("task_actual_result"), [70, 60, 40])
+        self.assertEqual(plans.mapped("task_done_count"), [1, 1, 1])
+        self.assertEqual(plans.mapped("task_progress"), [100 / 3, 50.0, 100.0])
+        self.assertEqual(self.plan.task_tree_ids, own | on_child | on_grandchild)
+        self.assertEqual(child.task_tree_ids, on_child | on_grandchild)
+        self.assertEqual(
+            self.Task.search(child.action_view_sales_tasks()["domain"]),
+            on_child | on_grandchild,
+        )
+
     def test_rollup_queries_do_not_grow(self):
         Target = self.env["sales.plan.target"]
         metric = self.env.ref("sales_management.sales_metric_revenue")

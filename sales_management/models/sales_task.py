@@ -9,6 +9,8 @@ the task (see ``sales.task.todo._sync_activities``), so the systray, "My Activit
 mobile app and e-mail reminders show it without any extra UI.
 """
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
@@ -508,20 +510,18 @@ class SalesTask(models.Model):
 # ---------------------------------------------------------------------------------------
 # Plans and targets: the execution side (tasks) of issue 3's models.
 # ---------------------------------------------------------------------------------------
-TASK_ROLLUP_FIELDS = {
-    "task_count": "__count",
-    "task_progress": "progress:avg",
-    "task_planned_hours": "planned_hours:sum",
-    "task_spent_hours": "spent_hours:sum",
-    "task_cost": "cost:sum",
-    "task_expected_result": "expected_result:sum",
-    "task_actual_result": "actual_result:sum",
+TASK_ROLLUP_SUMS = {
+    "task_planned_hours": "planned_hours",
+    "task_spent_hours": "spent_hours",
+    "task_cost": "cost",
+    "task_expected_result": "expected_result",
+    "task_actual_result": "actual_result",
 }
 
 
 class SalesTaskRollupMixin(models.AbstractModel):
-    """Roll-up of the sales tasks of a plan or target: one grouped query for the whole
-    recordset (plus one for the overdue count), never a query per record."""
+    """Roll-up of the sales tasks of a plan or target: three grouped queries for the whole
+    recordset (totals, done, overdue), never a query per record."""
 
     _name = "sales.task.rollup.mixin"
     _description = "Sales Task Roll-up"
@@ -548,30 +548,50 @@ class SalesTaskRollupMixin(models.AbstractModel):
     )
 
     def _task_rollup_field(self):
+        """The sales.task many2one pointing to this model."""
         raise NotImplementedError
 
+    def _task_rollup_domain(self, ids):
+        return [(self._task_rollup_field(), "in", ids)]
+
+    def _task_rollup_owners(self, record):
+        """Ids of the records a group of tasks of ``record`` counts for."""
+        return [record.id]
+
     def _compute_task_rollup(self):
-        fname = self._task_rollup_field()
-        Task = self.env["sales.task"]
-        base = [(fname, "in", self.ids), ("state", "!=", "cancelled")]
-        aggregates = list(TASK_ROLLUP_FIELDS.values())
-        groups = {
-            record: dict(zip(TASK_ROLLUP_FIELDS, values))
-            for record, *values in Task._read_group(base, [fname], aggregates)
-        }
-        by_state = Task._read_group(
-            base + [("state", "=", "done")], [fname], ["__count"],
-        )
-        done = dict(by_state)
-        overdue = dict(Task._read_group(
-            base + [("is_overdue", "=", True)], [fname], ["__count"],
-        ))
+        # new records (form onchanges) have no tasks yet: work on the saved origins
+        ids = [rec._origin.id for rec in self if rec._origin.id]
+        totals = defaultdict(lambda: defaultdict(float))
+        if ids:
+            fname = self._task_rollup_field()
+            Task = self.env["sales.task"]
+            base = self._task_rollup_domain(ids) + [("state", "!=", "cancelled")]
+            sums = [f"{field}:sum" for field in TASK_ROLLUP_SUMS.values()]
+            queries = [
+                (base, ["__count", "progress:sum", *sums]),
+                (base + [("state", "=", "done")], ["__count"]),
+                (base + [("is_overdue", "=", True)], ["__count"]),
+            ]
+            for index, (domain, aggregates) in enumerate(queries):
+                for record, *values in Task._read_group(domain, [fname], aggregates):
+                    for owner in self._task_rollup_owners(record):
+                        bucket = totals[owner]
+                        if index == 0:
+                            bucket["count"] += values[0]
+                            bucket["progress"] += values[1]
+                            for field_name, value in zip(TASK_ROLLUP_SUMS, values[2:]):
+                                bucket[field_name] += value or 0.0
+                        else:
+                            bucket["done" if index == 1 else "overdue"] += values[0]
         for record in self:
-            values = groups.get(record, {})
-            for field_name in TASK_ROLLUP_FIELDS:
-                record[field_name] = values.get(field_name) or 0
-            record.task_done_count = done.get(record, 0)
-            record.task_overdue_count = overdue.get(record, 0)
+            bucket = totals.get(record._origin.id, {})
+            count = int(bucket.get("count", 0))
+            record.task_count = count
+            record.task_done_count = int(bucket.get("done", 0))
+            record.task_overdue_count = int(bucket.get("overdue", 0))
+            record.task_progress = bucket.get("progress", 0.0) / count if count else 0.0
+            for field_name in TASK_ROLLUP_SUMS:
+                record[field_name] = bucket.get(field_name, 0.0)
 
     def _task_action(self, domain, context):
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -588,14 +608,38 @@ class SalesPlan(models.Model):
     task_ids = fields.One2many(
         comodel_name="sales.task", inverse_name="plan_id", string="Sales Tasks",
     )
+    task_tree_ids = fields.Many2many(
+        comodel_name="sales.task", string="Tasks of the Plan Tree",
+        compute="_compute_task_tree_ids", recursive=True,
+        help="The tasks of this plan and of all its sub-plans.",
+    )
+
+    @api.depends("task_ids", "child_ids.task_tree_ids")
+    def _compute_task_tree_ids(self):
+        """One search for the sub-trees of all the plans, distributed by parent path."""
+        ids = [plan._origin.id for plan in self if plan._origin.id]
+        tasks = self.env["sales.task"].search([("plan_id", "child_of", ids)]) if ids else []
+        per_plan = defaultdict(list)
+        for task in tasks:
+            for owner in self._task_rollup_owners(task.plan_id):
+                per_plan[owner].append(task.id)
+        for plan in self:
+            plan.task_tree_ids = [fields.Command.set(per_plan.get(plan._origin.id, []))]
 
     def _task_rollup_field(self):
         return "plan_id"
 
+    def _task_rollup_domain(self, ids):
+        # a parent plan shows the tasks of its whole sub-tree
+        return [("plan_id", "child_of", ids)]
+
+    def _task_rollup_owners(self, record):
+        return [int(pid) for pid in record.parent_path.split("/") if pid]
+
     def action_view_sales_tasks(self):
         self.ensure_one()
         return self._task_action(
-            [("plan_id", "=", self.id)],
+            [("plan_id", "child_of", self.id)],
             {"default_plan_id": self.id, "default_user_id": self.user_id.id or self.env.uid},
         )
 

@@ -32,10 +32,13 @@ class SalesManagementDemo(models.AbstractModel):
         vals_list = []
         for index, seller in enumerate(sellers):
             customer = customers[index % len(customers)] if customers else False
-            target = Target.search([
+            domain = [
                 ("plan_id.user_id", "=", seller.id),
                 ("date_from", "<=", today), ("date_to", ">=", today),
-            ], limit=1)
+            ]
+            target = Target.search(
+                domain + [("metric_id.code", "=", "revenue")], limit=1,
+            ) or Target.search(domain, limit=1)
             # a running review from the template, started three weeks ago: overdue to-dos
             vals_list.append({
                 "name": f"[Demo] Quarterly review {customer.name if customer else ''}".strip(),
