@@ -19,6 +19,7 @@
         # Tracking security
         "security/sales_milestone_security.xml",
         # Control security
+        "security/sales_control_security.xml",
         # Reporting security
         "security/sales_reporting_security.xml",
         # data
@@ -29,6 +30,7 @@
         # Tracking data
         "data/sales_milestone_data.xml",
         # Control data
+        "data/sales_control_data.xml",
         # Reporting data
         "data/sales_reporting_data.xml",
         # views
@@ -47,6 +49,8 @@
         "views/crm_team_views.xml",
         "views/sales_milestone_report_views.xml",
         # Control views
+        "views/sales_control_views.xml",
+        "views/sales_corrective_action_views.xml",
         # Reporting views
         "views/sales_management_dashboard_views.xml",
         "views/sales_kpi_report_views.xml",
@@ -71,7 +75,6 @@
     ],
     "demo": [
         "demo/sales_management_demo.xml",
-        "demo/sales_plan_demo.xml",
         "demo/sales_task_demo.xml",
         "demo/sales_milestone_demo.xml",
     ],

@@ -27,6 +27,10 @@ from . import mail_message
 from . import sales_milestone_demo
 
 # Control
+from . import sales_control_escalation
+from . import sales_control_digest
+from . import sales_control_alert
+from . import sales_corrective_action
 
 # Reporting
 from . import sales_management_dashboard

@@ -75,6 +75,69 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("The stalled factor must be positive."))
 
     # --- Control (digests, escalation, deviation alerts) --------------------------------
+    sales_control_at_risk_threshold = fields.Float(
+        string="At Risk Below (%)", default=90.0,
+        help="A running target whose actual is below this share of its expected-to-date "
+        "value is at risk.",
+    )
+    sales_control_off_track_threshold = fields.Float(
+        string="Off Track Below (%)", default=75.0,
+        help="A running target whose actual is below this share of its expected-to-date "
+        "value is off track.",
+    )
+    sales_control_digest_enabled = fields.Boolean(
+        string="Daily Overdue Digest", default=True,
+        help="Every morning, each user with overdue sales items receives one e-mail "
+        "listing them.",
+    )
+    sales_control_digest_leads = fields.Boolean(string="Digest: Leads/Opportunities", default=True)
+    sales_control_digest_orders = fields.Boolean(string="Digest: Quotations/Orders", default=True)
+    sales_control_digest_tasks = fields.Boolean(string="Digest: Sales Tasks", default=True)
+    sales_control_digest_todos = fields.Boolean(string="Digest: To-Dos", default=True)
+    sales_control_digest_plans = fields.Boolean(string="Digest: Sales Plans", default=True)
+    sales_control_escalation_leader_days = fields.Integer(
+        string="Escalate to Team Leader After (days)", default=3,
+        help="Days overdue after which an item appears in its team leader's digest "
+        "(0: never).",
+    )
+    sales_control_escalation_manager_days = fields.Integer(
+        string="Escalate to Manager After (days)", default=7,
+        help="Days overdue after which an item appears in the sales manager's (or the "
+        "parent plan responsible's) digest (0: never).",
+    )
+    sales_control_manager_id = fields.Many2one(
+        comodel_name="res.users", string="Sales Manager for Escalations",
+        domain=[("share", "=", False)],
+        help="Receives the second escalation level and deviation alerts nobody closer is "
+        "responsible for. Empty: the first sales manager of the company.",
+    )
+
+    @api.constrains(
+        "sales_control_at_risk_threshold", "sales_control_off_track_threshold",
+        "sales_control_escalation_leader_days", "sales_control_escalation_manager_days",
+    )
+    def _check_sales_control_settings(self):
+        for company in self:
+            at_risk = company.sales_control_at_risk_threshold
+            off_track = company.sales_control_off_track_threshold
+            if not 0 < off_track <= at_risk <= 100:
+                raise ValidationError(self.env._(
+                    "%(company)s: the thresholds must satisfy 0 < off track (%(off)s %%) "
+                    "<= at risk (%(risk)s %%) <= 100 %%.",
+                    company=company.name, off=off_track, risk=at_risk,
+                ))
+            leader = company.sales_control_escalation_leader_days
+            manager = company.sales_control_escalation_manager_days
+            if leader < 0 or manager < 0:
+                raise ValidationError(self.env._(
+                    "%(company)s: escalation delays cannot be negative.", company=company.name,
+                ))
+            if leader and manager and manager < leader:
+                raise ValidationError(self.env._(
+                    "%(company)s: an item escalates to the manager (%(manager)s days) no "
+                    "earlier than to the team leader (%(leader)s days).",
+                    company=company.name, manager=manager, leader=leader,
+                ))
 
     # --- Reporting (KPI reports, scheduled management report) ----------------------------
     sales_report_recipient_ids = fields.Many2many(

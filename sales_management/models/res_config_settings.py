@@ -32,6 +32,39 @@ class ResConfigSettings(models.TransientModel):
     )
 
     # --- Control (digests, escalation, deviation alerts) --------------------------------
+    sales_control_at_risk_threshold = fields.Float(
+        related="company_id.sales_control_at_risk_threshold", readonly=False,
+    )
+    sales_control_off_track_threshold = fields.Float(
+        related="company_id.sales_control_off_track_threshold", readonly=False,
+    )
+    sales_control_digest_enabled = fields.Boolean(
+        related="company_id.sales_control_digest_enabled", readonly=False,
+    )
+    sales_control_digest_leads = fields.Boolean(
+        related="company_id.sales_control_digest_leads", readonly=False,
+    )
+    sales_control_digest_orders = fields.Boolean(
+        related="company_id.sales_control_digest_orders", readonly=False,
+    )
+    sales_control_digest_tasks = fields.Boolean(
+        related="company_id.sales_control_digest_tasks", readonly=False,
+    )
+    sales_control_digest_todos = fields.Boolean(
+        related="company_id.sales_control_digest_todos", readonly=False,
+    )
+    sales_control_digest_plans = fields.Boolean(
+        related="company_id.sales_control_digest_plans", readonly=False,
+    )
+    sales_control_escalation_leader_days = fields.Integer(
+        related="company_id.sales_control_escalation_leader_days", readonly=False,
+    )
+    sales_control_escalation_manager_days = fields.Integer(
+        related="company_id.sales_control_escalation_manager_days", readonly=False,
+    )
+    sales_control_manager_id = fields.Many2one(
+        related="company_id.sales_control_manager_id", readonly=False,
+    )
 
     # --- Reporting (KPI reports, scheduled management report) ----------------------------
     sales_report_recipient_ids = fields.Many2many(

@@ -1,0 +1,427 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The daily overdue digest and the escalation ladder.
+
+Every day each user with overdue sales items (activities on opportunities, quotations,
+sales tasks and plans, and to-dos) receives ONE e-mail listing them by kind, plus the items
+of others that reached an escalation level and escalate to them (team leader, then sales
+manager or the parent plan's responsible).
+
+A ``sales.control.digest`` row per (user, day) is both the ledger and the content of the
+e-mail: the job claims it with ``INSERT ... ON CONFLICT DO NOTHING`` (unique user/date), so
+a rerun the same day, or a second worker, sends nothing twice. Its lines are what the mail
+template renders, in the recipient's language; the recipient's time zone decides what
+"today" (hence overdue) means for them.
+"""
+
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+KINDS = [
+    ("lead", "Opportunities"),
+    ("order", "Quotations and Orders"),
+    ("task", "Sales Tasks"),
+    ("todo", "To-Dos"),
+    ("plan", "Sales Plans"),
+]
+# document model -> (kind, company setting that covers it)
+KIND_OF_MODEL = {
+    "crm.lead": ("lead", "sales_control_digest_leads"),
+    "sale.order": ("order", "sales_control_digest_orders"),
+    "sales.task": ("task", "sales_control_digest_tasks"),
+    "sales.plan": ("plan", "sales_control_digest_plans"),
+}
+BATCH_SIZE = 50
+
+
+class SalesControlDigest(models.Model):
+    _name = "sales.control.digest"
+    _description = "Sales Control Overdue Digest"
+    _order = "date desc, id desc"
+    _sql_constraints = [
+        ("user_date_uniq", "unique(user_id, date)",
+         "A user receives at most one overdue digest a day."),
+    ]
+
+    name = fields.Char(string="Subject", readonly=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users", string="Recipient", required=True, readonly=True,
+        index=True, ondelete="cascade",
+    )
+    date = fields.Date(required=True, readonly=True, index=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True, index=True)
+    line_ids = fields.One2many(
+        comodel_name="sales.control.digest.line", inverse_name="digest_id",
+        string="Items", readonly=True,
+    )
+    escalation_ids = fields.One2many(
+        comodel_name="sales.control.escalation", inverse_name="digest_id",
+        string="Escalations", readonly=True,
+    )
+    mail_id = fields.Many2one(
+        comodel_name="mail.mail", string="E-mail", readonly=True, ondelete="set null",
+    )
+    item_count = fields.Integer(string="Own Items", readonly=True)
+    escalated_count = fields.Integer(string="Escalated Items", readonly=True)
+
+    # ------------------------------------------------------------------ rendering
+    def get_sections(self):
+        """Sections of the e-mail, in display order: own items then escalated ones,
+        each grouped by kind. Used by the mail template (public: QWeb calls it)."""
+        self.ensure_one()
+        labels = dict(
+            self.env["sales.control.digest.line"]._fields["kind"]._description_selection(
+                self.env
+            )
+        )
+        sections = []
+        for section, title in (
+            ("own", self.env._("Your overdue items")),
+            ("escalated", self.env._("Escalated to you")),
+        ):
+            lines = self.line_ids.filtered(lambda line, s=section: line.section == s)
+            if not lines:
+                continue
+            groups = []
+            for kind, _label in KINDS:
+                kind_lines = lines.filtered(lambda line, k=kind: line.kind == k)
+                if kind_lines:
+                    groups.append({"label": labels[kind], "lines": kind_lines})
+            sections.append({"title": title, "section": section, "groups": groups})
+        return sections
+
+    # ------------------------------------------------------------------ job
+    @api.model
+    def _cron_send_overdue_digests(self):
+        """Scheduled action: send today's digests (safe to rerun, several workers)."""
+        self._send_overdue_digests()
+
+    @api.model
+    def _send_overdue_digests(self):
+        """Collect the overdue items of every company with the digest enabled, then send
+        one digest per user in batches (committed per batch when run by the scheduler).
+
+        :return: the digests created by this run
+        """
+        items = []
+        for company in self.env["res.company"].sudo().search([]):
+            if not company.sales_control_digest_enabled:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    items += self._collect_overdue_items(company)
+            except Exception:
+                _logger.exception("Overdue digest: collecting items of %s failed", company.name)
+        per_user = self._items_per_recipient(items)
+        users = self.env["res.users"].sudo().browse(sorted(per_user))
+        digests = self.browse()
+        done = 0
+        batch_size = self.env.context.get("sales_control_batch_size") or BATCH_SIZE
+        for start in range(0, len(users), batch_size):
+            for user in users[start:start + batch_size]:
+                own, escalations = per_user[user.id]
+                try:
+                    with self.env.cr.savepoint():
+                        digests |= self._send_digest(user, own, escalations)
+                except Exception:
+                    self.env.invalidate_all()
+                    _logger.exception("Overdue digest for user %s failed", user.login)
+            done = min(start + batch_size, len(users))
+            self._control_commit_batch(done, len(users) - done)
+        return digests
+
+    @api.model
+    def _control_commit_batch(self, done, remaining):
+        """Report progress to the scheduler and commit the batch, only when the
+        scheduler runs the job (never in tests or from a button)."""
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if self.env.context.get("ir_cron_progress_id") and not self.env.registry.in_test_mode():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _user_today(self, user):
+        return fields.Date.context_today(self.with_context(tz=user.tz or "UTC"))
+
+    @api.model
+    def _collect_overdue_items(self, company):
+        """Overdue items of ``company`` as dicts (see ``_make_item``), with their
+        escalation candidates. Activities are read in one search; their documents are
+        read per model, in batch."""
+        models_covered = [
+            model for model, (_kind, setting) in KIND_OF_MODEL.items()
+            if company[setting] and model in self.env
+        ]
+        include_todos = company.sales_control_digest_todos and "sales.task.todo" in self.env
+        if include_todos and "sales.task" not in models_covered:
+            models_covered.append("sales.task")  # to-do reminders live on their task
+        # the latest "today" of any time zone: refined per owner below
+        horizon = fields.Date.today() + timedelta(days=1)
+        Activity = self.env["mail.activity"].sudo()
+        activities = Activity.search([
+            ("res_model", "in", models_covered),
+            ("date_deadline", "<", horizon),
+            ("user_id", "!=", False),
+        ])
+        has_todo = "sales_task_todo_id" in Activity._fields
+        items = []
+        by_model = {}
+        for activity in activities:
+            by_model.setdefault(activity.res_model, []).append(activity)
+        for model, model_activities in by_model.items():
+            docs = self.env[model].sudo().browse(a.res_id for a in model_activities).exists()
+            docs_by_id = {doc.id: doc for doc in docs}  # one prefetch for the whole model
+            for activity in model_activities:
+                doc = docs_by_id.get(activity.res_id)
+                if not doc:
+                    continue
+                if self._doc_company(doc, activity.user_id) != company:
+                    continue
+                todo = activity.sales_task_todo_id if has_todo else False
+                kind = "todo" if todo else KIND_OF_MODEL[model][0]
+                if (todo and not include_todos) or (
+                    not todo and not company[KIND_OF_MODEL[model][1]]
+                ):
+                    continue
+                items.append(self._make_item(
+                    company, "mail.activity", activity.id, kind, activity.user_id, doc,
+                    activity.date_deadline,
+                    todo.name if todo else (activity.summary or activity.activity_type_id.name),
+                ))
+        if include_todos:
+            # to-dos without a reminder activity (e.g. created before it existed)
+            todos = self.env["sales.task.todo"].sudo().search([
+                ("is_overdue", "=", True), ("user_id", "!=", False),
+                ("activity_ids", "=", False), ("task_id.company_id", "=", company.id),
+            ])
+            for todo in todos:
+                items.append(self._make_item(
+                    company, "sales.task.todo", todo.id, "todo", todo.user_id, todo.task_id,
+                    todo.date_deadline, todo.name,
+                ))
+        return [item for item in items if item["days_overdue"] > 0]
+
+    @api.model
+    def _doc_company(self, doc, owner):
+        company = doc.company_id if "company_id" in doc._fields else False
+        return company or owner.company_id
+
+    @api.model
+    def _make_item(self, company, item_model, item_id, kind, owner, doc, deadline, summary):
+        """One overdue item: what it is, whose it is, how late, and who it escalates to."""
+        days = (self._user_today(owner) - deadline).days
+        item = {
+            "item_model": item_model,
+            "item_id": item_id,
+            "kind": kind,
+            "owner": owner,
+            "company": company,
+            "doc": doc,
+            "date_deadline": deadline,
+            "days_overdue": days,
+            "summary": summary or "",
+            "escalations": [],
+        }
+        leader_days = company.sales_control_escalation_leader_days
+        manager_days = company.sales_control_escalation_manager_days
+        if leader_days and days >= leader_days:
+            leader = self._escalation_team_leader(doc, owner)
+            if leader and leader != owner:
+                item["escalations"].append(("team_leader", leader))
+        if manager_days and days >= manager_days:
+            manager = self._escalation_manager(doc, company)
+            if manager and manager != owner:
+                item["escalations"].append(("manager", manager))
+        return item
+
+    @api.model
+    def _escalation_team_leader(self, doc, owner):
+        """The leader of the document's sales team, else of the owner's team."""
+        team = doc.team_id if "team_id" in doc._fields else False
+        team = team or owner.sale_team_id
+        return team.user_id if team else self.env["res.users"]
+
+    @api.model
+    def _escalation_manager(self, doc, company):
+        """Second level: the parent plan's responsible for a plan, else the company's
+        sales manager."""
+        if doc._name == "sales.plan" and doc.parent_id.user_id:
+            return doc.parent_id.user_id
+        return self._company_sales_manager(company)
+
+    @api.model
+    def _company_sales_manager(self, company):
+        """The configured sales manager, else the first (oldest) active internal sales
+        manager of the company."""
+        if company.sales_control_manager_id:
+            return company.sales_control_manager_id
+        return self.env["res.users"].sudo().search([
+            ("groups_id", "in", self.env.ref("sales_team.group_sale_manager").ids),
+            ("company_ids", "in", company.ids),
+            ("share", "=", False),
+            ("id", "!=", self.env.ref("base.user_root").id),
+        ], order="id", limit=1)
+
+    @api.model
+    def _items_per_recipient(self, items):
+        """``{user_id: (own items, [(item, level)] escalated to the user)}``."""
+        per_user = {}
+        for item in items:
+            per_user.setdefault(item["owner"].id, ([], []))[0].append(item)
+            for level, user in item["escalations"]:
+                per_user.setdefault(user.id, ([], []))[1].append((item, level))
+        return per_user
+
+    @api.model
+    def _claim_digest(self, user, company, date):
+        """Insert today's digest row for ``user`` unless it exists; its id or None."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO sales_control_digest (user_id, date, company_id, item_count,
+                                              escalated_count, create_uid, write_uid,
+                                              create_date, write_date)
+                 VALUES (%s, %s, %s, 0, 0, %s, %s, now() AT TIME ZONE 'UTC',
+                         now() AT TIME ZONE 'UTC')
+            ON CONFLICT (user_id, date) DO NOTHING
+              RETURNING id
+            """,
+            user.id, date, company.id, self.env.uid, self.env.uid,
+        ))
+        row = self.env.cr.fetchone()
+        return row and row[0]
+
+    @api.model
+    def _send_digest(self, user, own, escalations):
+        """Claim today's digest of ``user``, claim the escalations it announces, write its
+        lines and queue the e-mail. Nothing when already sent today or nothing to say."""
+        today = self._user_today(user)
+        digest_id = self._claim_digest(user, user.company_id, today)
+        if not digest_id:
+            return self.browse()
+        digest = self.browse(digest_id)
+        rows = [{
+            "item_model": item["item_model"], "item_id": item["item_id"], "level": level,
+            "user_id": user.id, "owner_id": item["owner"].id, "date": today,
+            "company_id": item["company"].id, "res_model": item["doc"]._name,
+            "res_id": item["doc"].id, "name": item["summary"],
+            "days_overdue": item["days_overdue"], "digest_id": digest_id,
+        } for item, level in escalations]
+        claimed = self.env["sales.control.escalation"].sudo()._claim(rows)
+        claimed_keys = {(e.item_model, e.item_id, e.level) for e in claimed}
+        escalated = [
+            (item, level) for item, level in escalations
+            if (item["item_model"], item["item_id"], level) in claimed_keys
+        ]
+        # an item reaching both levels for the same person is listed once, at the top one
+        top = {}
+        for item, level in escalated:
+            key = (item["item_model"], item["item_id"])
+            if key not in top or level == "manager":
+                top[key] = (item, level)
+        escalated_lines = list(top.values())
+        if not own and not escalated:
+            # everything escalated to this user was already announced: no digest today
+            self.env.cr.execute(
+                SQL("DELETE FROM sales_control_digest WHERE id = %s", digest_id)
+            )
+            return self.browse()
+        line_values = [
+            self._line_values(digest, item, "own") for item in own
+        ] + [
+            self._line_values(digest, item, "escalated", level)
+            for item, level in escalated_lines
+        ]
+        self.env["sales.control.digest.line"].sudo().create(line_values)
+        digest_lang = digest.with_context(lang=user.lang or "en_US")
+        digest.write({
+            "name": digest_lang.env._(
+                "Overdue sales items: %(own)s yours, %(escalated)s escalated",
+                own=len(own), escalated=len(escalated_lines),
+            ) if escalated else digest_lang.env._(
+                "Overdue sales items: %(count)s", count=len(own),
+            ),
+            "item_count": len(own),
+            "escalated_count": len(escalated_lines),
+        })
+        digest._send_mail()
+        self._post_escalation_notes(escalated, user)
+        return digest
+
+    @api.model
+    def _line_values(self, digest, item, section, level=False):
+        return {
+            "digest_id": digest.id,
+            "section": section,
+            "kind": item["kind"],
+            "res_model": item["doc"]._name,
+            "res_id": item["doc"].id,
+            "record_name": item["doc"].display_name,
+            "summary": item["summary"],
+            "date_deadline": item["date_deadline"],
+            "days_overdue": item["days_overdue"],
+            "owner_id": item["owner"].id,
+            "level": level,
+        }
+
+    def _send_mail(self):
+        """Queue the e-mail of the digest (template rendered in the recipient's lang)."""
+        template = self.env.ref("sales_management.mail_template_sales_control_digest")
+        for digest in self:
+            mail_id = template.sudo().send_mail(digest.id)
+            digest.mail_id = mail_id
+
+    @api.model
+    def _post_escalation_notes(self, escalated, user):
+        """An escalation is also visible in the document's chatter (internal note)."""
+        level_labels = dict(
+            self.env["sales.control.escalation"]._fields["level"]._description_selection(
+                self.env
+            )
+        )
+        for item, level in escalated:
+            doc = item["doc"]
+            if not hasattr(doc, "message_post"):
+                continue
+            doc.with_context(mail_create_nosubscribe=True).message_post(
+                body=self.env._(
+                    "Overdue for %(days)s days (%(item)s, %(owner)s): escalated to "
+                    "%(user)s (%(level)s).",
+                    days=item["days_overdue"], item=item["summary"],
+                    owner=item["owner"].name, user=user.name, level=level_labels[level],
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+
+class SalesControlDigestLine(models.Model):
+    _name = "sales.control.digest.line"
+    _description = "Sales Control Overdue Digest Item"
+    _order = "digest_id, section desc, kind, days_overdue desc, id"
+
+    digest_id = fields.Many2one(
+        comodel_name="sales.control.digest", required=True, ondelete="cascade", index=True,
+    )
+    section = fields.Selection(
+        selection=[("own", "Own"), ("escalated", "Escalated")], required=True,
+    )
+    kind = fields.Selection(selection=KINDS, required=True)
+    res_model = fields.Char(string="Document Model", required=True)
+    res_id = fields.Many2oneReference(string="Document", model_field="res_model", required=True)
+    record_name = fields.Char(string="Document Name")
+    summary = fields.Char()
+    date_deadline = fields.Date(string="Due Date")
+    days_overdue = fields.Integer()
+    owner_id = fields.Many2one(comodel_name="res.users", string="Owner", ondelete="set null")
+    level = fields.Selection(selection=[
+        ("team_leader", "Team Leader"), ("manager", "Sales Manager"),
+    ])
+    url = fields.Char(compute="_compute_url")
+
+    def _compute_url(self):
+        base_url = self.get_base_url()
+        for line in self:
+            line.url = f"{base_url}/mail/view?model={line.res_model}&res_id={line.res_id}"
