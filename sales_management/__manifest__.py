@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "sales_management developers",
     "website": "https://example.invalid/sales_management",
-    "depends": ["crm", "sale_management"],
+    "depends": ["crm", "sale_management", "report_xlsx"],
     "data": [
         # security first: groups, access rights, record rules
         "security/ir.model.access.csv",
@@ -21,6 +21,7 @@
         # Control security
         "security/sales_control_security.xml",
         # Reporting security
+        "security/sales_reporting_security.xml",
         # data
         # Planning data
         "data/sales_metric_data.xml",
@@ -31,6 +32,7 @@
         # Control data
         "data/sales_control_data.xml",
         # Reporting data
+        "data/sales_reporting_data.xml",
         # views
         "views/res_config_settings_views.xml",
         # Planning views
@@ -50,6 +52,8 @@
         "views/sales_control_views.xml",
         "views/sales_corrective_action_views.xml",
         # Reporting views
+        "views/sales_management_dashboard_views.xml",
+        "views/sales_kpi_report_views.xml",
         # wizards
         # Planning wizards
         "wizards/sales_plan_generate_views.xml",
@@ -64,6 +68,8 @@
         # Tracking reports
         # Control reports
         # Reporting reports
+        "report/sales_reporting_reports.xml",
+        "report/sales_reporting_templates.xml",
         # menus last
         "views/sales_management_menus.xml",
     ],
@@ -74,6 +80,10 @@
         "demo/sales_task_demo.xml",
     ],
     "assets": {
+        # Reporting: the dashboard client action
+        "web.assets_backend": [
+            "sales_management/static/src/dashboard/**/*",
+        ],
         "web.assets_tests": [
             "sales_management/static/tests/tours/**/*",
         ],

@@ -34,3 +34,5 @@ from . import sales_control_alert
 from . import sales_corrective_action
 
 # Reporting
+from . import sales_management_dashboard
+from . import sales_plan_report

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -116,3 +119,62 @@ class ResCompany(models.Model):
                     "earlier than to the team leader (%(leader)s days).",
                     company=company.name, manager=manager, leader=leader,
                 ))
+
+    # --- Reporting (KPI reports, scheduled management report) ----------------------------
+    sales_report_recipient_ids = fields.Many2many(
+        comodel_name="res.partner", relation="res_company_sales_report_recipient_rel",
+        column1="company_id", column2="partner_id", string="Management Report Recipients",
+        help="Every month, these contacts receive the executive sales summary (PDF).",
+    )
+    sales_report_period = fields.Selection(
+        selection=[("month", "The month just ended"), ("quarter", "Its quarter to date"),
+                   ("year", "Its year to date")],
+        string="Management Report Covers", default="month", required=True,
+    )
+
+    @api.model
+    def _cron_send_sales_management_report(self):
+        """Monthly job: e-mail the executive summary of the period just ended to the
+        recipients configured on each company (one mail per company, PDF attached)."""
+        companies = self.search([("sales_report_recipient_ids", "!=", False)])
+        for done, company in enumerate(companies, 1):
+            company._send_sales_management_report()
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+
+    def _send_sales_management_report(self, date_ref=None):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        date_ref = date_ref or today.replace(day=1) - relativedelta(days=1)
+        data = {"period": self.sales_report_period, "date_ref": fields.Date.to_string(date_ref)}
+        report = self.env["ir.actions.report"].with_company(self).with_context(
+            allowed_company_ids=[self.id],
+        )
+        pdf, _type = report._render_qweb_pdf(
+            "sales_management.action_report_executive_summary", self.ids, data=data,
+        )
+        label = self.env["sales.management.dashboard"]._period_label(
+            self.sales_report_period,
+            self.env["sales.management.dashboard"]._period_dates(
+                self.sales_report_period, date_ref)["date_from"],
+        )
+        name = self.env._("Executive Sales Summary %(period)s", period=label)
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{name}.pdf",
+            "type": "binary",
+            "raw": pdf,
+            "mimetype": "application/pdf",
+            "res_model": "res.company",
+            "res_id": self.id,
+        })
+        mail = self.env["mail.mail"].sudo().create({
+            "subject": f"{self.name}: {name}",
+            "body_html": Markup("<p>%s</p>") % self.env._(
+                "Please find attached the executive sales summary of %(company)s for "
+                "%(period)s.", company=self.name, period=label,
+            ),
+            "email_from": self.email_formatted or self.env.user.email_formatted,
+            "recipient_ids": [Command.set(self.sales_report_recipient_ids.ids)],
+            "attachment_ids": [Command.set(attachment.ids)],
+            "auto_delete": False,
+        })
+        return mail

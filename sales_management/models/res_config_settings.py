@@ -59,3 +59,11 @@ class ResConfigSettings(models.TransientModel):
     sales_control_manager_id = fields.Many2one(
         related="company_id.sales_control_manager_id", readonly=False,
     )
+
+    # --- Reporting (KPI reports, scheduled management report) ----------------------------
+    sales_report_recipient_ids = fields.Many2many(
+        related="company_id.sales_report_recipient_ids", readonly=False,
+    )
+    sales_report_period = fields.Selection(
+        related="company_id.sales_report_period", readonly=False,
+    )

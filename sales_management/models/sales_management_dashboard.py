@@ -1,0 +1,567 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The KPI data of a user's scope for a period: computed once, rendered three times.
+
+``get_dashboard_data()`` is the one method behind the OWL dashboard, the salesperson
+scorecard, the executive summary PDF and the XLSX exports (the mis_builder architecture:
+the renderers stay thin). Every figure is computed in batch (``_read_group`` / the plans'
+batch actuals) in the *current* environment, so record rules apply: a salesperson gets their
+own figures, a team leader (``crm.team.user_id``) their teams', "All Documents" and managers
+the company's. Each figure carries the domain of the records behind it (``drill``), which
+the dashboard opens on click.
+"""
+
+from datetime import date, datetime, time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+
+PERIODS = ("month", "quarter", "year")
+OPEN_TASK_STATES = ("draft", "in_progress")
+
+
+class SalesManagementDashboard(models.AbstractModel):
+    _name = "sales.management.dashboard"
+    _description = "Sales Management KPI Data"
+
+    # ------------------------------------------------------------------ public API
+    @api.model
+    def get_dashboard_data(self, period="year", date_ref=None, user_ids=None):
+        """KPIs of the current user's scope for the ``period`` ("month", "quarter" or
+        "year") that contains ``date_ref`` (default: today).
+
+        ``user_ids`` narrows the scope to these salespersons (the scorecard); it never
+        widens it: records the current user cannot read stay out.
+        """
+        if period not in PERIODS:
+            raise UserError(self.env._(
+                "Unknown period %(period)s: choose a month, a quarter or a year.",
+                period=period,
+            ))
+        today = fields.Date.context_today(self)
+        ref = fields.Date.to_date(date_ref) if date_ref else today
+        dates = self._period_dates(period, ref)
+        scope = self._get_scope(user_ids)
+        company = self.env.company
+        data = {
+            "period": {
+                "key": period,
+                "label": self._period_label(period, dates["date_from"]),
+                **{key: fields.Date.to_string(value) for key, value in dates.items()},
+            },
+            "today": fields.Date.to_string(today),
+            "scope": {
+                "level": scope["level"],
+                "label": scope["label"],
+                "user_ids": scope["user_ids"],
+                "team_ids": scope["team_ids"],
+            },
+            "currency": {
+                "id": company.currency_id.id,
+                "symbol": company.currency_id.symbol,
+                "position": company.currency_id.position,
+                "name": company.currency_id.name,
+            },
+            "drill": {},
+        }
+        data["plans"] = self._get_plan_figures(scope, dates, data["drill"])
+        data["kpis"] = self._get_sales_kpis(scope, dates, data["drill"])
+        data["kpis"].update(self._get_pipeline_kpis(scope, data["plans"], data["drill"]))
+        data["kpis"].update(self._get_overdue_kpis(scope, today, data["drill"]))
+        data["kpis"].update(self._get_control_kpis(scope, data["drill"]))
+        data["kpis"].update(self._get_activity_kpis(scope, dates, data["plans"], data["drill"]))
+        data["funnel"] = self._get_funnel(scope, dates, data["drill"])
+        data["leaderboard"] = self._get_leaderboard(scope, dates)
+        data["teams"] = self._get_team_attainment(scope, dates)
+        return data
+
+    @api.model
+    def action_print(self, kind, period="year"):
+        """The report action of the dashboard's print buttons, for the same period."""
+        reports = {
+            "scorecard": ("sales_management.action_report_salesperson_scorecard", self.env.user),
+            "summary": ("sales_management.action_report_executive_summary", self.env.company),
+            "xlsx": ("sales_management.action_report_kpi_analysis_xlsx", self.env.company),
+        }
+        if kind not in reports or period not in PERIODS:
+            raise UserError(self.env._("Unknown report %(kind)s.", kind=kind))
+        xmlid, records = reports[kind]
+        return self.env.ref(xmlid).report_action(records, data={"period": period})
+
+    # ------------------------------------------------------------------ scope
+    @api.model
+    def _get_scope(self, user_ids=None):
+        """Whose figures the current user sees: ``own`` (a salesperson), ``team`` (the
+        leader of one or more teams) or ``all`` ("All Documents" and managers)."""
+        user = self.env.user
+        if self.env.su or user.has_group("sales_team.group_sale_salesman_all_leads"):
+            level, led_teams = "all", self.env["crm.team"]
+        else:
+            led_teams = self.env["crm.team"].search([("user_id", "=", user.id)])
+            level = "team" if led_teams else "own"
+        if level == "all":
+            label = self.env._("All salespersons of %(company)s", company=self.env.company.name)
+        elif level == "team":
+            label = self.env._("Team %(teams)s", teams=", ".join(led_teams.mapped("name")))
+        else:
+            label = user.name
+        scope = {
+            "level": level,
+            "label": label,
+            "user": user,
+            "team_ids": led_teams.ids,
+            "user_ids": [user.id] if level == "own" else [],
+        }
+        if user_ids:
+            scope["user_ids"] = list(user_ids) if level != "own" else [
+                uid for uid in user_ids if uid == user.id
+            ] or [0]
+            scope["label"] = ", ".join(self.env["res.users"].browse(user_ids).mapped("name"))
+        return scope
+
+    @api.model
+    def _scope_domain(self, scope, user_field="user_id", team_field="team_id"):
+        """Domain restricting documents to the scope (on top of the record rules)."""
+        domain = [("company_id", "in", [*self.env.companies.ids, False])]
+        if scope["user_ids"]:
+            return expression.AND([domain, [(user_field, "in", scope["user_ids"])]])
+        if scope["level"] == "team":
+            return expression.AND([domain, ["|", (team_field, "in", scope["team_ids"]),
+                                            (user_field, "=", scope["user"].id)]])
+        return domain
+
+    # ------------------------------------------------------------------ plans
+    @api.model
+    def _plans_in_period(self, dates, extra_domain=None):
+        return self.env["sales.plan"].search(expression.AND([[
+            ("state", "!=", "cancelled"),
+            ("date_from", "<=", dates["date_to"]),
+            ("date_to", ">=", dates["date_from"]),
+            ("company_id", "in", self.env.companies.ids),
+        ], extra_domain or []]))
+
+    @api.model
+    def _headline_plan_domain(self, scope):
+        """The plans that state the scope's objective: the salesperson's own plans, the
+        led teams' plans, or the top plans of the company."""
+        if scope["user_ids"]:
+            return [("user_id", "in", scope["user_ids"]), ("scope", "=", "user")]
+        if scope["level"] == "team":
+            return [("team_id", "in", scope["team_ids"]), ("scope", "=", "team")]
+        return [("parent_id", "=", False)]
+
+    @api.model
+    def _plan_row(self, plan):
+        return {
+            "id": plan.id,
+            "name": plan.complete_name,
+            "short_name": plan.name,
+            "user": plan.user_id.name,
+            "user_id": plan.user_id.id,
+            "team": plan.team_id.name or "",
+            "state": plan.state,
+            "metric": plan.metric_id.name or "",
+            "unit": plan.metric_unit or "amount",
+            "date_from": fields.Date.to_string(plan.date_from),
+            "date_to": fields.Date.to_string(plan.date_to),
+            "target": plan.target_value,
+            "actual": plan.actual_value,
+            "expected": plan.expected_to_date,
+            "achievement": plan.achievement,
+            "pace": plan.pace,
+            "health": plan.health or "",
+            "gap": max(plan.target_value - plan.actual_value, 0.0),
+        }
+
+    @api.model
+    def _get_plan_figures(self, scope, dates, drill):
+        plans = self._plans_in_period(dates, self._headline_plan_domain(scope))
+        # one batch for the figures of every plan shown (computed fields over the recordset)
+        rows = [self._plan_row(plan) for plan in plans]
+        drill["plans"] = {
+            "res_model": "sales.plan",
+            "domain": [("id", "in", plans.ids)],
+            "name": self.env._("Plans"),
+        }
+        return rows
+
+    # ------------------------------------------------------------------ sales KPIs
+    @api.model
+    def _amount_by_currency(self, groups):
+        """Sum ``[(currency, amount)]`` groups into the company currency."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        return sum(
+            currency._convert(amount or 0.0, company.currency_id, company, today)
+            if currency and currency != company.currency_id else (amount or 0.0)
+            for currency, amount in groups
+        )
+
+    @api.model
+    def _datetime_bounds(self, date_from, date_to):
+        return (
+            fields.Datetime.to_string(datetime.combine(date_from, time.min)),
+            fields.Datetime.to_string(datetime.combine(date_to + relativedelta(days=1), time.min)),
+        )
+
+    @api.model
+    def _order_figures(self, scope, date_from, date_to):
+        """Confirmed orders of the scope dated in the period: count and untaxed amount
+        (company currency)."""
+        start, stop = self._datetime_bounds(date_from, date_to)
+        domain = expression.AND([self._scope_domain(scope), [
+            ("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", stop),
+        ]])
+        groups = self.env["sale.order"]._read_group(
+            domain, ["currency_id"], ["amount_untaxed:sum", "__count"],
+        )
+        amount = self._amount_by_currency([(cur, amt) for cur, amt, _count in groups])
+        return {"amount": amount, "count": sum(c for _cur, _amt, c in groups), "domain": domain}
+
+    @api.model
+    def _get_sales_kpis(self, scope, dates, drill):
+        date_from, date_to = dates["date_from"], dates["date_to"]
+        orders = self._order_figures(scope, date_from, date_to)
+        last_year = self._order_figures(scope, dates["ly_date_from"], dates["ly_date_to"])
+        previous = self._order_figures(scope, dates["prev_date_from"], dates["prev_date_to"])
+        start, stop = self._datetime_bounds(date_from, date_to)
+        # quotations -> orders: every quotation dated in the period, and those confirmed
+        quote_domain = expression.AND([self._scope_domain(scope), [
+            ("date_order", ">=", start), ("date_order", "<", stop),
+            ("state", "in", ("draft", "sent", "sale", "cancel")),
+        ]])
+        quote_counts = dict(self.env["sale.order"]._read_group(
+            quote_domain, ["state"], ["__count"],
+        ))
+        quotations = sum(quote_counts.values())
+        confirmed = quote_counts.get("sale", 0)
+        # hit rate: opportunities closed in the period, won / (won + lost)
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        closed_common = expression.AND([self._scope_domain(scope), [
+            ("type", "=", "opportunity"),
+            ("date_closed", ">=", start), ("date_closed", "<", stop),
+        ]])
+        won_domain = expression.AND([closed_common, [
+            ("active", "=", True), ("stage_id.is_won", "=", True),
+        ]])
+        lost_domain = expression.AND([closed_common, [
+            ("active", "=", False), ("probability", "=", 0),
+        ]])
+        [(won_count, cycle_days, won_revenue)] = Lead._read_group(
+            won_domain, [], ["__count", "day_close:avg", "expected_revenue:sum"],
+        )
+        lost_count = Lead.search_count(lost_domain)
+        closed = won_count + lost_count
+        drill.update({
+            "revenue": {"res_model": "sale.order", "domain": orders["domain"],
+                        "name": self.env._("Confirmed Orders")},
+            "revenue_last_year": {"res_model": "sale.order", "domain": last_year["domain"],
+                                  "name": self.env._("Orders, Same Period Last Year")},
+            "quotations": {"res_model": "sale.order", "domain": quote_domain,
+                           "name": self.env._("Quotations")},
+            "won": {"res_model": "crm.lead", "domain": won_domain,
+                    "name": self.env._("Won Opportunities")},
+            "lost": {"res_model": "crm.lead", "domain": lost_domain,
+                     "name": self.env._("Lost Opportunities"), "context": {"active_test": False}},
+        })
+        return {
+            "revenue": orders["amount"],
+            "order_count": orders["count"],
+            "avg_deal_size": orders["amount"] / orders["count"] if orders["count"] else 0.0,
+            "revenue_previous": previous["amount"],
+            "revenue_last_year": last_year["amount"],
+            "growth": (100.0 * (orders["amount"] - last_year["amount"]) / last_year["amount"])
+            if last_year["amount"] else 0.0,
+            "quotation_count": quotations,
+            "quotation_order_count": confirmed,
+            "quotation_conversion": 100.0 * confirmed / quotations if quotations else 0.0,
+            "won_count": won_count,
+            "lost_count": lost_count,
+            "won_revenue": won_revenue or 0.0,
+            "hit_rate": 100.0 * won_count / closed if closed else 0.0,
+            "cycle_days": cycle_days or 0.0,
+        }
+
+    @api.model
+    def _get_pipeline_kpis(self, scope, plan_rows, drill):
+        """Pipeline coverage: the open, milestone-weighted pipeline against what remains
+        to reach the amount targets of the scope's plans."""
+        domain = expression.AND([self._scope_domain(scope), [
+            ("type", "=", "opportunity"), ("active", "=", True),
+            ("stage_id.is_won", "=", False),
+        ]])
+        [(count, weighted, expected)] = self.env["crm.lead"]._read_group(
+            domain, [], ["__count", "milestone_expected_revenue:sum", "expected_revenue:sum"],
+        )
+        remaining = sum(row["gap"] for row in plan_rows if row["unit"] == "amount")
+        drill["pipeline"] = {"res_model": "crm.lead", "domain": domain,
+                             "name": self.env._("Open Opportunities")}
+        return {
+            "pipeline_count": count,
+            "pipeline_weighted": weighted or 0.0,
+            "pipeline_expected": expected or 0.0,
+            "remaining_target": remaining,
+            "pipeline_coverage": 100.0 * (weighted or 0.0) / remaining if remaining else 0.0,
+        }
+
+    @api.model
+    def _get_overdue_kpis(self, scope, today, drill):
+        task_domain = expression.AND([self._scope_domain(scope), [
+            ("state", "in", OPEN_TASK_STATES), ("date_deadline", "<", today),
+        ]])
+        todo_domain = expression.AND([
+            self._scope_domain(scope, team_field="task_id.team_id"),
+            [("state", "=", "todo"), ("date_deadline", "<", today)],
+        ])
+        activity_domain = [
+            ("res_model", "in", ("crm.lead", "sale.order")), ("date_deadline", "<", today),
+        ]
+        if scope["user_ids"]:
+            activity_domain.append(("user_id", "in", scope["user_ids"]))
+        elif scope["level"] == "team":
+            members = self.env["crm.team"].browse(scope["team_ids"]).member_ids
+            activity_domain.append(("user_id", "in", (members | scope["user"]).ids))
+        drill.update({
+            "overdue_tasks": {"res_model": "sales.task", "domain": task_domain,
+                              "name": self.env._("Overdue Tasks")},
+            "overdue_todos": {"res_model": "sales.task.todo", "domain": todo_domain,
+                              "name": self.env._("Overdue To-Dos")},
+            "overdue_activities": {"res_model": "mail.activity", "domain": activity_domain,
+                                   "name": self.env._("Overdue Activities")},
+        })
+        return {
+            "overdue_tasks": self.env["sales.task"].search_count(task_domain),
+            "overdue_todos": self.env["sales.task.todo"].search_count(todo_domain),
+            "overdue_activities": self.env["mail.activity"].search_count(activity_domain),
+        }
+
+    @api.model
+    def _get_control_kpis(self, scope, drill):
+        """Open corrective actions of the scope (Control feature), when installed."""
+        Action = self.env.get("sales.corrective.action")
+        if Action is None or not {"state", "user_id", "team_id", "company_id"} <= set(
+            Action._fields
+        ):
+            return {"open_corrective_actions": None}
+        domain = expression.AND([self._scope_domain(scope), [("state", "=", "open")]])
+        drill["open_corrective_actions"] = {
+            "res_model": Action._name, "domain": domain,
+            "name": self.env._("Open Corrective Actions"),
+        }
+        return {"open_corrective_actions": Action.search_count(domain)}
+
+    @api.model
+    def _get_activity_kpis(self, scope, dates, plan_rows, drill):
+        """Activity quality: the right activities (required by the milestones), done the
+        right way (on time, with a result) and in the right amount (against the
+        activity targets of the scope's plans)."""
+        start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
+        domain = expression.AND([self._scope_domain(scope), [
+            ("date", ">=", start), ("date", "<", stop),
+        ]])
+        [(done, missing, right, on_time, with_result, right_way)] = self.env[
+            "sales.milestone.activity.report"
+        ]._read_group(domain, [], [
+            "done_count:sum", "missing_count:sum", "right_activity_pct:avg",
+            "on_time_pct:avg", "with_result_pct:avg", "right_way_pct:avg",
+        ])
+        targets = self.env["sales.plan.target"].search([
+            ("plan_id", "in", [row["id"] for row in plan_rows]),
+            ("metric_id.source", "=", "activity"), ("is_breakdown", "=", False),
+        ])
+        figures = targets._get_figures()
+        activity_target = sum(targets.mapped("target_value"))
+        activity_actual = sum(figures[t.id]["actual_value"] for t in targets)
+        drill["activities"] = {"res_model": "sales.milestone.activity.report", "domain": domain,
+                               "name": self.env._("Activity Quality")}
+        return {
+            "activities_done": done or 0,
+            "activities_missing": missing or 0,
+            "activities_right_pct": right or 0.0,
+            "activities_on_time_pct": on_time or 0.0,
+            "activities_with_result_pct": with_result or 0.0,
+            "activities_right_way_pct": right_way or 0.0,
+            "activities_target": activity_target,
+            "activities_target_actual": activity_actual,
+            "activities_target_pct": 100.0 * activity_actual / activity_target
+            if activity_target else 0.0,
+        }
+
+    # ------------------------------------------------------------------ funnel
+    @api.model
+    def _get_funnel(self, scope, dates, drill):
+        """Opportunities reaching each milestone in the period, and how many were won."""
+        start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
+        domain = expression.AND([self._scope_domain(scope), [
+            ("date_reached", ">=", start), ("date_reached", "<", stop),
+        ]])
+        groups = self.env["sales.milestone.funnel.report"]._read_group(
+            domain, ["milestone_id"], ["reached_count:sum", "won_count:sum"],
+        )
+        groups.sort(key=lambda g: (g[0].sequence, g[0].id))
+        rows = []
+        first = groups[0][1] if groups else 0
+        for milestone, reached, won in groups:
+            rows.append({
+                "milestone_id": milestone.id,
+                "name": milestone.name,
+                "reached": reached or 0,
+                "won": won or 0,
+                "share": 100.0 * (reached or 0) / first if first else 0.0,
+            })
+        drill["funnel"] = {"res_model": "sales.milestone.funnel.report", "domain": domain,
+                           "name": self.env._("Milestone Funnel")}
+        return rows
+
+    # ------------------------------------------------------------------ leaderboard
+    @api.model
+    def _get_leaderboard(self, scope, dates):
+        """Salespersons ranked by the achievement of their own plans in the period, with
+        their rank and achievement in the previous period."""
+        user_domain = [("scope", "=", "user")]
+        if scope["user_ids"]:
+            user_domain.append(("user_id", "in", scope["user_ids"]))
+        elif scope["level"] == "team":
+            user_domain.append(("team_id", "in", scope["team_ids"]))
+        current = self._achievement_by_user(self._plans_in_period(dates, user_domain))
+        previous = self._achievement_by_user(self._plans_in_period({
+            "date_from": dates["prev_date_from"], "date_to": dates["prev_date_to"],
+        }, [*user_domain, ("date_to", "<", dates["date_from"])]))
+        previous_rank = {
+            uid: rank for rank, (uid, _ach) in enumerate(
+                sorted(previous.items(), key=lambda kv: (-kv[1]["achievement"], kv[0])), 1
+            )
+        }
+        revenue = {}
+        if current:
+            start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
+            groups = self.env["sale.order"]._read_group([
+                ("user_id", "in", list(current)), ("state", "=", "sale"),
+                ("date_order", ">=", start), ("date_order", "<", stop),
+                ("company_id", "in", self.env.companies.ids),
+            ], ["user_id", "currency_id"], ["amount_untaxed:sum"])
+            for user, currency, amount in groups:
+                revenue[user.id] = revenue.get(user.id, 0.0) + self._amount_by_currency(
+                    [(currency, amount)]
+                )
+        users = self.env["res.users"].browse(list(current))
+        names = {u.id: u.name for u in users}
+        rows = []
+        ranked = sorted(current.items(), key=lambda kv: (-kv[1]["achievement"], names[kv[0]]))
+        for rank, (uid, figures) in enumerate(ranked, 1):
+            before = previous.get(uid)
+            rows.append({
+                "rank": rank,
+                "user_id": uid,
+                "name": names[uid],
+                "plan_ids": figures["plan_ids"],
+                "target": figures["target"],
+                "actual": figures["actual"],
+                "achievement": figures["achievement"],
+                "pace": figures["pace"],
+                "revenue": revenue.get(uid, 0.0),
+                "previous_achievement": before["achievement"] if before else None,
+                "change": figures["achievement"] - before["achievement"] if before else None,
+                "previous_rank": previous_rank.get(uid),
+                "rank_change": previous_rank[uid] - rank if uid in previous_rank else None,
+            })
+        return rows
+
+    @api.model
+    def _achievement_by_user(self, plans):
+        """{user_id: figures} over the users' plans (amount plans added up)."""
+        result = {}
+        for plan in plans:
+            figures = result.setdefault(plan.user_id.id, {
+                "plan_ids": [], "target": 0.0, "actual": 0.0, "expected": 0.0,
+            })
+            figures["plan_ids"].append(plan.id)
+            figures["target"] += plan.target_value
+            figures["actual"] += plan.actual_value
+            figures["expected"] += plan.expected_to_date
+        for figures in result.values():
+            target, expected = figures["target"], figures["expected"]
+            figures["achievement"] = 100.0 * figures["actual"] / target if target else 0.0
+            figures["pace"] = 100.0 * figures["actual"] / expected if expected else 0.0
+        return result
+
+    @api.model
+    def _get_team_attainment(self, scope, dates):
+        domain = [("scope", "=", "team")]
+        if scope["user_ids"]:
+            return []
+        if scope["level"] == "team":
+            domain.append(("team_id", "in", scope["team_ids"]))
+        rows = {}
+        for plan in self._plans_in_period(dates, domain):
+            row = rows.setdefault(plan.team_id.id, {
+                "team_id": plan.team_id.id, "name": plan.team_id.name,
+                "target": 0.0, "actual": 0.0, "plan_ids": [],
+            })
+            row["target"] += plan.target_value
+            row["actual"] += plan.actual_value
+            row["plan_ids"].append(plan.id)
+        result = sorted(rows.values(), key=lambda r: r["name"])
+        for row in result:
+            row["achievement"] = 100.0 * row["actual"] / row["target"] if row["target"] else 0.0
+        return result
+
+    @api.model
+    def _get_monthly_revenue(self, date_to):
+        """Confirmed revenue of the 12 months ending with ``date_to``'s month and of the
+        same months a year earlier, in one grouped query."""
+        end = date_to.replace(day=1)
+        first = end - relativedelta(months=11)
+        start, stop = self._datetime_bounds(
+            first - relativedelta(years=1), end + relativedelta(months=1, days=-1),
+        )
+        scope = self._get_scope()
+        domain = [*self._scope_domain(scope), ("state", "=", "sale"),
+                  ("date_order", ">=", start), ("date_order", "<", stop)]
+        groups = self.env["sale.order"]._read_group(
+            domain, ["date_order:month", "currency_id"], ["amount_untaxed:sum"],
+        )
+        by_month = {}
+        for month, currency, amount in groups:
+            key = (month.year, month.month)
+            by_month[key] = by_month.get(key, 0.0) + self._amount_by_currency([(currency, amount)])
+        rows = []
+        for i in range(12):
+            month = first + relativedelta(months=i)
+            rows.append({
+                "label": month.strftime("%m/%y"),
+                "revenue": by_month.get((month.year, month.month), 0.0),
+                "revenue_last_year": by_month.get((month.year - 1, month.month), 0.0),
+            })
+        return rows
+
+    # ------------------------------------------------------------------ periods
+    @api.model
+    def _period_dates(self, period, ref):
+        months = {"month": 1, "quarter": 3, "year": 12}[period]
+        if period == "month":
+            start = date(ref.year, ref.month, 1)
+        elif period == "quarter":
+            start = date(ref.year, 3 * ((ref.month - 1) // 3) + 1, 1)
+        else:
+            start = date(ref.year, 1, 1)
+        stop = start + relativedelta(months=months, days=-1)
+        prev_start = start - relativedelta(months=months)
+        return {
+            "date_from": start,
+            "date_to": stop,
+            "prev_date_from": prev_start,
+            "prev_date_to": start - relativedelta(days=1),
+            "ly_date_from": start - relativedelta(years=1),
+            "ly_date_to": stop - relativedelta(years=1),
+        }
+
+    @api.model
+    def _period_label(self, period, start):
+        if period == "month":
+            return start.strftime("%Y-%m")
+        if period == "quarter":
+            return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return str(start.year)
