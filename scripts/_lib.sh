@@ -130,6 +130,12 @@ ensure_wkhtmltopdf() {
     export PATH="$bin:$PATH"
 }
 
+# A fingerprint of the addon's files: scripts/run upgrades a reused database when it changes.
+addon_fingerprint() {
+    (cd "$REPO" && find sales_management -type f ! -name '*.pyc' -print0 | sort -z \
+        | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
 db_exists() {
     psql -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$1'" 2>/dev/null | grep -q 1
 }
