@@ -428,3 +428,11 @@ class TestSalesReportingDashboardTour(SalesManagementHttpCommon):
             order.action_confirm()
         self.start_tour("/odoo/action-sales_management.sales_management_dashboard_action",
                         "sales_management_reporting_dashboard", login="sm_tour_dash")
+
+
+class TestSalesReportingDashboardTourPhone(TestSalesReportingDashboardTour):
+    """The same tour on a phone: 390x844 viewport with touch events (the dashboard's
+    cards stack, the revenue figure and its drill-down must still work)."""
+
+    browser_size = "390x844"
+    touch_enabled = True

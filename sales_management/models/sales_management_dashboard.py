@@ -5,9 +5,12 @@
 scorecard, the executive summary PDF and the XLSX exports (the mis_builder architecture:
 the renderers stay thin). Every figure is computed in batch (``_read_group`` / the plans'
 batch actuals) in the *current* environment, so record rules apply: a salesperson gets their
-own figures, a team leader (``crm.team.user_id``) their teams', "All Documents" and managers
-the company's. Each figure carries the domain of the records behind it (``drill``), which
-the dashboard opens on click.
+own figures, "All Documents" and managers the company's. A team leader (``crm.team.user_id``)
+is usually a plain salesperson, whom the core ``sale.order`` / ``crm.lead`` rules limit to their
+own documents: their order and opportunity aggregates are read as superuser, but ONLY through
+``_scope_read_group()``, which always adds the explicit scope domain (their teams' documents or
+their own, in the allowed companies) and returns figures, never records. Each figure carries
+the domain of the records behind it (``drill``), which the dashboard opens on click.
 """
 
 from datetime import date, datetime, time
@@ -123,14 +126,40 @@ class SalesManagementDashboard(models.AbstractModel):
 
     @api.model
     def _scope_domain(self, scope, user_field="user_id", team_field="team_id"):
-        """Domain restricting documents to the scope (on top of the record rules)."""
+        """Domain restricting documents to the scope (on top of the record rules).
+
+        A leader's scope is always bounded by their teams (or their own documents), also
+        when ``user_ids`` narrows it: this domain is what keeps ``_scope_read_group()``'s
+        superuser reads inside the scope."""
         domain = [("company_id", "in", [*self.env.companies.ids, False])]
-        if scope["user_ids"]:
-            return expression.AND([domain, [(user_field, "in", scope["user_ids"])]])
         if scope["level"] == "team":
-            return expression.AND([domain, ["|", (team_field, "in", scope["team_ids"]),
-                                            (user_field, "=", scope["user"].id)]])
+            domain = expression.AND([domain, ["|", (team_field, "in", scope["team_ids"]),
+                                              (user_field, "=", scope["user"].id)]])
+        if scope["user_ids"]:
+            domain = expression.AND([domain, [(user_field, "in", scope["user_ids"])]])
         return domain
+
+    @api.model
+    def _scope_read_group(self, scope, model, domain, groupby, aggregates):
+        """``model._read_group`` over ``domain`` AND the scope domain; returns
+        ``(groups, full_domain)``.
+
+        For a team leader (scope level ``team``) the read runs as superuser: the core
+        record rules of ``sale.order`` / ``crm.lead`` give a plain salesperson their own
+        documents only, which would hide the team they lead. The scope domain added here
+        (their teams or themselves, in the allowed companies) is the only boundary then,
+        and only aggregates come back. Salespersons and "All Documents"/managers read in
+        their own environment, record rules included.
+
+        The returned domain is the drill-down: a leader opening it in a list still gets
+        the record rules of their group there, so the list may show fewer documents than
+        the figure counts (their team members' orders stay out unless the leader has
+        "All Documents"). We do not widen the record rules for that.
+        """
+        full_domain = expression.AND([self._scope_domain(scope), domain])
+        if scope["level"] == "team":
+            model = model.sudo()
+        return model._read_group(full_domain, groupby, aggregates), full_domain
 
     # ------------------------------------------------------------------ plans
     @api.model
@@ -211,12 +240,9 @@ class SalesManagementDashboard(models.AbstractModel):
         """Confirmed orders of the scope dated in the period: count and untaxed amount
         (company currency)."""
         start, stop = self._datetime_bounds(date_from, date_to)
-        domain = expression.AND([self._scope_domain(scope), [
+        groups, domain = self._scope_read_group(scope, self.env["sale.order"], [
             ("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", stop),
-        ]])
-        groups = self.env["sale.order"]._read_group(
-            domain, ["currency_id"], ["amount_untaxed:sum", "__count"],
-        )
+        ], ["currency_id"], ["amount_untaxed:sum", "__count"])
         amount = self._amount_by_currency([(cur, amt) for cur, amt, _count in groups])
         return {"amount": amount, "count": sum(c for _cur, _amt, c in groups), "domain": domain}
 
@@ -228,31 +254,27 @@ class SalesManagementDashboard(models.AbstractModel):
         previous = self._order_figures(scope, dates["prev_date_from"], dates["prev_date_to"])
         start, stop = self._datetime_bounds(date_from, date_to)
         # quotations -> orders: every quotation dated in the period, and those confirmed
-        quote_domain = expression.AND([self._scope_domain(scope), [
+        quote_groups, quote_domain = self._scope_read_group(scope, self.env["sale.order"], [
             ("date_order", ">=", start), ("date_order", "<", stop),
             ("state", "in", ("draft", "sent", "sale", "cancel")),
-        ]])
-        quote_counts = dict(self.env["sale.order"]._read_group(
-            quote_domain, ["state"], ["__count"],
-        ))
+        ], ["state"], ["__count"])
+        quote_counts = dict(quote_groups)
         quotations = sum(quote_counts.values())
         confirmed = quote_counts.get("sale", 0)
         # hit rate: opportunities closed in the period, won / (won + lost)
         Lead = self.env["crm.lead"].with_context(active_test=False)
-        closed_common = expression.AND([self._scope_domain(scope), [
+        closed_common = [
             ("type", "=", "opportunity"),
             ("date_closed", ">=", start), ("date_closed", "<", stop),
-        ]])
-        won_domain = expression.AND([closed_common, [
-            ("active", "=", True), ("stage_id.is_won", "=", True),
-        ]])
-        lost_domain = expression.AND([closed_common, [
-            ("active", "=", False), ("probability", "=", 0),
-        ]])
-        [(won_count, cycle_days, won_revenue)] = Lead._read_group(
-            won_domain, [], ["__count", "day_close:avg", "expected_revenue:sum"],
+        ]
+        [(won_count, cycle_days, won_revenue)], won_domain = self._scope_read_group(
+            scope, Lead, [*closed_common, ("active", "=", True), ("stage_id.is_won", "=", True)],
+            [], ["__count", "day_close:avg", "expected_revenue:sum"],
         )
-        lost_count = Lead.search_count(lost_domain)
+        [(lost_count,)], lost_domain = self._scope_read_group(
+            scope, Lead, [*closed_common, ("active", "=", False), ("probability", "=", 0)],
+            [], ["__count"],
+        )
         closed = won_count + lost_count
         drill.update({
             "revenue": {"res_model": "sale.order", "domain": orders["domain"],
@@ -288,12 +310,11 @@ class SalesManagementDashboard(models.AbstractModel):
     def _get_pipeline_kpis(self, scope, plan_rows, drill):
         """Pipeline coverage: the open, milestone-weighted pipeline against what remains
         to reach the amount targets of the scope's plans."""
-        domain = expression.AND([self._scope_domain(scope), [
-            ("type", "=", "opportunity"), ("active", "=", True),
-            ("stage_id.is_won", "=", False),
-        ]])
-        [(count, weighted, expected)] = self.env["crm.lead"]._read_group(
-            domain, [], ["__count", "milestone_expected_revenue:sum", "expected_revenue:sum"],
+        [(count, weighted, expected)], domain = self._scope_read_group(
+            scope, self.env["crm.lead"], [
+                ("type", "=", "opportunity"), ("active", "=", True),
+                ("stage_id.is_won", "=", False),
+            ], [], ["__count", "milestone_expected_revenue:sum", "expected_revenue:sum"],
         )
         remaining = sum(row["gap"] for row in plan_rows if row["unit"] == "amount")
         drill["pipeline"] = {"res_model": "crm.lead", "domain": domain,
@@ -437,7 +458,7 @@ class SalesManagementDashboard(models.AbstractModel):
         revenue = {}
         if current:
             start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
-            groups = self.env["sale.order"]._read_group([
+            groups, _domain = self._scope_read_group(scope, self.env["sale.order"], [
                 ("user_id", "in", list(current)), ("state", "=", "sale"),
                 ("date_order", ">=", start), ("date_order", "<", stop),
                 ("company_id", "in", self.env.companies.ids),
@@ -518,11 +539,9 @@ class SalesManagementDashboard(models.AbstractModel):
             first - relativedelta(years=1), end + relativedelta(months=1, days=-1),
         )
         scope = self._get_scope()
-        domain = [*self._scope_domain(scope), ("state", "=", "sale"),
-                  ("date_order", ">=", start), ("date_order", "<", stop)]
-        groups = self.env["sale.order"]._read_group(
-            domain, ["date_order:month", "currency_id"], ["amount_untaxed:sum"],
-        )
+        groups, _domain = self._scope_read_group(scope, self.env["sale.order"], [
+            ("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", stop),
+        ], ["date_order:month", "currency_id"], ["amount_untaxed:sum"])
         by_month = {}
         for month, currency, amount in groups:
             key = (month.year, month.month)
