@@ -65,10 +65,11 @@ class TestFoundation(SalesManagementCommon):
         with self.assertRaises(AccessError):
             self.env["sale.order"].with_user(self.user_internal).check_access("read")
 
-    def test_demo_data_loads_and_spans_the_last_year(self):
+    def test_demo_data_loads_and_spans_two_years(self):
         """The demo file loads on a database without demo data (rolled back after the test),
-        gives a confirmed order in each of the last 12 months, posted invoices, won and lost
-        opportunities, and running the generator again adds nothing."""
+        gives a confirmed order in each of the last 24 months, posted invoices, won and lost
+        opportunities closed weeks after they were created, and running the generator again
+        adds nothing."""
         from dateutil.relativedelta import relativedelta
 
         from odoo import fields
@@ -86,8 +87,8 @@ class TestFoundation(SalesManagementCommon):
         confirmed = orders.filtered(lambda o: o.state == "sale")
         today = fields.Date.context_today(self.env.user)
         months = {o.date_order.strftime("%Y-%m") for o in confirmed}
-        expected = {(today - relativedelta(months=k)).strftime("%Y-%m") for k in range(12)}
-        self.assertEqual(months, expected, "a confirmed order in each of the last 12 months")
+        expected = {(today - relativedelta(months=k)).strftime("%Y-%m") for k in range(24)}
+        self.assertEqual(months, expected, "a confirmed order in each of the last 24 months")
         self.assertTrue(orders.filtered(lambda o: o.state in ("draft", "sent")), "open quotations")
         invoices = confirmed.invoice_ids.filtered(lambda m: m.state == "posted")
         self.assertGreater(len(invoices), 50)
@@ -101,6 +102,16 @@ class TestFoundation(SalesManagementCommon):
         self.assertTrue(leads.filtered(lambda lead: lead.probability == 100), "won deals")
         self.assertTrue(leads.filtered(lambda lead: not lead.active), "lost deals")
         self.assertEqual(len(set(leads.mapped("user_id"))), 6)
+        # deals close weeks after they were opened, never in the future
+        closed = leads.filtered("date_closed")
+        now = fields.Datetime.now()
+        self.assertTrue(all(lead.date_closed <= now for lead in closed))
+        won = closed.filtered(lambda lead: lead.active and lead.probability == 100)
+        days = [(lead.date_closed - lead.create_date).days for lead in won]
+        self.assertEqual(sorted(days), sorted(int(d) for d in won.mapped("day_close")))
+        self.assertTrue(14 <= sum(days) / len(days) <= 90, "days to win: weeks")
+        self.assertTrue(leads.filtered(lambda lead: lead.active and not lead.date_closed),
+                        "open opportunities")
         self.assertEqual(
             {c.name for c in confirmed.order_line.product_id.categ_id},
             {"Sales Mgmt Demo / Equipment", "Sales Mgmt Demo / Services"},

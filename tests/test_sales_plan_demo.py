@@ -33,6 +33,27 @@ class TestSalesPlanDemo(SalesManagementCommon):
             {"revenue", "won", "win_rate", "opportunities"},
         )
         self.assertGreater(alice.actual_value, 0)
+        # targets come from last year's actuals (+12 %) and people sell differently this
+        # year: the leaderboard spreads (Alice grows, Dylan falls behind)
+        revenue = self.env.ref("sales_management.sales_metric_revenue")
+        sellers = company.child_ids.child_ids
+        last_year = revenue._compute_values([
+            {"key": plan.id, "company_id": plan.company_id.id, **plan._scope_dimensions(),
+             "date_from": plan.date_from.replace(year=plan.date_from.year - 1),
+             "date_to": plan.date_to.replace(year=plan.date_to.year - 1)}
+            for plan in sellers
+        ])
+        for plan in sellers:
+            target = sum(plan.target_ids.filtered(
+                lambda t: t.metric_id == revenue).mapped("target_value"))
+            self.assertGreater(last_year[plan.id], 0, "a full year of history")
+            self.assertAlmostEqual(target / last_year[plan.id], 1.12, delta=0.02)
+        dylan = sellers.filtered(
+            lambda p: p.user_id == self.env.ref("sales_management.demo_user_dylan")
+        )
+        self.assertGreater(alice.pace, dylan.pace * 1.3)
+        won_target = alice.target_ids.filtered(lambda t: t.metric_id.code == "won")
+        self.assertGreater(won_target.target_value, 4)
         # running the generator again adds nothing
         count = self.env["sales.plan"].search_count([])
         self.env["sales.management.demo"]._generate_plans()

@@ -45,7 +45,7 @@ class SalesManagementDashboard(models.AbstractModel):
             ))
         today = fields.Date.context_today(self)
         ref = fields.Date.to_date(date_ref) if date_ref else today
-        dates = self._period_dates(period, ref)
+        dates = self._period_dates(period, ref, today=today)
         scope = self._get_scope(user_ids)
         company = self.env.company
         data = {
@@ -558,7 +558,10 @@ class SalesManagementDashboard(models.AbstractModel):
 
     # ------------------------------------------------------------------ periods
     @api.model
-    def _period_dates(self, period, ref):
+    def _period_dates(self, period, ref, today=None):
+        """The period containing ``ref``, the previous one and the same period last year;
+        while the period is running (it contains ``today``), last year stops at the same
+        day, so that growth compares like with like."""
         months = {"month": 1, "quarter": 3, "year": 12}[period]
         if period == "month":
             start = date(ref.year, ref.month, 1)
@@ -574,7 +577,8 @@ class SalesManagementDashboard(models.AbstractModel):
             "prev_date_from": prev_start,
             "prev_date_to": start - relativedelta(days=1),
             "ly_date_from": start - relativedelta(years=1),
-            "ly_date_to": stop - relativedelta(years=1),
+            "ly_date_to": (min(stop, today) if today and start <= today else stop)
+            - relativedelta(years=1),
         }
 
     @api.model

@@ -43,8 +43,12 @@ class SalesManagementDemo(models.AbstractModel):
         email = self.env.ref("mail.mail_activity_data_email")
         subtype = self.env.ref("mail.mt_activities")
         line_vals, message_vals, confirmed = [], [], {}
+        sequences = {}
         for lead in leads:
-            sequence = Milestone.search(Milestone._applicable_domain(lead.team_id, lead.company_id))
+            key = (lead.team_id, lead.company_id)
+            if key not in sequences:
+                sequences[key] = Milestone.search(Milestone._applicable_domain(*key))
+            sequence = sequences[key]
             steps = sequence.filtered(lambda m: not m.is_won)
             won_milestone = sequence.filtered("is_won")[:1]
             is_won = lead.active and lead.stage_id.is_won

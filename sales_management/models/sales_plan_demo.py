@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Demo plans: a company plan for the current year, a plan per demo team and per demo
-salesperson, revenue targets generated from last year's history, and operational targets."""
+salesperson, revenue targets generated from last year's history (+12 %), and operational
+targets set from each salesperson's own figures of last year."""
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
@@ -70,18 +73,35 @@ class SalesManagementDemo(models.AbstractModel):
             wizard.total_target = max(allocated, wizard.proposed_total)
             wizard.action_load_lines()
             wizard.action_generate()
-        Target = self.env["sales.plan.target"]
-        for plan in company_plan.child_ids.child_ids:
-            Target.create([
-                {"plan_id": plan.id, "metric_id": ref("sales_management.sales_metric_won").id,
-                 "target_value": 20},
-                {"plan_id": plan.id,
-                 "metric_id": ref("sales_management.sales_metric_win_rate").id,
-                 "target_value": 55},
-                {"plan_id": plan.id,
-                 "metric_id": ref("sales_management.sales_metric_opportunities").id,
-                 "target_value": 40},
-            ])
+        # operational targets: last year's figures of each salesperson, a little better
+        self._generate_operational_targets(company_plan.child_ids.child_ids)
         plans = company_plan | company_plan.child_ids | company_plan.child_ids.child_ids
         plans.action_submit()
         (company_plan | company_plan.child_ids).action_approve()
+
+    @api.model
+    def _generate_operational_targets(self, plans):
+        """Opportunities created and won: last year's count + 10 %; win rate: last year's
+        + 3 points (one query per metric for all plans)."""
+        ref = self.env.ref
+        year = relativedelta(years=1)
+        specs = [
+            ("sales_management.sales_metric_opportunities", lambda v: max(10, round(v * 1.1))),
+            ("sales_management.sales_metric_won", lambda v: max(4, round(v * 1.1))),
+            ("sales_management.sales_metric_win_rate", lambda v: min(75, round(v + 3) or 50)),
+        ]
+        vals_list = []
+        for xmlid, rule in specs:
+            metric = ref(xmlid)
+            history = metric.sudo()._compute_values([
+                {"key": plan.id, "company_id": plan.company_id.id,
+                 **plan._scope_dimensions(),
+                 "date_from": plan.date_from - year, "date_to": plan.date_to - year}
+                for plan in plans
+            ])
+            vals_list += [
+                {"plan_id": plan.id, "metric_id": metric.id,
+                 "target_value": rule(history[plan.id])}
+                for plan in plans
+            ]
+        return self.env["sales.plan.target"].create(vals_list)
