@@ -78,6 +78,12 @@ class SalesManagementDemo(models.AbstractModel):
         plans = company_plan | company_plan.child_ids | company_plan.child_ids.child_ids
         plans.action_submit()
         (company_plan | company_plan.child_ids).action_approve()
+        # today's deviation check has run: a plan behind its pace got its alert, and the
+        # alert its corrective action
+        alerts = self.env["sales.control.alert"]._run_deviation_alerts()
+        Action = self.env["sales.corrective.action"]
+        for alert in alerts:
+            Action._create_from_alert(alert)
 
     @api.model
     def _generate_operational_targets(self, plans):

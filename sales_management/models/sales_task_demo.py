@@ -20,9 +20,13 @@ class SalesManagementDemo(models.AbstractModel):
         ref = self.env.ref
         today = fields.Date.context_today(self)
         template = ref("sales_management.sales_task_template_key_account_review")
-        customers = self.env["res.partner"].search(
-            [("is_company", "=", True), ("customer_rank", ">", 0)], limit=8, order="id",
-        )
+        # each salesperson reviews one of their team's key accounts
+        customers = [
+            ref("sales_management.demo_customer_lyon"),
+            ref("sales_management.demo_customer_munich"),
+            ref("sales_management.demo_customer_sf"),
+            ref("sales_management.demo_customer_ny"),
+        ]
         sellers = [
             ref("sales_management.demo_user_alice"), ref("sales_management.demo_user_bruno"),
             ref("sales_management.demo_user_carla"), ref("sales_management.demo_user_dylan"),
@@ -31,7 +35,7 @@ class SalesManagementDemo(models.AbstractModel):
         Target = self.env["sales.plan.target"]
         vals_list = []
         for index, seller in enumerate(sellers):
-            customer = customers[index % len(customers)] if customers else False
+            customer = customers[index]
             domain = [
                 ("plan_id.user_id", "=", seller.id),
                 ("date_from", "<=", today), ("date_to", ">=", today),
@@ -39,11 +43,17 @@ class SalesManagementDemo(models.AbstractModel):
             target = Target.search(
                 domain + [("metric_id.code", "=", "revenue")], limit=1,
             ) or Target.search(domain, limit=1)
+            # the deal the review prepares, when the salesperson has one open there
+            lead = self.env["crm.lead"].search([
+                ("user_id", "=", seller.id), ("partner_id", "=", customer.id),
+                ("type", "=", "opportunity"), ("probability", "<", 100),
+            ], limit=1, order="expected_revenue desc")
             # a running review from the template, started three weeks ago: overdue to-dos
             vals_list.append({
-                "name": f"[Demo] Quarterly review {customer.name if customer else ''}".strip(),
+                "lead_id": lead.id,
+                "name": f"[Demo] Quarterly review {customer.name}",
                 "user_id": seller.id,
-                "partner_id": customer.id if customer else False,
+                "partner_id": customer.id,
                 "template_id": template.id,
                 "target_id": target.id,
                 "date_start": today - timedelta(days=21),
