@@ -35,6 +35,7 @@ PHONE_UA = (
 READY_JS = """
 ((selector) => {
     if (document.querySelector('.oe_login_form, .o_database_list')) return 'login';
+    if (window.__smPreviousPage) return 'wait';
     if (document.querySelector('.o_error_dialog')) return 'error';
     const ready = document.readyState === 'complete'
         && document.querySelector(selector)
@@ -171,8 +172,10 @@ class Chromium:
 
     def open(self, url, selector, timeout=60):
         """Navigate and wait until the web client is idle (and stays so a moment)."""
+        # marks the current document: the one to wait for is a new one
+        self.evaluate("window.__smPreviousPage = true")
         self.send("Page.navigate", url=url)
-        time.sleep(1.0)
+        time.sleep(0.5)
         deadline, steady = time.time() + timeout, 0
         while time.time() < deadline:
             state = self.evaluate(READY_JS % json.dumps(selector))

@@ -43,11 +43,18 @@ class SalesManagementDemo(models.AbstractModel):
             target = Target.search(
                 domain + [("metric_id.code", "=", "revenue")], limit=1,
             ) or Target.search(domain, limit=1)
-            # the deal the review prepares, when the salesperson has one open there
-            lead = self.env["crm.lead"].search([
-                ("user_id", "=", seller.id), ("partner_id", "=", customer.id),
-                ("type", "=", "opportunity"), ("probability", "<", 100),
-            ], limit=1, order="expected_revenue desc")
+            # the deal the review prepares: the salesperson's largest open one there, else
+            # their largest open deal (and its customer)
+            open_deals = [
+                ("user_id", "=", seller.id), ("type", "=", "opportunity"),
+                ("probability", "<", 100), ("partner_id", "!=", False),
+            ]
+            Lead = self.env["crm.lead"]
+            lead = Lead.search(
+                open_deals + [("partner_id", "=", customer.id)], limit=1,
+                order="expected_revenue desc, id",
+            ) or Lead.search(open_deals, limit=1, order="expected_revenue desc, id")
+            customer = lead.partner_id or customer
             # a running review from the template, started three weeks ago: overdue to-dos
             vals_list.append({
                 "lead_id": lead.id,
