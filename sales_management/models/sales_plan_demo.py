@@ -5,7 +5,7 @@ targets set from each salesperson's own figures of last year."""
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 
 class SalesManagementDemo(models.AbstractModel):
@@ -75,6 +75,7 @@ class SalesManagementDemo(models.AbstractModel):
             wizard.action_generate()
         # operational targets: last year's figures of each salesperson, a little better
         self._generate_operational_targets(company_plan.child_ids.child_ids)
+        self._generate_last_year_plans(company_plan.child_ids.child_ids)
         plans = company_plan | company_plan.child_ids | company_plan.child_ids.child_ids
         plans.action_submit()
         (company_plan | company_plan.child_ids).action_approve()
@@ -111,3 +112,36 @@ class SalesManagementDemo(models.AbstractModel):
                 for plan in plans
             ]
         return self.env["sales.plan.target"].create(vals_list)
+
+    @api.model
+    def _generate_last_year_plans(self, plans):
+        """Last year's closed plans of the salespersons (their revenue target against what
+        they sold), so that the leaderboard shows how each one moved since."""
+        Plan = self.env["sales.plan"].with_context(tracking_disable=True)
+        revenue = self.env.ref("sales_management.sales_metric_revenue")
+        year = relativedelta(years=1)
+        # achievement of last year's target, by salesperson login
+        achieved = {"sm_alice": 0.93, "sm_bruno": 1.06, "sm_carla": 0.99, "sm_dylan": 0.91}
+        history = revenue.sudo()._compute_values([
+            {"key": plan.id, "company_id": plan.company_id.id, **plan._scope_dimensions(),
+             "date_from": plan.date_from - year, "date_to": plan.date_to - year}
+            for plan in plans
+        ])
+        last_year = Plan.create([{
+            "name": f"Demo {plan.date_from.year - 1} {plan.user_id.name}",
+            "user_id": plan.user_id.id,
+            "team_id": plan.team_id.id,
+            "scope": "user",
+            "date_from": plan.date_from - year,
+            "date_to": plan.date_to - year,
+            "target_ids": [Command.create({
+                "metric_id": revenue.id,
+                "target_value": round(
+                    history[plan.id] / achieved.get(plan.user_id.login, 1.0), -2
+                ) or 1000.0,
+            })],
+        } for plan in plans])
+        last_year.action_submit()
+        last_year.action_approve()
+        last_year.action_close()
+        return last_year
