@@ -6,6 +6,21 @@
 
 import { registry } from "@web/core/registry";
 
+/** The form fits the screen's width: no horizontal scrolling (wide lists scroll inside). */
+function fitsScreen(what) {
+    return {
+        content: `${what} fits the screen's width`,
+        trigger: ".o_form_view .o_form_sheet",
+        run() {
+            const content = document.querySelector(".o_action_manager .o_content");
+            const page = document.scrollingElement;
+            if (content.scrollWidth > content.clientWidth + 1 || page.scrollWidth > page.clientWidth + 1) {
+                throw new Error(`${what} scrolls horizontally: ${content.scrollWidth} > ${content.clientWidth}`);
+            }
+        },
+    };
+}
+
 function headerButton(name, content) {
     return [
         {
@@ -69,12 +84,12 @@ registry.category("web_tour.tours").add("sales_journey_dashboard", {
         },
         {
             content: "The records behind the target's actual",
-            trigger: ".o_field_widget[name=target_ids] .o_data_row button[name=action_open_actual_records]",
+            trigger: ".o_field_widget[name=target_ids] button[name=action_open_actual_records]",
             run: "click",
         },
         {
             content: "The two confirmed orders of the year",
-            trigger: ".o_view_controller:is(.o_list_view, .o_kanban_view) :contains('Journey Customer')",
+            trigger: ".o_list_view .o_data_row:contains('Journey Customer'), .o_kanban_view .o_kanban_record:contains('Journey Customer')",
             run() {
                 const rows = document.querySelectorAll(
                     ".o_data_row, .o_kanban_record:not(.o_kanban_ghost)"
@@ -98,6 +113,7 @@ registry.category("web_tour.tours").add("sales_journey_dashboard", {
             content: "on the plan",
             trigger: ".o_field_widget[name=plan_id] input:value('Journey Company')",
         },
+        fitsScreen("The corrective action form"),
         {
             content: "Say what will be done",
             trigger: ".o_field_widget[name=name] input",

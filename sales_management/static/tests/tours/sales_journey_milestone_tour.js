@@ -5,6 +5,21 @@
 
 import { registry } from "@web/core/registry";
 
+/** The form fits the screen's width: no horizontal scrolling (wide lists scroll inside). */
+function fitsScreen(what) {
+    return {
+        content: `${what} fits the screen's width`,
+        trigger: ".o_form_view .o_form_sheet",
+        run() {
+            const content = document.querySelector(".o_action_manager .o_content");
+            const page = document.scrollingElement;
+            if (content.scrollWidth > content.clientWidth + 1 || page.scrollWidth > page.clientWidth + 1) {
+                throw new Error(`${what} scrolls horizontally: ${content.scrollWidth} > ${content.clientWidth}`);
+            }
+        },
+    };
+}
+
 function headerButton(name, content) {
     return [
         {
@@ -38,6 +53,7 @@ registry.category("web_tour.tours").add("sales_journey_milestones", {
             trigger: ".o_notebook .nav-link:contains('Milestones')",
             run: "click",
         },
+        fitsScreen("The opportunity form"),
         {
             content: "What is missing is listed in red: the criterion and the activity",
             trigger: `${missing}.text-danger:contains('Journey budget identified'):contains('Journey discovery call')`,
@@ -58,8 +74,13 @@ registry.category("web_tour.tours").add("sales_journey_milestones", {
             run: "click",
         },
         {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
             content: "Only the activity is missing now",
-            trigger: `${missing}:contains('Journey discovery call'):not(:contains('Journey budget identified'))`,
+            trigger: `.o_form_saved ${missing}:contains('Journey discovery call'):not(:contains('Journey budget identified'))`,
         },
         ...headerButton("action_milestone_advance", "Try again"),
         {

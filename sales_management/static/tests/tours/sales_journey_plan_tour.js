@@ -5,6 +5,21 @@
 
 import { registry } from "@web/core/registry";
 
+/** The form fits the screen's width: no horizontal scrolling (wide lists scroll inside). */
+function fitsScreen(what) {
+    return {
+        content: `${what} fits the screen's width`,
+        trigger: ".o_form_view .o_form_sheet",
+        run() {
+            const content = document.querySelector(".o_action_manager .o_content");
+            const page = document.scrollingElement;
+            if (content.scrollWidth > content.clientWidth + 1 || page.scrollWidth > page.clientWidth + 1) {
+                throw new Error(`${what} scrolls horizontally: ${content.scrollWidth} > ${content.clientWidth}`);
+            }
+        },
+    };
+}
+
 function headerButton(name, content) {
     return [
         {
@@ -26,21 +41,29 @@ function headerButton(name, content) {
 }
 
 const lines = ".modal .o_field_widget[name=line_ids]";
+const targets = [".o_data_row", ".o_kanban_record:not(.o_kanban_ghost)"]
+    .map((record) => `.o_field_widget[name=target_ids] ${record}`)
+    .join(", ");
+const subPlan = (text) =>
+    [".o_data_row", ".o_kanban_record"]
+        .map((record) => `.o_field_widget[name=child_ids] ${record}${text}`)
+        .join(", ");
 
 registry.category("web_tour.tours").add("sales_journey_plan_manager", {
     steps: () => [
         {
             content: "Open the team plan (list on a desktop, kanban on a phone)",
-            trigger: ".o_data_row:not(:contains('/')) td[name=complete_name]:contains('Journey North'), .o_kanban_record:contains('Journey North')",
+            trigger: ".o_data_row td[name=complete_name]:contains('Journey North'):not(:contains('/')), .o_kanban_record:contains('Journey North')",
             run: "click",
         },
+        fitsScreen("The plan form"),
         {
             content: "The plan is a draft",
             trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains('Draft')",
         },
         {
             content: "No target yet: nothing is allocated to the sub-plans",
-            trigger: ".o_field_widget[name=target_ids]:not(:has(.o_data_row))",
+            trigger: ".o_field_widget[name=target_ids]:not(:has(.o_data_row)):not(:has(.o_kanban_record:not(.o_kanban_ghost)))",
         },
         ...headerButton("action_open_generate_wizard", "Generate the targets"),
         {
@@ -69,12 +92,18 @@ registry.category("web_tour.tours").add("sales_journey_plan_manager", {
             run: "click",
         },
         {
-            content: "Twelve monthly targets on the plan",
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=target_ids] .o_data_row:nth-child(12)",
+            content: "The plan's target is the proposal",
+            trigger: "body:not(:has(.modal)) .o_field_widget[name=target_value]:contains('14,300.00')",
         },
         {
-            content: "The plan's target is the proposal",
-            trigger: ".o_field_widget[name=target_value]:contains('14,300.00')",
+            content: "Twelve monthly targets on the plan (rows on a desktop, cards on a phone)",
+            trigger: targets,
+            run() {
+                const count = document.querySelectorAll(targets).length;
+                if (count !== 12) {
+                    throw new Error(`12 targets expected, ${count} shown`);
+                }
+            },
         },
         {
             content: "fully allocated to the sub-plans",
@@ -87,11 +116,11 @@ registry.category("web_tour.tours").add("sales_journey_plan_manager", {
         },
         {
             content: "Sam's plan carries his share",
-            trigger: ".o_field_widget[name=child_ids] .o_data_row:contains('Journey Sam'):contains('10,725.00')",
+            trigger: subPlan(":contains('Journey Sam'):contains('10,725.00')"),
         },
         {
             content: "Sara's plan carries hers",
-            trigger: ".o_field_widget[name=child_ids] .o_data_row:contains('Journey Sara'):contains('3,575.00')",
+            trigger: subPlan(":contains('Journey Sara'):contains('3,575.00')"),
         },
         ...headerButton("action_submit", "Submit the plan"),
         {

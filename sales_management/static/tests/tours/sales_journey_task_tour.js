@@ -5,6 +5,21 @@
 
 import { registry } from "@web/core/registry";
 
+/** The form fits the screen's width: no horizontal scrolling (wide lists scroll inside). */
+function fitsScreen(what) {
+    return {
+        content: `${what} fits the screen's width`,
+        trigger: ".o_form_view .o_form_sheet",
+        run() {
+            const content = document.querySelector(".o_action_manager .o_content");
+            const page = document.scrollingElement;
+            if (content.scrollWidth > content.clientWidth + 1 || page.scrollWidth > page.clientWidth + 1) {
+                throw new Error(`${what} scrolls horizontally: ${content.scrollWidth} > ${content.clientWidth}`);
+            }
+        },
+    };
+}
+
 const todos = ".o_field_widget[name=todo_ids]";
 const todoRow = (name) => `${todos} .o_data_row:contains('${name}')`;
 
@@ -41,6 +56,15 @@ function recordAndDone(name, actual) {
             run: `edit ${actual}`,
         },
         {
+            content: "Save the result",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: `.o_form_saved ${todoRow(name)} td[name=actual_value]:contains('${actual}.00')`,
+        },
+        {
             content: "Mark the to-do done",
             trigger: `${todoRow(name)} button[name=action_done]`,
             run: "click",
@@ -63,6 +87,7 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
             trigger: ".o_kanban_record:contains('Journey Sam plan')",
             run: "click",
         },
+        fitsScreen("The plan form"),
         {
             content: "A draft: the salesperson may write the commitment",
             trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains('Draft')",
@@ -97,7 +122,9 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
         },
         {
             content: "The target for Journey Customer: a new task serving it",
-            trigger: ".o_field_widget[name=target_ids] .o_data_row:contains('Journey Customer') button[name=action_new_sales_task]",
+            trigger: [".o_data_row", ".o_kanban_record"]
+                .map((r) => `.o_field_widget[name=target_ids] ${r}:contains('Journey Customer') button[name=action_new_sales_task]`)
+                .join(", "),
             run: "click",
         },
         {
@@ -133,6 +160,7 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
             content: "All done",
             trigger: ".o_field_widget[name=progress] .o_progressbar_value:contains('100')",
         },
+        fitsScreen("The task form with its to-dos"),
         {
             content: "Results tab",
             trigger: ".o_notebook .nav-link:contains('Results')",
