@@ -133,8 +133,8 @@ registry.category("web_tour.tours").add("sales_journey_plan_manager", {
             trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains('Approved')",
         },
         {
-            content: "and the chatter tells how its targets were made",
-            trigger: ".o-mail-Message:contains('12 targets generated')",
+            content: "fully allocated, nothing left over",
+            trigger: ".o_field_widget[name=unallocated_value]:contains('0.00'):not(.text-danger)",
         },
     ],
 });
