@@ -11,7 +11,7 @@ from datetime import date
 from io import BytesIO
 
 import openpyxl
-from common import SalesManagementCommon, SalesManagementHttpCommon
+from common import SalesManagementCommon
 from freezegun import freeze_time
 
 from odoo import Command
@@ -409,30 +409,3 @@ class TestSalesReporting(SalesManagementCommon):
             self.assertTrue(mails.attachment_ids.raw.startswith(b"%PDF"))
         cron = self.env.ref("sales_management.ir_cron_sales_management_report")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "months"))
-
-
-class TestSalesReportingDashboardTour(SalesManagementHttpCommon):
-    def test_dashboard_tour(self):
-        user = new_test_user(
-            self.env, login="sm_tour_dash", password="sm_tour_dash",
-            groups="sales_team.group_sale_salesman",
-        )
-        partner = self.env["res.partner"].create({"name": "SM Tour Customer"})
-        product = self.env["product.product"].create({"name": "SM Tour Product"})
-        for price in (1000.0, 500.0):
-            order = self.env["sale.order"].create({
-                "partner_id": partner.id, "user_id": user.id,
-                "order_line": [Command.create({"product_id": product.id,
-                                               "product_uom_qty": 1, "price_unit": price})],
-            })
-            order.action_confirm()
-        self.start_tour("/odoo/action-sales_management.sales_management_dashboard_action",
-                        "sales_management_reporting_dashboard", login="sm_tour_dash")
-
-
-class TestSalesReportingDashboardTourPhone(TestSalesReportingDashboardTour):
-    """The same tour on a phone: 390x844 viewport with touch events (the dashboard's
-    cards stack, the revenue figure and its drill-down must still work)."""
-
-    browser_size = "390x844"
-    touch_enabled = True

@@ -4,12 +4,10 @@ multi-company rule and a user without sales rights."""
 
 from datetime import timedelta
 
-from common import SalesManagementHttpCommon
 from test_sales_task import SalesTaskCommon
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
 
 
 class TestSalesTaskSecurity(SalesTaskCommon):
@@ -126,22 +124,3 @@ class TestSalesTaskSecurity(SalesTaskCommon):
         )
         with self.assertRaises(AccessError):
             foreign.with_user(self.user_salesman).read(["name"])
-
-
-class TestSalesTaskTour(SalesManagementHttpCommon):
-    def test_salesperson_creates_a_task_with_todos(self):
-        user = new_test_user(
-            self.env, login="sm_tour_tasks", password="sm_tour_tasks",
-            groups="sales_team.group_sale_salesman",
-        )
-        self.start_tour(
-            "/odoo/action-sales_management.sales_task_action", "sales_management_task_tour",
-            login="sm_tour_tasks",
-        )
-        task = self.env["sales.task"].search([("name", "=", "Tour key account review")])
-        self.assertEqual(task.user_id, user)
-        self.assertEqual(
-            [(t.name, t.state) for t in task.todo_ids],
-            [("Tour call the buyer", "done"), ("Tour send the offer", "todo")],
-        )
-        self.assertEqual(task.progress, 50.0)

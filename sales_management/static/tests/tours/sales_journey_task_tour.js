@@ -1,0 +1,178 @@
+/** @odoo-module */
+// Journey 2: a salesperson opens "My Plans", writes the commitment of their plan, creates a
+// task from one of its targets, breaks it into to-dos, records the results and marks the
+// to-dos done. Runs at desktop and phone size (tests/test_journeys.py).
+
+import { registry } from "@web/core/registry";
+
+/** The form fits the screen's width: no horizontal scrolling (wide lists scroll inside). */
+function fitsScreen(what) {
+    return {
+        content: `${what} fits the screen's width`,
+        trigger: ".o_form_view .o_form_sheet",
+        run() {
+            const content = document.querySelector(".o_action_manager .o_content");
+            const page = document.scrollingElement;
+            if (content.scrollWidth > content.clientWidth + 1 || page.scrollWidth > page.clientWidth + 1) {
+                throw new Error(`${what} scrolls horizontally: ${content.scrollWidth} > ${content.clientWidth}`);
+            }
+        },
+    };
+}
+
+const todos = ".o_field_widget[name=todo_ids]";
+const todoRow = (name) => `${todos} .o_data_row:contains('${name}')`;
+
+function addTodo(name, expected) {
+    return [
+        {
+            content: `Add the to-do "${name}"`,
+            trigger: `${todos} .o_field_x2many_list_row_add a`,
+            run: "click",
+        },
+        {
+            content: "Name it",
+            trigger: `${todos} .o_selected_row .o_field_widget[name=name] input`,
+            run: `edit ${name}`,
+        },
+        {
+            content: "Its expected result",
+            trigger: `${todos} .o_selected_row .o_field_widget[name=expected_value] input`,
+            run: `edit ${expected}`,
+        },
+    ];
+}
+
+function recordAndDone(name, actual) {
+    return [
+        {
+            content: `Record the result of "${name}"`,
+            trigger: `${todoRow(name)} td[name=actual_value]`,
+            run: "click",
+        },
+        {
+            content: "Type it",
+            trigger: `${todos} .o_selected_row .o_field_widget[name=actual_value] input`,
+            run: `edit ${actual}`,
+        },
+        {
+            content: "Save the result",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: `.o_form_saved ${todoRow(name)} td[name=actual_value]:contains('${actual}.00')`,
+        },
+        {
+            content: "Mark the to-do done",
+            trigger: `${todoRow(name)} button[name=action_done]`,
+            run: "click",
+        },
+        {
+            content: "It is shown done, in green",
+            trigger: `${todoRow(name)}.text-success .badge:contains('Done')`,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("sales_journey_salesperson", {
+    steps: () => [
+        {
+            content: "My plan, with its health colour and progress bar",
+            trigger: ".o_kanban_record:contains('Journey Sam plan') .o_field_widget[name=achievement] .o_progressbar",
+        },
+        {
+            content: "Open it",
+            trigger: ".o_kanban_record:contains('Journey Sam plan')",
+            run: "click",
+        },
+        fitsScreen("The plan form"),
+        {
+            content: "A draft: the salesperson may write the commitment",
+            trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains('Draft')",
+        },
+        {
+            content: "but not rename the plan",
+            trigger: ".o_field_widget[name=name] span:contains('Journey Sam plan')",
+        },
+        {
+            content: "Commitment tab",
+            trigger: ".o_notebook .nav-link:contains('Commitment')",
+            run: "click",
+        },
+        {
+            content: "Write how the target will be reached",
+            trigger: ".o_field_widget[name=commitment] .odoo-editor-editable",
+            run: "editor Two visits per customer each quarter",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
+        },
+        {
+            content: "Targets tab",
+            trigger: ".o_notebook .nav-link:contains('Targets')",
+            run: "click",
+        },
+        {
+            content: "The target for Journey Customer: a new task serving it",
+            trigger: [".o_data_row", ".o_kanban_record"]
+                .map((r) => `.o_field_widget[name=target_ids] ${r}:contains('Journey Customer') button[name=action_new_sales_task]`)
+                .join(", "),
+            run: "click",
+        },
+        {
+            content: "The task is prefilled from the target: the plan",
+            trigger: ".o_form_view .o_field_widget[name=plan_id] input:value('Journey Sam plan')",
+        },
+        {
+            content: "and the customer",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input:value('Journey Customer')",
+        },
+        ...addTodo("Journey call the buyer", "2"),
+        ...addTodo("Journey send the offer", "1"),
+        {
+            content: "Save the task",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved with two open to-dos",
+            trigger: `.o_form_saved ${todos} .o_data_row:nth-child(2) button[name=action_done]`,
+        },
+        {
+            content: "Nothing done yet",
+            trigger: ".o_field_widget[name=progress] .o_progressbar_value:contains('0')",
+        },
+        ...recordAndDone("Journey call the buyer", "3"),
+        {
+            content: "Half of the to-dos are done",
+            trigger: ".o_field_widget[name=progress] .o_progressbar_value:contains('50')",
+        },
+        ...recordAndDone("Journey send the offer", "1"),
+        {
+            content: "All done",
+            trigger: ".o_field_widget[name=progress] .o_progressbar_value:contains('100')",
+        },
+        fitsScreen("The task form with its to-dos"),
+        {
+            content: "Results tab",
+            trigger: ".o_notebook .nav-link:contains('Results')",
+            run: "click",
+        },
+        {
+            content: "Expected: the to-dos' 3",
+            trigger: ".o_field_widget[name=expected_result]:contains('3.00')",
+        },
+        {
+            content: "Actual: 4, more than expected",
+            trigger: ".o_field_widget[name=actual_result]:contains('4.00')",
+        },
+    ],
+});
