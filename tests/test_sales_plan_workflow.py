@@ -48,6 +48,11 @@ class TestSalesPlanWorkflow(SalesPlanCommon):
         # the approver (the parent plan's responsible) gets a to-do
         self.assertEqual(self.sam.activity_ids.user_id, self.user_leader)
         self.assertIn("Approve the plan", self.sam.activity_ids.summary)
+        # the form shows "Approve" only to those who may approve
+        self.assertFalse(sam_plan.can_approve)
+        self.assertFalse(self.sam.with_user(self.user_other_team).can_approve)
+        self.assertTrue(self.sam.with_user(self.user_leader).can_approve)
+        self.assertTrue(self.sam.with_user(self.user_manager).can_approve)
         with self.assertRaises(AccessError):  # a salesperson does not approve
             sam_plan.action_approve()
         with self.assertRaises(AccessError):  # nor a leader of another team

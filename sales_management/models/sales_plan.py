@@ -165,6 +165,11 @@ class SalesPlan(models.Model):
         "or the responsible of its parent plan.",
     )
     can_edit_commitment = fields.Boolean(compute="_compute_can_manage")
+    can_approve = fields.Boolean(
+        compute="_compute_can_manage",
+        help="Whether the current user may approve this plan: a sales manager, or the "
+             "responsible of the parent plan.",
+    )
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -254,6 +259,7 @@ class SalesPlan(models.Model):
             plan.can_edit_commitment = plan.can_manage or (
                 plan.state == "draft" and plan.user_id == self.env.user
             )
+            plan.can_approve = plan._can_approve()
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("date_from", "date_to")
