@@ -351,13 +351,6 @@ class SalesMetric(models.Model):
             return result
         keys = list(result)
         index = {key: i for i, key in enumerate(keys)}
-        regions = self.env["sales.region"].sudo().browse(
-            {slot["region_id"] for slot in slots if slot.get("region_id")}
-        )
-        areas = {
-            region.id: (region.country_ids.ids or [0], region.state_ids.ids or [0])
-            for region in regions
-        }
         # Slots of the same shape (the dimensions they set, a region or not, whole calendar
         # months or not) are matched to the rows by equality, which PostgreSQL hashes: each
         # row meets only its own slots instead of every slot (a nested loop rows × slots).
@@ -372,21 +365,30 @@ class SalesMetric(models.Model):
             shape = (dims, bool(slot.get("region_id")), self._is_calendar_month(slot))
             shapes.setdefault(shape, []).append(slot)
         branches = [
-            self._shape_query(dims, has_region, monthly, shape_slots, index, areas)
+            self._shape_query(dims, has_region, monthly, shape_slots, index)
             for (dims, has_region, monthly), shape_slots in shapes.items()
         ]
-        # only the rows of the slots' whole period are read (once, whatever the shapes)
+        # only the rows of the slots' whole period are read (once, whatever the shapes),
+        # and only the columns the slots use: joins nobody needs are left out by PostgreSQL
         date_from = min(slot["date_from"] for slot in slots)
         date_to = max(slot["date_to"] for slot in slots)
+        used = {"company_id", "date", *self._aggregate_columns()}
+        for dims, has_region, _monthly in shapes:
+            used.update(dims)
+            if "partner_id" in dims:
+                used.add("commercial_partner_id")
+            if has_region:
+                used.update(("country_id", "state_id"))
         query = SQL(
             """
             WITH r AS %(materialized)s (
-                SELECT * FROM (%(rows)s) AS src
+                SELECT %(columns)s FROM (%(rows)s) AS src
                  WHERE src.date >= %(date_from)s::date AND src.date < %(date_to)s::date + 1
             )
             %(branches)s
             """,
             materialized=SQL("MATERIALIZED" if len(branches) > 1 else "NOT MATERIALIZED"),
+            columns=SQL(", ").join(SQL("src.%s", SQL.identifier(col)) for col in sorted(used)),
             rows=self._source_rows_sql(),
             date_from=date_from,
             date_to=date_to,
@@ -405,21 +407,31 @@ class SalesMetric(models.Model):
             return False
         return (end + timedelta(days=1)).day == 1
 
-    def _shape_query(self, dims, has_region, monthly, slots, index, areas):
-        """``SELECT idx, value`` of slots sharing their dimensions: equality joins."""
+    def _aggregate_columns(self):
+        """Columns of the source rows the measure aggregates."""
+        self.ensure_one()
+        return {"amount": ("amount",), "quantity": ("quantity",),
+                "win_ratio": ("won",)}.get(self.measure, ("ref",))
+
+    def _shape_query(self, dims, has_region, monthly, slots, index):
+        """``SELECT idx, value`` of slots sharing their dimensions: equality joins. The
+        slots come as one array per column (unnest), not one VALUES tuple each."""
         columns = ["idx", "company_id", "date_from", "date_to", *dims]
-        template = "(%s, %s, %s::date, %s::date" + ", %s::integer" * len(dims)
+        arrays = [
+            SQL("%s::integer[]", [index[slot["key"]] for slot in slots]),
+            SQL("%s::integer[]", [slot["company_id"] for slot in slots]),
+            # ISO strings: psycopg2 adapts them much faster than date objects
+            SQL("%s::date[]", [slot["date_from"].isoformat() for slot in slots]),
+            SQL("%s::date[]", [slot["date_to"].isoformat() for slot in slots]),
+            *(SQL("%s::integer[]", [slot[dim] for slot in slots]) for dim in dims),
+        ]
         if has_region:
-            columns += ["region_countries", "region_states"]
-            template += ", %s::integer[], %s::integer[]"
-        template += ")"
-        values = SQL(", ").join(
-            SQL(
-                template, index[slot["key"]], slot["company_id"], slot["date_from"],
-                slot["date_to"], *(slot[dim] for dim in dims),
-                *(areas.get(slot.get("region_id"), ([0], [0])) if has_region else ()),
-            )
-            for slot in slots
+            # a region's countries and states: one row per (slot, region) joined below
+            columns.append("region_id")
+            arrays.append(SQL("%s::integer[]", [slot["region_id"] for slot in slots]))
+        table = SQL(
+            "unnest(%s) AS t(%s)", SQL(", ").join(arrays),
+            SQL(", ").join(SQL.identifier(col) for col in columns),
         )
         conditions = [SQL("(r.company_id = t.company_id OR r.company_id IS NULL)")]
         if monthly:
@@ -436,15 +448,19 @@ class SalesMetric(models.Model):
             else:
                 conditions.append(SQL("r.%s = t.%s", SQL.identifier(dim), SQL.identifier(dim)))
         if has_region:
+            region_fields = self.env["sales.region"]._fields
+            countries, states = region_fields["country_ids"], region_fields["state_ids"]
             conditions.append(SQL(
-                "(r.country_id = ANY(t.region_countries) OR r.state_id = ANY(t.region_states))"
+                """(r.country_id IN (SELECT %s FROM %s WHERE %s = t.region_id)
+                    OR r.state_id IN (SELECT %s FROM %s WHERE %s = t.region_id))""",
+                SQL.identifier(countries.column2), SQL.identifier(countries.relation),
+                SQL.identifier(countries.column1),
+                SQL.identifier(states.column2), SQL.identifier(states.relation),
+                SQL.identifier(states.column1),
             ))
         return SQL(
-            "(SELECT t.idx, %s FROM r JOIN (VALUES %s) AS t(%s) ON %s GROUP BY t.idx)",
-            self._aggregate_sql(),
-            values,
-            SQL(", ").join(SQL.identifier(col) for col in columns),
-            SQL(" AND ").join(conditions),
+            "(SELECT t.idx, %s FROM r JOIN %s ON %s GROUP BY t.idx)",
+            self._aggregate_sql(), table, SQL(" AND ").join(conditions),
         )
 
     def _distinct_values(self, dimension, slot):

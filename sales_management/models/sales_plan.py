@@ -441,11 +441,15 @@ class SalesPlan(models.Model):
     def _scope_dimensions(self):
         """Dimensions every target of the plan is restricted to (team / salesperson)."""
         self.ensure_one()
+        return self._scope_dimensions_of(self.scope, self.team_id.id, self.user_id.id)
+
+    @api.model
+    def _scope_dimensions_of(self, scope, team_id, user_id):
         dims = {}
-        if self.scope in ("team", "user") and self.team_id:
-            dims["team_id"] = self.team_id.id
-        if self.scope == "user":
-            dims["user_id"] = self.user_id.id
+        if scope in ("team", "user") and team_id:
+            dims["team_id"] = team_id
+        if scope == "user":
+            dims["user_id"] = user_id
         return dims
 
     def _is_plan_manager(self):
