@@ -385,6 +385,7 @@ class Bench:
             self.row(key, label, seconds, unit="s",
                      note=f"peak {peak / 2**20:.1f} MiB, result {result}")
             out[key] = {"seconds": seconds, "peak_mib": peak / 2**20, "result": result}
+        self.job_results = out
         return out
 
     # ------------------------------------------------------------------ 6
@@ -481,6 +482,7 @@ class Bench:
 
     def result(self):
         return {"data": self.data, "rows": self.rows, "checks": self.checks,
+                "jobs": getattr(self, "job_results", {}),
                 "repeat": self.repeat, "seconds": round(self.seconds, 1),
                 "date": self.today.isoformat()}
 

@@ -422,6 +422,7 @@ class SalesControlDigestLine(models.Model):
     url = fields.Char(compute="_compute_url")
 
     def _compute_url(self):
-        base_url = self.get_base_url()
+        # get_base_url() wants one record: the lines of a digest are prefetched together
+        base_url = self[:1].get_base_url()
         for line in self:
             line.url = f"{base_url}/mail/view?model={line.res_model}&res_id={line.res_id}"
