@@ -376,9 +376,9 @@ class SalesPlanTarget(models.Model):
                 result[tid] = 0.0
             else:
                 by_metric.setdefault(row["metric_id"], []).append(self._slot_from_row(row))
-        for metric_id, slots in by_metric.items():
-            metric = self.env["sales.metric"].sudo().browse(metric_id)
-            result.update(metric._compute_values(slots))
+        # browsed together: the metrics are read in one query (prefetch)
+        for metric in self.env["sales.metric"].sudo().browse(list(by_metric)):
+            result.update(metric._compute_values(by_metric[metric.id]))
         return result
 
     def _get_figures(self):
