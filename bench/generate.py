@@ -209,7 +209,7 @@ class Generator:
         n_teams, per_team = self.p["teams"], self.p["per_team"]
         base = {"company_id": company.id, "company_ids": [(6, 0, [company.id])],
                 "tz": "UTC"}
-        vals = [{**base, "name": f"Bench Manager", "login": f"{PREFIX.lower()}_manager",
+        vals = [{**base, "name": "Bench Manager", "login": f"{PREFIX.lower()}_manager",
                  "email": "bench.manager@example.com",
                  "groups_id": [(6, 0, [group_manager.id])]}]
         for t in range(n_teams):
@@ -334,12 +334,13 @@ class Generator:
         self.tpl_order = order
         self.tpl_order_line = order.order_line
         self.tpl_move = invoice
-        self.tpl_aml_product = invoice.line_ids.filtered(lambda l: l.display_type == "product")
+        self.tpl_aml_product = invoice.line_ids.filtered(
+            lambda line: line.display_type == "product")
         self.tpl_aml_term = invoice.line_ids.filtered(
-            lambda l: l.display_type == "payment_term")
+            lambda line: line.display_type == "payment_term")
         assert len(self.tpl_aml_product) == 1 and len(self.tpl_aml_term) == 1, \
             "template invoice must have one product line and one receivable line (no taxes)"
-        assert not invoice.line_ids.filtered(lambda l: l.display_type == "tax")
+        assert not invoice.line_ids.filtered(lambda line: line.display_type == "tax")
 
     # ------------------------------------------------------------------ volume
     def gen_customers(self):

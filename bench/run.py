@@ -20,7 +20,6 @@ writes (digests, alerts, mails, milestone figures) is rolled back.
 """
 
 import argparse
-import io
 import json
 import os
 import statistics
@@ -531,7 +530,7 @@ def main(argv=None):
         cr.rollback()
     print(bench.table())
     if args.json:
-        with io.open(args.json, "w", encoding="utf-8") as handle:
+        with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(result, handle, indent=1, default=str)
     return 0 if all(c["ok"] for c in result["checks"]) else 1
 
