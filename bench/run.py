@@ -143,8 +143,10 @@ ACTIVITY_FLOOR = """
 
 class Bench:
     def __init__(self, env, repeat=5, out=print, jobs=True, reports=True, parts=None,
-                 cursor_factory=None):
+                 cursor_factory=None, quick=False):
         self.env = env
+        # quick (smoke test): one run of everything, no warm-up, no memory tracing
+        self.quick = quick
         self.cursor_factory = cursor_factory
         self.cr = env.cr
         self.repeat = max(repeat, 1)
@@ -173,7 +175,7 @@ class Bench:
         """Median seconds of ``repeat`` warm runs (one warm-up run first) and the last
         result. ``rollback``: every run in a savepoint rolled back afterwards."""
         times, result = [], None
-        for i in range((repeat or self.repeat) + 1):
+        for i in range(0 if self.quick else -1, repeat or self.repeat):
             self.env.invalidate_all()
             if rollback:
                 self.cr.execute("SAVEPOINT bench_run")
@@ -186,7 +188,7 @@ class Bench:
                 self.env.invalidate_all()
                 self.env.transaction.clear()
                 self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
-            if i:
+            if i >= 0:
                 times.append(elapsed)
         return statistics.median(times), result
 
@@ -384,8 +386,8 @@ class Bench:
             times, result, peak = [], None, 0
             # like the scheduler: each run in its own transaction (rolled back); one run
             # more under tracemalloc for the peak Python memory
-            for i in range(min(self.repeat, 2) + 2):
-                trace = i == min(self.repeat, 2) + 1
+            runs = [False] if self.quick else [False] * (min(self.repeat, 2) + 1) + [True]
+            for i, trace in enumerate(runs):
                 with self.job_env() as job_env:
                     if trace:
                         tracemalloc.start()
@@ -396,7 +398,7 @@ class Bench:
                     if trace:
                         peak = tracemalloc.get_traced_memory()[1]
                         tracemalloc.stop()
-                    elif i:
+                    elif i or self.quick:
                         times.append(elapsed)
             seconds = statistics.median(times)
             self.row(key, label, seconds, unit="s",
