@@ -531,40 +531,54 @@ class Bench:
                 "date": self.today.isoformat()}
 
     def table(self):
-        lines = [f"data: {self.data}", "",
-                 "| figure | median | baseline | ratio | goal | note |",
-                 "|---|---:|---:|---:|---:|---|"]
-        for r in self.rows:
-            unit = r["unit"]
+        return render_table(self.result())
 
-            def fmt(v, unit=unit):
-                if v is None:
-                    return ""
-                return f"{v:.0f}" if unit == "queries" else f"{v * 1000:.1f} ms"
 
-            ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else ""
-            goal = f"≤ {r['goal']}×" if r["goal"] is not None else ""
-            if "ok" in r:
-                goal += " ✓" if r["ok"] else " ✗"
-            lines.append(f"| {r['label']} | {fmt(r['value'])} | {fmt(r['baseline'])} | "
-                         f"{ratio} | {goal} | {r['note']} |")
-        failed = [c for c in self.checks if not c["ok"]]
-        lines.append("")
-        lines.append(f"correctness checks: {len(self.checks) - len(failed)}/{len(self.checks)}"
-                     " OK" + "".join(f"\n  FAILED {c['check']}: {c['detail']}" for c in failed))
-        return "\n".join(lines)
+def render_table(result):
+    """The markdown table of a benchmark result (``Bench.result()`` or its JSON)."""
+    lines = [f"data: {result['data']}", "",
+             "| figure | median | baseline | ratio | goal | note |",
+             "|---|---:|---:|---:|---:|---|"]
+    for r in result["rows"]:
+        unit = r["unit"]
+
+        def fmt(v, unit=unit):
+            if v is None:
+                return ""
+            return f"{v:.0f}" if unit == "queries" else f"{v * 1000:.1f} ms"
+
+        ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else ""
+        goal = f"≤ {r['goal']}×" if r["goal"] is not None else ""
+        if "ok" in r:
+            goal += " ✓" if r["ok"] else " ✗"
+        lines.append(f"| {r['label']} | {fmt(r['value'])} | {fmt(r['baseline'])} | "
+                     f"{ratio} | {goal} | {r['note']} |")
+    checks = result["checks"]
+    failed = [c for c in checks if not c["ok"]]
+    lines.append("")
+    lines.append(f"correctness checks: {len(checks) - len(failed)}/{len(checks)} OK"
+                 + "".join(f"\n  FAILED {c['check']}: {c['detail']}" for c in failed))
+    return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("-d", "--database")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--table", metavar="JSON",
+                        help="only print the table of a result saved with --json")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--no-jobs", action="store_true")
     parser.add_argument("--no-reports", action="store_true")
     parser.add_argument("--parts", default=",".join(PARTS),
                         help=f"comma-separated parts to run among {', '.join(PARTS)}")
     args = parser.parse_args(argv)
+    if args.table:
+        with open(args.table, encoding="utf-8") as handle:
+            print(render_table(json.load(handle)))
+        return 0
+    if not args.database:
+        parser.error("-d/--database is required")
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     # the patched wkhtmltopdf scripts/run installs, when present (as scripts/run does)
