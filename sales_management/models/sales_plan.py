@@ -461,8 +461,9 @@ class SalesPlan(models.Model):
             # the targets' own order (plan, sequence, date), as target_ids gives them
             for target in Target.search([("id", "in", list(owner))]):
                 by_plan.setdefault(owner[target.id], []).append(target.id)
+            prefetch = tuple(owner)  # one prefetch set: their fields read in one query
             for plan in saved:
-                result[plan] = Target.browse(by_plan.get(plan.id, []))
+                result[plan] = Target.browse(by_plan.get(plan.id, [])).with_prefetch(prefetch)
         for plan in self - saved:
             result[plan] = plan._headline_targets()
         return result
