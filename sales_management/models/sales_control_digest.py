@@ -16,6 +16,8 @@ template renders, in the recipient's language; the recipient's time zone decides
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -376,25 +378,41 @@ class SalesControlDigest(models.Model):
 
     @api.model
     def _post_escalation_notes(self, escalated, user):
-        """An escalation is also visible in the document's chatter (internal note)."""
+        """An escalation is also visible in the document's chatter (internal note).
+
+        Logged in batch per model (``_message_log_batch``: one create, no notification
+        to compute) rather than one ``message_post`` per document: a digest can announce
+        thousands of escalations."""
         level_labels = dict(
             self.env["sales.control.escalation"]._fields["level"]._description_selection(
                 self.env
             )
         )
+        notes = {}
         for item, level in escalated:
             doc = item["doc"]
-            if not hasattr(doc, "message_post"):
+            if not hasattr(doc, "_message_log_batch"):
                 continue
-            doc.with_context(mail_create_nosubscribe=True).message_post(
-                body=self.env._(
-                    "Overdue for %(days)s days (%(item)s, %(owner)s): escalated to "
-                    "%(user)s (%(level)s).",
-                    days=item["days_overdue"], item=item["summary"],
-                    owner=item["owner"].name, user=user.name, level=level_labels[level],
-                ),
-                subtype_xmlid="mail.mt_note",
+            body = Markup("<p>%s</p>") % self.env._(
+                "Overdue for %(days)s days (%(item)s, %(owner)s): escalated to "
+                "%(user)s (%(level)s).",
+                days=item["days_overdue"], item=item["summary"],
+                owner=item["owner"].name, user=user.name, level=level_labels[level],
             )
+            notes.setdefault(doc._name, []).append((doc.id, body))
+        for model, pending in notes.items():
+            while pending:
+                # one note per document and call: a document escalated twice gets two
+                bodies, pending_next = {}, []
+                for res_id, body in pending:
+                    if res_id in bodies:
+                        pending_next.append((res_id, body))
+                    else:
+                        bodies[res_id] = body
+                self.env[model].browse(list(bodies)).with_context(
+                    mail_create_nosubscribe=True
+                )._message_log_batch(bodies=bodies)
+                pending = pending_next
 
 
 class SalesControlDigestLine(models.Model):
@@ -422,6 +440,7 @@ class SalesControlDigestLine(models.Model):
     url = fields.Char(compute="_compute_url")
 
     def _compute_url(self):
-        base_url = self.get_base_url()
+        # get_base_url() wants one record: the lines of a digest are prefetched together
+        base_url = self[:1].get_base_url()
         for line in self:
             line.url = f"{base_url}/mail/view?model={line.res_model}&res_id={line.res_id}"

@@ -9,6 +9,8 @@ of (period, dimensions) slots with **one SQL query**: the slots are joined as a 
 table, so the query count never grows with the number of targets.
 """
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -349,58 +351,117 @@ class SalesMetric(models.Model):
             return result
         keys = list(result)
         index = {key: i for i, key in enumerate(keys)}
-        regions = self.env["sales.region"].sudo().browse(
-            {slot["region_id"] for slot in slots if slot.get("region_id")}
-        )
-        areas = {
-            region.id: (region.country_ids.ids or [0], region.state_ids.ids or [0])
-            for region in regions
-        }
-        values = SQL(", ").join(
-            SQL(
-                "(%s, %s, %s::date, %s::date" + ", %s::integer" * len(DIMENSIONS)
-                + ", %s::integer, %s::integer[], %s::integer[])",
-                index[slot["key"]], slot["company_id"], slot["date_from"], slot["date_to"],
-                *(slot.get(dim) or None for dim in DIMENSIONS),
-                slot.get("region_id") or None,
-                *areas.get(slot.get("region_id"), ([0], [0])),
-            )
+        # Slots of the same shape (the dimensions they set, a region or not, whole calendar
+        # months or not) are matched to the rows by equality, which PostgreSQL hashes: each
+        # row meets only its own slots instead of every slot (a nested loop rows × slots).
+        shapes = {}
+        slots = [
+            dict(slot, date_from=fields.Date.to_date(slot["date_from"]),
+                 date_to=fields.Date.to_date(slot["date_to"]))
             for slot in slots
-        )
-        columns = SQL(", ").join(SQL.identifier(dim) for dim in DIMENSIONS)
-        dim_match = [
-            SQL(
-                "(t.{0} IS NULL OR r.{0} = t.{0})".format(dim)  # noqa: UP032 (fixed names)
-            )
-            for dim in DIMENSIONS if dim != "partner_id"
         ]
+        for slot in slots:
+            dims = tuple(dim for dim in DIMENSIONS if slot.get(dim))
+            shape = (dims, bool(slot.get("region_id")), self._is_calendar_month(slot))
+            shapes.setdefault(shape, []).append(slot)
+        branches = [
+            self._shape_query(dims, has_region, monthly, shape_slots, index)
+            for (dims, has_region, monthly), shape_slots in shapes.items()
+        ]
+        # only the rows of the slots' whole period are read (once, whatever the shapes),
+        # and only the columns the slots use: joins nobody needs are left out by PostgreSQL
+        date_from = min(slot["date_from"] for slot in slots)
+        date_to = max(slot["date_to"] for slot in slots)
+        used = {"company_id", "date", *self._aggregate_columns()}
+        for dims, has_region, _monthly in shapes:
+            used.update(dims)
+            if "partner_id" in dims:
+                used.add("commercial_partner_id")
+            if has_region:
+                used.update(("country_id", "state_id"))
         query = SQL(
             """
-            SELECT t.idx, %(aggregate)s
-              FROM (%(rows)s) AS r
-              JOIN (VALUES %(values)s)
-                   AS t(idx, company_id, date_from, date_to, %(columns)s,
-                        region_id, region_countries, region_states)
-                ON (r.company_id = t.company_id OR r.company_id IS NULL)
-               AND r.date >= t.date_from AND r.date < t.date_to + 1
-               AND (t.partner_id IS NULL OR r.partner_id = t.partner_id
-                    OR r.commercial_partner_id = t.partner_id)
-               AND %(dim_match)s
-               AND (t.region_id IS NULL OR r.country_id = ANY(t.region_countries)
-                    OR r.state_id = ANY(t.region_states))
-          GROUP BY t.idx
+            WITH r AS %(materialized)s (
+                SELECT %(columns)s FROM (%(rows)s) AS src
+                 WHERE src.date >= %(date_from)s::date AND src.date < %(date_to)s::date + 1
+            )
+            %(branches)s
             """,
-            aggregate=self._aggregate_sql(),
+            materialized=SQL("MATERIALIZED" if len(branches) > 1 else "NOT MATERIALIZED"),
+            columns=SQL(", ").join(SQL("src.%s", SQL.identifier(col)) for col in sorted(used)),
             rows=self._source_rows_sql(),
-            values=values,
-            columns=columns,
-            dim_match=SQL(" AND ").join(dim_match),
+            date_from=date_from,
+            date_to=date_to,
+            branches=SQL(" UNION ALL ").join(branches),
         )
         self.env.flush_all()
         self.env.cr.execute(query)
         for idx, value in self.env.cr.fetchall():
             result[keys[idx]] = float(value or 0.0)
         return result
+
+    @staticmethod
+    def _is_calendar_month(slot):
+        start, end = slot["date_from"], slot["date_to"]
+        if start.day != 1 or start.year != end.year or start.month != end.month:
+            return False
+        return (end + timedelta(days=1)).day == 1
+
+    def _aggregate_columns(self):
+        """Columns of the source rows the measure aggregates."""
+        self.ensure_one()
+        return {"amount": ("amount",), "quantity": ("quantity",),
+                "win_ratio": ("won",)}.get(self.measure, ("ref",))
+
+    def _shape_query(self, dims, has_region, monthly, slots, index):
+        """``SELECT idx, value`` of slots sharing their dimensions: equality joins. The
+        slots come as one array per column (unnest), not one VALUES tuple each."""
+        columns = ["idx", "company_id", "date_from", "date_to", *dims]
+        arrays = [
+            SQL("%s::integer[]", [index[slot["key"]] for slot in slots]),
+            SQL("%s::integer[]", [slot["company_id"] for slot in slots]),
+            # ISO strings: psycopg2 adapts them much faster than date objects
+            SQL("%s::date[]", [slot["date_from"].isoformat() for slot in slots]),
+            SQL("%s::date[]", [slot["date_to"].isoformat() for slot in slots]),
+            *(SQL("%s::integer[]", [slot[dim] for slot in slots]) for dim in dims),
+        ]
+        if has_region:
+            # a region's countries and states: one row per (slot, region) joined below
+            columns.append("region_id")
+            arrays.append(SQL("%s::integer[]", [slot["region_id"] for slot in slots]))
+        table = SQL(
+            "unnest(%s) AS t(%s)", SQL(", ").join(arrays),
+            SQL(", ").join(SQL.identifier(col) for col in columns),
+        )
+        conditions = [SQL("(r.company_id = t.company_id OR r.company_id IS NULL)")]
+        if monthly:
+            # whole calendar months: the month itself is a join key
+            conditions.append(SQL("date_trunc('month', r.date)::date = t.date_from"))
+        else:
+            conditions.append(SQL("r.date >= t.date_from AND r.date < t.date_to + 1"))
+        for dim in dims:
+            if dim == "partner_id":
+                # a partner matches its contacts too
+                conditions.append(SQL(
+                    "(r.partner_id = t.partner_id OR r.commercial_partner_id = t.partner_id)"
+                ))
+            else:
+                conditions.append(SQL("r.%s = t.%s", SQL.identifier(dim), SQL.identifier(dim)))
+        if has_region:
+            region_fields = self.env["sales.region"]._fields
+            countries, states = region_fields["country_ids"], region_fields["state_ids"]
+            conditions.append(SQL(
+                """(r.country_id IN (SELECT %s FROM %s WHERE %s = t.region_id)
+                    OR r.state_id IN (SELECT %s FROM %s WHERE %s = t.region_id))""",
+                SQL.identifier(countries.column2), SQL.identifier(countries.relation),
+                SQL.identifier(countries.column1),
+                SQL.identifier(states.column2), SQL.identifier(states.relation),
+                SQL.identifier(states.column1),
+            ))
+        return SQL(
+            "(SELECT t.idx, %s FROM r JOIN %s ON %s GROUP BY t.idx)",
+            self._aggregate_sql(), table, SQL(" AND ").join(conditions),
+        )
 
     def _distinct_values(self, dimension, slot):
         """Ids of ``dimension`` (e.g. ``user_id``) found in the source rows of ``slot``:

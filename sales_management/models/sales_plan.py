@@ -210,9 +210,13 @@ class SalesPlan(models.Model):
         "target_ids.date_to", "child_ids.target_ids.target_value", "state",
     )
     def _compute_figures(self):
-        values = self.target_ids._get_figures()
+        # only the headline targets (main metric) count here: their figures in one batch
+        headlines = (self | self.child_ids)._headline_targets_batch()
+        values = self.env["sales.plan.target"].union(
+            *(headlines[plan] for plan in self)
+        )._get_figures()
         for plan in self:
-            main = plan._headline_targets()
+            main = headlines[plan]
             figures = [values[t.id] for t in main]
             additive = plan.metric_id.is_additive
             plan.main_target_id = main[:1]
@@ -226,7 +230,7 @@ class SalesPlan(models.Model):
                 actual = first.get("actual_value", 0.0)
                 expected = first.get("expected_to_date", 0.0)
             children = sum(
-                sum(c._headline_targets().mapped("target_value")) for c in plan.child_ids
+                sum(headlines[c].mapped("target_value")) for c in plan.child_ids
             ) if additive else 0.0
             plan.target_value = target
             plan.actual_value = actual
@@ -444,14 +448,44 @@ class SalesPlan(models.Model):
             lambda t: t.metric_id == self.metric_id and not t.is_breakdown
         )
 
+    def _headline_targets_batch(self):
+        """``{plan: _headline_targets()}`` for many plans: one grouped query and one
+        search for the saved plans, not a filter over every target of every plan."""
+        Target = self.env["sales.plan.target"]
+        result = {}
+        saved = self.filtered(lambda p: isinstance(p.id, int))
+        if saved:
+            metric_of = {plan.id: plan.metric_id.id for plan in saved}
+            owner = {}
+            for plan, metric, ids in Target._read_group(
+                [("plan_id", "in", saved.ids), ("is_breakdown", "=", False)],
+                ["plan_id", "metric_id"], ["id:array_agg"],
+            ):
+                if metric.id == metric_of[plan.id]:
+                    owner.update(dict.fromkeys(ids, plan.id))
+            by_plan = {}
+            # the targets' own order (plan, sequence, date), as target_ids gives them
+            for target in Target.search([("id", "in", list(owner))]):
+                by_plan.setdefault(owner[target.id], []).append(target.id)
+            prefetch = tuple(owner)  # one prefetch set: their fields read in one query
+            for plan in saved:
+                result[plan] = Target.browse(by_plan.get(plan.id, [])).with_prefetch(prefetch)
+        for plan in self - saved:
+            result[plan] = plan._headline_targets()
+        return result
+
     def _scope_dimensions(self):
         """Dimensions every target of the plan is restricted to (team / salesperson)."""
         self.ensure_one()
+        return self._scope_dimensions_of(self.scope, self.team_id.id, self.user_id.id)
+
+    @api.model
+    def _scope_dimensions_of(self, scope, team_id, user_id):
         dims = {}
-        if self.scope in ("team", "user") and self.team_id:
-            dims["team_id"] = self.team_id.id
-        if self.scope == "user":
-            dims["user_id"] = self.user_id.id
+        if scope in ("team", "user") and team_id:
+            dims["team_id"] = team_id
+        if scope == "user":
+            dims["user_id"] = user_id
         return dims
 
     def _is_plan_manager(self):

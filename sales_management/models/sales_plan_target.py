@@ -314,36 +314,113 @@ class SalesPlanTarget(models.Model):
         One SQL query per metric for the whole recordset (see
         ``sales.metric._compute_values``); closed plans return their snapshot.
         """
+        rows = self._figure_rows()
+        return self._actuals_from_rows(rows)
+
+    def _figure_rows(self):
+        """What the figures of the (saved) targets depend on, read in ONE query whatever
+        their number (the ORM would read them in prefetch batches of 1000 records):
+        ``{target_id: row}`` with the target's columns, its plan's scope and the metric's
+        measure. Record rules are checked on the recordset first."""
+        ids = [tid for tid in self.ids if tid]
+        if not ids:
+            return {}
+        records = self.browse(ids)
+        records.check_access("read")
+        self.env["sales.plan.target"].flush_model()
+        self.env["sales.plan"].flush_model(["scope", "team_id", "user_id"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT t.id, t.metric_id, t.company_id, t.date_from, t.date_to, t.target_value,
+                   t.seasonality, t.is_snapshot, t.snapshot_value, t.region_id, %(dims)s,
+                   p.scope AS plan_scope, p.team_id AS plan_team_id,
+                   p.user_id AS plan_user_id, m.measure
+              FROM sales_plan_target t
+              JOIN sales_plan p ON p.id = t.plan_id
+              LEFT JOIN sales_metric m ON m.id = t.metric_id
+             WHERE t.id IN %(ids)s
+            """,
+            dims=SQL(", ").join(SQL("t.%s", SQL.identifier(dim)) for dim in DIMENSIONS),
+            ids=tuple(ids),
+        ))
+        names = [desc[0] for desc in self.env.cr.description]
+        return {row[0]: dict(zip(names, row)) for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _slot_from_row(self, row, date_from=None, date_to=None):
+        """``_slot()`` of a row of ``_figure_rows()``."""
+        slot = {
+            "key": row["id"],
+            "company_id": row["company_id"],
+            "date_from": date_from or row["date_from"],
+            "date_to": date_to or row["date_to"],
+            "region_id": row["region_id"],
+        }
+        for dim in DIMENSIONS:
+            slot[dim] = row[dim]
+        # the plan's scope narrows the target (see sales.plan._scope_dimensions_of)
+        scope = row["plan_scope"]
+        if scope in ("team", "user") and row["plan_team_id"]:
+            slot["team_id"] = slot["team_id"] or row["plan_team_id"]
+        if scope == "user":
+            slot["user_id"] = slot["user_id"] or row["plan_user_id"]
+        return slot
+
+    def _actuals_from_rows(self, rows):
         result = {}
-        live = self.filtered(lambda t: not t.is_snapshot)
-        for target in self - live:
-            result[target.id] = target.snapshot_value
-        for metric in live.metric_id:
-            targets = live.filtered(lambda t, m=metric: t.metric_id == m)
-            result.update(metric.sudo()._compute_values([t._slot() for t in targets]))
-        for target in live.filtered(lambda t: not t.metric_id):
-            result[target.id] = 0.0
+        by_metric = {}
+        for tid, row in rows.items():
+            if row["is_snapshot"]:
+                result[tid] = row["snapshot_value"] or 0.0
+            elif not row["metric_id"]:
+                result[tid] = 0.0
+            else:
+                by_metric.setdefault(row["metric_id"], []).append(self._slot_from_row(row))
+        # browsed together: the metrics are read in one query (prefetch)
+        for metric in self.env["sales.metric"].sudo().browse(list(by_metric)):
+            result.update(metric._compute_values(by_metric[metric.id]))
         return result
 
     def _get_figures(self):
         """Every live figure of the targets, in batch: ``{target_id: {field: value}}``
-        for actual_value, expected_to_date, achievement, pace, variance and health."""
-        records = self.filtered("id")
-        actuals = records._get_actuals()
+        for actual_value, expected_to_date, achievement, pace, variance and health.
+
+        Saved targets are read in one query (``_figure_rows``) and their actuals in one
+        query per metric: the number of queries does not grow with the targets."""
+        rows = self._figure_rows()
+        actuals = self._actuals_from_rows(rows)
         today = fields.Date.context_today(self)
+        thresholds = {}
         result = {}
         for target in self:
+            row = rows.get(target.id)
+            if row:
+                value = row["target_value"] or 0.0
+                expected = self._expected_value(
+                    row["date_from"], row["date_to"], value, row["seasonality"],
+                    row["measure"] != "win_ratio", today,
+                )
+                company_id = row["company_id"]
+            else:  # a new record (onchange): read through the ORM
+                value = target.target_value
+                expected = target._expected_to_date(today)
+                company_id = target.company_id.id
             actual = actuals.get(target.id, 0.0)
-            expected = target._expected_to_date(today)
-            value = target.target_value
             pace = 100.0 * actual / expected if expected else 100.0
+            if company_id not in thresholds:
+                company = self.env["res.company"].browse(company_id) or self.env.company
+                thresholds[company_id] = (company.sales_plan_on_track_pace or 90.0,
+                                          company.sales_plan_at_risk_pace or 75.0)
+            on_track, at_risk = thresholds[company_id]
             result[target.id] = {
                 "actual_value": actual,
                 "expected_to_date": expected,
                 "achievement": 100.0 * actual / value if value else 0.0,
                 "pace": pace,
                 "variance": actual - expected,
-                "health": self._health_from_pace(pace, target.company_id),
+                # the thresholds of _health_from_pace, read once per company
+                "health": "on_track" if pace >= on_track
+                else "at_risk" if pace >= at_risk else "off_track",
             }
         return result
 
@@ -364,22 +441,32 @@ class SalesPlanTarget(models.Model):
         (win rate) are expected at their full value from day one. With a seasonality
         (monthly shares from history), the elapsed months weigh by their share."""
         self.ensure_one()
-        if not self.date_from or not self.date_to:
+        return self._expected_value(
+            self.date_from, self.date_to, self.target_value, self.seasonality,
+            self.metric_id.is_additive, today,
+        )
+
+    @api.model
+    def _expected_value(self, date_from, date_to, target_value, seasonality, additive, today):
+        if not date_from or not date_to:
             return 0.0
-        if not self.metric_id.is_additive:
-            return self.target_value if today >= self.date_from else 0.0
-        if today < self.date_from:
+        if not additive:
+            return target_value if today >= date_from else 0.0
+        if today < date_from:
             return 0.0
-        if today >= self.date_to:
-            return self.target_value
-        return self.target_value * self._elapsed_share(today)
+        if today >= date_to:
+            return target_value
+        return target_value * self._elapsed_share_of(date_from, date_to, seasonality, today)
 
     def _elapsed_share(self, today):
         self.ensure_one()
-        start, end = self.date_from, self.date_to
+        return self._elapsed_share_of(self.date_from, self.date_to, self.seasonality, today)
+
+    @api.model
+    def _elapsed_share_of(self, start, end, seasonality, today):
         total_days = (end - start).days + 1
         elapsed_days = (today - start).days + 1
-        shares = self.seasonality or {}
+        shares = seasonality or {}
         total_share = sum(shares.values())
         if not shares or total_share <= 0:
             return elapsed_days / total_days
