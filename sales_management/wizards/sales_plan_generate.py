@@ -117,6 +117,13 @@ class SalesPlanGenerate(models.TransientModel):
     )
     period_preview = fields.Html(compute="_compute_totals", string="Periods")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # only on plans the user may read: the history it shows is computed with sudo()
+        wizards.plan_id.check_access("read")
+        return wizards
+
     @api.depends("plan_id")
     def _compute_metric_id(self):
         for wizard in self:
@@ -482,6 +489,13 @@ class SalesPlanGenerateLine(models.TransientModel):
     amount = fields.Float(
         compute="_compute_amount", help="Allocated over the whole plan period."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # only in one's own wizard (the wizards' record rule)
+        lines.wizard_id.check_access("write")
+        return lines
 
     @api.depends(
         "wizard_id.proposed_total", "wizard_id.total_target", "is_override", "override_amount",
