@@ -22,9 +22,15 @@ function fitsScreen(what) {
 
 const todos = ".o_field_widget[name=todo_ids]";
 const todoRow = (name) => `${todos} .o_data_row:contains('${name}')`;
+const todoCard = (name) => `${todos} .o_kanban_record:contains('${name}')`;
+const inDialog = (selector) => `.modal .o_form_view ${selector}`;
 
-function addTodo(name, expected) {
-    return [
+/** Desktop: the editable list; phone: the cards (steps skipped on the other size). */
+const desktop = (steps) => steps.map((step) => ({ ...step, isActive: ["desktop"] }));
+const phone = (steps) => steps.map((step) => ({ ...step, isActive: ["mobile"] }));
+
+function addTodoInList(name, expected) {
+    return desktop([
         {
             content: `Add the to-do "${name}"`,
             trigger: `${todos} .o_field_x2many_list_row_add a`,
@@ -40,11 +46,62 @@ function addTodo(name, expected) {
             trigger: `${todos} .o_selected_row .o_field_widget[name=expected_value] input`,
             run: `edit ${expected}`,
         },
-    ];
+    ]);
 }
 
-function recordAndDone(name, actual) {
-    return [
+function addTodoCard(name, expected, deadline) {
+    return phone([
+        {
+            content: `Add the to-do "${name}": a dialog opens`,
+            trigger: `${todos} .o-kanban-button-new`,
+            run: "click",
+        },
+        {
+            content: "Name it",
+            trigger: inDialog(".o_field_widget[name=name] input"),
+            run: `edit ${name}`,
+        },
+        {
+            content: "Its expected result",
+            trigger: inDialog(".o_field_widget[name=expected_value] input"),
+            run: `edit ${expected}`,
+        },
+        ...(deadline
+            ? [
+                  {
+                      content: "A deadline already past",
+                      trigger: inDialog(".o_field_widget[name=date_deadline] input"),
+                      run: `edit ${deadline}`,
+                  },
+                  {
+                      content: "Leave the date",
+                      trigger: inDialog(".o_field_widget[name=name] input"),
+                      run: "click",
+                  },
+              ]
+            : []),
+        {
+            content: "Save & Close",
+            trigger: ".modal .modal-footer .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "A card shows the to-do with its expected result",
+            trigger: `${todoCard(name)} .o_sm_todo_expected:contains('${expected}.00')`,
+        },
+        {
+            content: "open",
+            trigger: `${todoCard(name)} .badge:contains('To Do')`,
+        },
+    ]);
+}
+
+function addTodo(name, expected, deadline) {
+    return [...addTodoInList(name, expected), ...addTodoCard(name, expected, deadline)];
+}
+
+function recordAndDoneInList(name, actual) {
+    return desktop([
         {
             content: `Record the result of "${name}"`,
             trigger: `${todoRow(name)} td[name=actual_value]`,
@@ -73,8 +130,85 @@ function recordAndDone(name, actual) {
             content: "It is shown done, in green",
             trigger: `${todoRow(name)}.text-success .badge:contains('Done')`,
         },
-    ];
+    ]);
 }
+
+function recordAndDoneOnCard(name, actual) {
+    return phone([
+        {
+            content: `Tap the card of "${name}": its dialog opens`,
+            trigger: `${todoCard(name)} .o_sm_todo_name`,
+            run: "click",
+        },
+        {
+            content: "Record the result",
+            trigger: inDialog(".o_field_widget[name=actual_value] input"),
+            run: `edit ${actual}`,
+        },
+        {
+            content: "Save & Close",
+            trigger: ".modal .modal-footer .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The card shows the result",
+            trigger: `${todoCard(name)} .o_sm_todo_actual:contains('${actual}.00')`,
+        },
+        {
+            content: "Save the task",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: `.o_form_saved ${todoCard(name)} .o_sm_todo_actual:contains('${actual}.00')`,
+        },
+        {
+            content: "Mark the to-do done from its card",
+            trigger: `${todoCard(name)} button[name=action_done]`,
+            run: "click",
+        },
+        {
+            content: "The card is shown done: Done badge, green border",
+            trigger: `${todoCard(name)} .o_sm_todo_done.border-success .badge:contains('Done')`,
+        },
+        {
+            content: "its name struck through",
+            trigger: `${todoCard(name)} .text-decoration-line-through .o_sm_todo_name`,
+        },
+        {
+            content: "no longer overdue, and it may be reopened",
+            trigger: `${todoCard(name)} button[name=action_reopen]`,
+            run() {
+                if (this.anchor.closest(".o_kanban_record").querySelector(".text-danger")) {
+                    throw new Error("A done to-do is still shown overdue");
+                }
+            },
+        },
+    ]);
+}
+
+function recordAndDone(name, actual) {
+    return [...recordAndDoneInList(name, actual), ...recordAndDoneOnCard(name, actual)];
+}
+
+/** On a phone the to-dos are cards: nothing in them scrolls sideways. */
+const todoCardsFit = phone([
+    {
+        content: "The to-dos are cards, not a list",
+        trigger: `${todos} .o_kanban_renderer`,
+        run() {
+            if (document.querySelector(`${todos} table`)) {
+                throw new Error("The to-dos are still a table on a phone");
+            }
+            for (const el of document.querySelectorAll(`${todos}, ${todos} *`)) {
+                if (el.scrollWidth > el.clientWidth + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowX)) {
+                    throw new Error(`The to-dos scroll horizontally: ${el.className} ${el.scrollWidth} > ${el.clientWidth}`);
+                }
+            }
+        },
+    },
+]);
 
 registry.category("web_tour.tours").add("sales_journey_salesperson", {
     steps: () => [
@@ -142,10 +276,24 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
             trigger: ".o_form_button_save",
             run: "click",
         },
-        {
-            content: "Saved with two open to-dos",
-            trigger: `.o_form_saved ${todos} .o_data_row:nth-child(2) button[name=action_done]`,
-        },
+        ...desktop([
+            {
+                content: "Saved with two open to-dos",
+                trigger: `.o_form_saved ${todos} .o_data_row:nth-child(2) button[name=action_done]`,
+            },
+        ]),
+        ...phone([
+            {
+                content: "Saved with two open to-dos",
+                trigger: `.o_form_saved ${todoCard("Journey send the offer")} button[name=action_done]`,
+            },
+            {
+                content: "with the owner's avatar",
+                trigger: `${todoCard("Journey call the buyer")} .o_field_widget[name=user_id] img`,
+            },
+        ]),
+        ...todoCardsFit,
+        fitsScreen("The task form with open to-dos"),
         {
             content: "Nothing done yet",
             trigger: ".o_field_widget[name=progress] .o_progressbar_value:contains('0')",
@@ -161,6 +309,7 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
             trigger: ".o_field_widget[name=progress] .o_progressbar_value:contains('100')",
         },
         fitsScreen("The task form with its to-dos"),
+        ...todoCardsFit,
         {
             content: "Results tab",
             trigger: ".o_notebook .nav-link:contains('Results')",
