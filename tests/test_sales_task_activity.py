@@ -49,6 +49,29 @@ class TestSalesTaskActivities(SalesTaskCommon):
         no_deadline.date_deadline = deadline
         self._open_activity(no_deadline)
 
+    def test_create_by_the_owner_of_an_overdue_todo(self):
+        """A salesperson saving a new task with their own overdue to-do (the web client
+        sends the to-dos with the task): the reminder is created, overdue, and they
+        follow the task once (it used to fail on a duplicate follower)."""
+        past = self.today - timedelta(days=30)
+        task = self.env["sales.task"].with_user(self.user_salesman).create({
+            "name": "Own task",
+            "user_id": self.user_salesman.id,
+            "todo_ids": [
+                Command.create({"name": "Overdue call", "date_deadline": past}),
+                Command.create({"name": "Second call", "date_deadline": past}),
+            ],
+        })
+        self.assertEqual(len(task.todo_ids), 2)
+        for todo in task.todo_ids:
+            self.assertEqual(self._open_activity(todo).user_id, self.user_salesman)
+            self.assertTrue(todo.is_overdue)
+        followers = self.env["mail.followers"].search([
+            ("res_model", "=", "sales.task"), ("res_id", "=", task.id),
+            ("partner_id", "=", self.user_salesman.partner_id.id),
+        ])
+        self.assertEqual(len(followers), 1)
+
     def test_reschedule_reassign_rename(self):
         task = self._task(todos=[{"name": "Call", "date_deadline": self.today}])
         todo = task.todo_ids

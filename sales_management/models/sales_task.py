@@ -344,7 +344,24 @@ class SalesTask(models.Model):
                         vals.get("user_id") or self.env.uid,
                     )
                 ]
-        return super().create(vals_list)
+        # The to-dos are created once the tasks exist: a to-do's reminder activity
+        # subscribes its owner to the task, and mail.thread's create then inserts the
+        # creator as follower without checking, which fails when the creator owns a to-do.
+        todo_commands = [vals.pop("todo_ids", None) or [] for vals in vals_list]
+        tasks = super().create(vals_list)
+        todo_vals = []
+        for task, commands in zip(tasks, todo_commands):
+            others = []
+            for command in commands:
+                if command[0] == fields.Command.CREATE:
+                    todo_vals.append({**command[2], "task_id": task.id})
+                else:
+                    others.append(command)
+            if others:
+                task.write({"todo_ids": others})
+        if todo_vals:
+            self.env["sales.task.todo"].create(todo_vals)
+        return tasks
 
     def write(self, vals):
         state = vals.get("state")
