@@ -15,6 +15,7 @@ from odoo.exceptions import ValidationError
 YEAR_MIN, YEAR_MAX = 1900, 2999
 # beyond this, amounts overflow the currency rounding and mean nothing in sales figures
 MAX_MAGNITUDE = 1e15
+MAX_MAGNITUDE_TEXT = "1e+15"  # a plain literal: Odoo's term extractor cannot read f-strings
 
 
 def check_vals(model, vals_list):
@@ -32,7 +33,7 @@ def check_vals(model, vals_list):
             ):
                 raise ValidationError(env._(
                     "%(field)s must be a number between -%(max)s and %(max)s, not %(value)s.",
-                    field=field._description_string(env), max=f"{MAX_MAGNITUDE:g}",
+                    field=field._description_string(env), max=MAX_MAGNITUDE_TEXT,
                     value=value,
                 ))
 
