@@ -7,8 +7,8 @@ dates, ids of another company's records or of nothing, HTML and ``<script>`` —
 ``create`` (and a ``write`` on an existing record) through ``/web/dataset/call_kw`` with a
 real session, as a sales manager and as a salesperson.
 
-Every case must end either in a clean error — an ``odoo.exceptions`` error for a wrong
-value; for a wrong *type* any error — with the database unchanged (no record created, the
+Every case must end either in a clean error — an ``odoo.exceptions`` error, for a wrong
+value and for a value of the wrong type alike — with the database unchanged (no record created, the
 field not written), or in a safely stored value: finite numbers, sanitized rich text.
 ``derandomize=True``: the same cases on every run. ``CASES`` counts them (README figures).
 """
@@ -59,7 +59,7 @@ def hostile_values(field):
     """[(kind, value)] for a field description of fields_get. Kind "value": a well-formed
     value of the field's type, which must end in an odoo.exceptions error or be stored
     safely. Kind "type": malformed for the type (an impossible date, an unknown selection
-    key, an integer beyond PostgreSQL's int4): any error will do, but nothing is written."""
+    key, an integer beyond PostgreSQL's int4): a clean error too, and nothing is written."""
     ftype = field["type"]
     values = {
         "char": TEXTS, "text": TEXTS, "html": HTMLS + TEXTS,
@@ -227,9 +227,11 @@ class TestHostileInput(AccessFixtures, HttpCase):
                 self.assertEqual(company, owner, f"{model}.{field}: another company's record")
 
     def _check_error(self, reply, kind, where):
+        # a wrong value and a value of the wrong type alike: a clear error, never a raw
+        # ValueError/TypeError/database error shown as a server error
         name = reply["error"]["data"]["name"]
-        if kind == "value":
-            self.assertIn(name, CLEAN_ERRORS, f"{where}: {reply['error']['data']['message']}")
+        self.assertIn(name, CLEAN_ERRORS,
+                      f"{where} ({kind}): {name}: {reply['error']['data']['message']}")
 
     def _run_case(self, role, model, case, op):
         field, kind, value = case

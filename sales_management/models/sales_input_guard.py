@@ -7,6 +7,7 @@ period arithmetic, the tracking messages and the reports. Each model below refus
 a ValidationError naming the field (tests/test_hostile_input.py generates such input).
 """
 
+import datetime
 import math
 
 from odoo import api, fields, models
@@ -18,19 +19,85 @@ MAX_MAGNITUDE = 1e15
 MAX_MAGNITUDE_TEXT = "1e+15"  # a plain literal: Odoo's term extractor cannot read f-strings
 
 
+INT4_MAX = 2**31 - 1
+X2MANY_COMMANDS = range(7)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _well_typed(env, field, value):
+    """Whether ``value`` is of a shape the ORM can convert for ``field`` (what the web
+    client sends). JSON-RPC lets any client send anything: a list for a date, a string for
+    an id. Those must end in a clear error, not in a ValueError deep in the ORM."""
+    if value is False or value is None or isinstance(value, (models.BaseModel, datetime.date)):
+        return True  # what the server's own code passes: records, dates
+    ftype = field.type
+    if ftype == "integer":
+        if isinstance(value, str):
+            try:
+                value = int(value)
+            except ValueError:
+                return False
+        return isinstance(value, bool) or (_is_number(value) and abs(value) <= INT4_MAX)
+    if ftype in ("float", "monetary"):
+        if isinstance(value, str):
+            try:
+                float(value)
+            except ValueError:
+                return False
+            return True
+        return _is_number(value)
+    if ftype in ("date", "datetime"):
+        if not isinstance(value, str):
+            return False
+        if not value:
+            return True
+        try:
+            if ftype == "date":
+                fields.Date.to_date(value)
+            else:
+                fields.Datetime.to_datetime(value)
+        except ValueError:
+            return False
+        return True
+    if ftype == "selection":
+        return isinstance(value, str) and value in dict(field._description_selection(env))
+    if ftype == "many2one":
+        return _is_number(value) and float(value).is_integer() and 0 < value <= INT4_MAX
+    if ftype in ("many2many", "one2many"):
+        if not isinstance(value, (list, tuple)):
+            return False
+        for command in value:
+            if isinstance(command, (list, tuple)):
+                if not command or command[0] not in X2MANY_COMMANDS:
+                    return False
+            elif not (_is_number(command) and 0 < command <= INT4_MAX):
+                return False
+        return True
+    return True
+
+
 def check_vals(model, vals_list):
-    """Refuse NaN, infinite and absurdly large numbers in the values of a create/write
-    *before* they reach the ORM: a Monetary field rounds the value on the way to the
-    column, and infinity (or 1e308) overflows there with a raw OverflowError."""
+    """Refuse, *before* they reach the ORM, values of the wrong shape for their field (see
+    ``_well_typed``) and NaN, infinite and absurdly large numbers: a Monetary field rounds
+    the value on the way to the column, and infinity (or 1e308) overflows there with a raw
+    OverflowError."""
     env = model.env
     for vals in vals_list:
         for name, value in vals.items():
             field = model._fields.get(name)
-            if not field or field.type not in ("float", "monetary"):
+            if not field:
                 continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and (
-                not math.isfinite(value) or abs(value) > MAX_MAGNITUDE
-            ):
+            if not _well_typed(env, field, value):
+                raise ValidationError(env._(
+                    "%(field)s: %(value)s is not a valid value.",
+                    field=field._description_string(env), value=repr(value)[:80],
+                ))
+            if field.type not in ("float", "monetary"):
+                continue
+            if _is_number(value) and (not math.isfinite(value) or abs(value) > MAX_MAGNITUDE):
                 raise ValidationError(env._(
                     "%(field)s must be a number between -%(max)s and %(max)s, not %(value)s.",
                     field=field._description_string(env), max=MAX_MAGNITUDE_TEXT,
@@ -173,3 +240,23 @@ class SalesLeadMilestone(models.Model):
     def _check_input_guard(self):
         check_input(self, dates=("date_reached",))
 
+
+
+class SalesRegion(models.Model):
+    _name = "sales.region"
+    _inherit = ["sales.region", "sales.input.guard"]
+
+
+class SalesMilestoneCriterion(models.Model):
+    _name = "sales.milestone.criterion"
+    _inherit = ["sales.milestone.criterion", "sales.input.guard"]
+
+
+class SalesTaskTemplate(models.Model):
+    _name = "sales.task.template"
+    _inherit = ["sales.task.template", "sales.input.guard"]
+
+
+class SalesMetric(models.Model):
+    _name = "sales.metric"
+    _inherit = ["sales.metric", "sales.input.guard"]

@@ -6,6 +6,7 @@ class SalesLeadMilestoneReach(models.TransientModel):
     """Reach a chosen milestone with a note; a manager may override the rules here."""
 
     _name = "sales.lead.milestone.reach"
+    _inherit = ["sales.input.guard"]
     _description = "Reach a Milestone"
 
     lead_id = fields.Many2one(comodel_name="crm.lead", required=True, ondelete="cascade")

@@ -9,6 +9,7 @@ class SalesTaskDoneWizard(models.TransientModel):
     to-dos anywhere else is refused."""
 
     _name = "sales.task.done.wizard"
+    _inherit = ["sales.input.guard"]
     _description = "Close Sales Tasks with Open To-Dos"
 
     task_ids = fields.Many2many(comodel_name="sales.task", string="Tasks", required=True)
