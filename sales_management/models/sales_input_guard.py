@@ -49,11 +49,11 @@ def _well_typed(env, field, value):
                 return False
             return True
         return _is_number(value)
+    if ftype in ("char", "text", "html"):
+        return isinstance(value, str)
     if ftype in ("date", "datetime"):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value:
             return False
-        if not value:
-            return True
         try:
             if ftype == "date":
                 fields.Date.to_date(value)
@@ -105,11 +105,10 @@ def check_vals(model, vals_list):
                 ))
 
 
-class InputGuard(models.AbstractModel):
-    """Mixed into the models below: create/write go through ``check_vals``."""
-
-    _name = "sales.input.guard"
-    _description = "Sales Management: guard on typed numbers"
+class CheckedValues:
+    """Python mixin, first base of every guarded model and wizard, so that its create and
+    write run *before* the model's own overrides (which may browse an id or read a date
+    from the values): every value is checked by ``check_vals`` before anything uses it."""
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -148,27 +147,24 @@ def check_input(records, numbers=(), non_negative=(), dates=()):
                 ))
 
 
-class SalesPlan(models.Model):
-    _name = "sales.plan"
-    _inherit = ["sales.plan", "sales.input.guard"]
+class SalesPlan(CheckedValues, models.Model):
+    _inherit = "sales.plan"
 
     @api.constrains("date_from", "date_to")
     def _check_input_guard(self):
         check_input(self, dates=("date_from", "date_to"))
 
 
-class SalesPlanTarget(models.Model):
-    _name = "sales.plan.target"
-    _inherit = ["sales.plan.target", "sales.input.guard"]
+class SalesPlanTarget(CheckedValues, models.Model):
+    _inherit = "sales.plan.target"
 
     @api.constrains("date_from", "date_to", "target_value")
     def _check_input_guard(self):
         check_input(self, numbers=("target_value",), dates=("date_from", "date_to"))
 
 
-class SalesTask(models.Model):
-    _name = "sales.task"
-    _inherit = ["sales.task", "sales.input.guard"]
+class SalesTask(CheckedValues, models.Model):
+    _inherit = "sales.task"
 
     @api.constrains("date_start", "date_deadline", "expected_result", "actual_result",
                     "planned_hours", "spent_hours", "budget", "cost")
@@ -178,9 +174,8 @@ class SalesTask(models.Model):
                     dates=("date_start", "date_deadline"))
 
 
-class SalesTaskTodo(models.Model):
-    _name = "sales.task.todo"
-    _inherit = ["sales.task.todo", "sales.input.guard"]
+class SalesTaskTodo(CheckedValues, models.Model):
+    _inherit = "sales.task.todo"
 
     @api.constrains("date_deadline", "planned_hours", "spent_hours", "expected_value",
                     "actual_value")
@@ -189,9 +184,8 @@ class SalesTaskTodo(models.Model):
                     non_negative=("planned_hours", "spent_hours"), dates=("date_deadline",))
 
 
-class SalesTaskResource(models.Model):
-    _name = "sales.task.resource"
-    _inherit = ["sales.task.resource", "sales.input.guard"]
+class SalesTaskResource(CheckedValues, models.Model):
+    _inherit = "sales.task.resource"
 
     @api.constrains("quantity_planned", "quantity_used", "amount_planned", "amount_used")
     def _check_input_guard(self):
@@ -199,18 +193,16 @@ class SalesTaskResource(models.Model):
                                         "amount_planned", "amount_used"))
 
 
-class SalesTaskTemplateLine(models.Model):
-    _name = "sales.task.template.line"
-    _inherit = ["sales.task.template.line", "sales.input.guard"]
+class SalesTaskTemplateLine(CheckedValues, models.Model):
+    _inherit = "sales.task.template.line"
 
     @api.constrains("planned_hours", "expected_value")
     def _check_input_guard(self):
         check_input(self, numbers=("expected_value",), non_negative=("planned_hours",))
 
 
-class SalesCorrectiveAction(models.Model):
-    _name = "sales.corrective.action"
-    _inherit = ["sales.corrective.action", "sales.input.guard"]
+class SalesCorrectiveAction(CheckedValues, models.Model):
+    _inherit = "sales.corrective.action"
 
     # the responsible works in the plan's company
     user_id = fields.Many2one(check_company=True)
@@ -220,18 +212,16 @@ class SalesCorrectiveAction(models.Model):
         check_input(self, dates=("date_deadline",))
 
 
-class SalesMilestone(models.Model):
-    _name = "sales.milestone"
-    _inherit = ["sales.milestone", "sales.input.guard"]
+class SalesMilestone(CheckedValues, models.Model):
+    _inherit = "sales.milestone"
 
     @api.constrains("probability")
     def _check_input_guard(self):
         check_input(self, non_negative=("probability",))
 
 
-class SalesLeadMilestone(models.Model):
-    _name = "sales.lead.milestone"
-    _inherit = ["sales.lead.milestone", "sales.input.guard"]
+class SalesLeadMilestone(CheckedValues, models.Model):
+    _inherit = "sales.lead.milestone"
 
     # who recorded the milestone: a user of the opportunity's company
     user_id = fields.Many2one(check_company=True)
@@ -242,21 +232,17 @@ class SalesLeadMilestone(models.Model):
 
 
 
-class SalesRegion(models.Model):
-    _name = "sales.region"
-    _inherit = ["sales.region", "sales.input.guard"]
+class SalesRegion(CheckedValues, models.Model):
+    _inherit = "sales.region"
 
 
-class SalesMilestoneCriterion(models.Model):
-    _name = "sales.milestone.criterion"
-    _inherit = ["sales.milestone.criterion", "sales.input.guard"]
+class SalesMilestoneCriterion(CheckedValues, models.Model):
+    _inherit = "sales.milestone.criterion"
 
 
-class SalesTaskTemplate(models.Model):
-    _name = "sales.task.template"
-    _inherit = ["sales.task.template", "sales.input.guard"]
+class SalesTaskTemplate(CheckedValues, models.Model):
+    _inherit = "sales.task.template"
 
 
-class SalesMetric(models.Model):
-    _name = "sales.metric"
-    _inherit = ["sales.metric", "sales.input.guard"]
+class SalesMetric(CheckedValues, models.Model):
+    _inherit = "sales.metric"

@@ -1,12 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from ..models.sales_input_guard import CheckedValues, check_vals
 
-class SalesLeadMilestoneReach(models.TransientModel):
+
+class SalesLeadMilestoneReach(CheckedValues, models.TransientModel):
     """Reach a chosen milestone with a note; a manager may override the rules here."""
 
     _name = "sales.lead.milestone.reach"
-    _inherit = ["sales.input.guard"]
     _description = "Reach a Milestone"
 
     lead_id = fields.Many2one(comodel_name="crm.lead", required=True, ondelete="cascade")
@@ -28,6 +29,7 @@ class SalesLeadMilestoneReach(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_vals(self, vals_list)  # before this create reads the values
         wizards = super().create(vals_list)
         # only on opportunities the user may read (the wizard holds no rights of its own)
         wizards.lead_id.check_access("read")

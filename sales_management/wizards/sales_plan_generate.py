@@ -26,7 +26,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
-from ..models.sales_input_guard import check_input
+from ..models.sales_input_guard import CheckedValues, check_input, check_vals
 
 ALLOCATIONS = [
     ("none", "No allocation"),
@@ -62,9 +62,8 @@ def split_exact(total, weights, rounding):
     return [round(n * rounding, digits) for n in floors]
 
 
-class SalesPlanGenerate(models.TransientModel):
+class SalesPlanGenerate(CheckedValues, models.TransientModel):
     _name = "sales.plan.generate"
-    _inherit = ["sales.input.guard"]
     _description = "Generate Sales Plan Targets"
     _check_company_auto = True
 
@@ -128,6 +127,7 @@ class SalesPlanGenerate(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_vals(self, vals_list)  # before this create reads the values
         wizards = super().create(vals_list)
         # only on plans the user may read: the history it shows is computed with sudo()
         wizards.plan_id.check_access("read")
@@ -476,9 +476,8 @@ class SalesPlanGenerate(models.TransientModel):
         return result
 
 
-class SalesPlanGenerateLine(models.TransientModel):
+class SalesPlanGenerateLine(CheckedValues, models.TransientModel):
     _name = "sales.plan.generate.line"
-    _inherit = ["sales.input.guard"]
     _description = "Generate Sales Plan Targets: allocation line"
     _order = "history_value desc, id"
 
@@ -506,6 +505,7 @@ class SalesPlanGenerateLine(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_vals(self, vals_list)  # before this create reads the values
         lines = super().create(vals_list)
         # only in one's own wizard (the wizards' record rule)
         lines.wizard_id.check_access("write")

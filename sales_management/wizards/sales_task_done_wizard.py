@@ -2,14 +2,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.sales_input_guard import CheckedValues, check_vals
 
-class SalesTaskDoneWizard(models.TransientModel):
+
+class SalesTaskDoneWizard(CheckedValues, models.TransientModel):
     """Close tasks whose to-dos are still open: the user decides, explicitly, whether the
     open to-dos were done or are dropped. Writing ``state='done'`` on a task with open
     to-dos anywhere else is refused."""
 
     _name = "sales.task.done.wizard"
-    _inherit = ["sales.input.guard"]
     _description = "Close Sales Tasks with Open To-Dos"
 
     task_ids = fields.Many2many(comodel_name="sales.task", string="Tasks", required=True)
@@ -20,6 +21,7 @@ class SalesTaskDoneWizard(models.TransientModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_vals(self, vals_list)  # before this create reads the values
         wizards = super().create(vals_list)
         # only on tasks the user may change (the wizard holds no rights of its own)
         wizards.task_ids.check_access("write")
