@@ -110,6 +110,8 @@ class CheckedValues:
     write run *before* the model's own overrides (which may browse an id or read a date
     from the values): every value is checked by ``check_vals`` before anything uses it."""
 
+    __slots__ = ()  # the layout of Odoo's record classes (BaseModel uses __slots__)
+
     @api.model_create_multi
     def create(self, vals_list):
         check_vals(self, vals_list)
