@@ -36,3 +36,4 @@ from . import sales_corrective_action
 # Reporting
 from . import sales_management_dashboard
 from . import sales_plan_report
+from . import sales_input_guard

@@ -175,8 +175,7 @@ class SalesControlAlert(models.Model):
 
     @api.model
     def _claim(self, target, level, today):
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
+        ids = self.env["sales.control.digest"]._control_claim(SQL(
             """
             INSERT INTO sales_control_alert (target_id, plan_id, company_id, level, date,
                                              create_uid, write_uid, create_date, write_date)
@@ -188,8 +187,7 @@ class SalesControlAlert(models.Model):
             target.id, target.plan_id.id, target.company_id.id, level, today,
             self.env.uid, self.env.uid,
         ))
-        row = self.env.cr.fetchone()
-        return self.browse(row and row[0])
+        return self.browse(ids[:1])
 
     @api.model
     def _responsible_manager(self, plan):

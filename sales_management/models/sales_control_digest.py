@@ -16,6 +16,7 @@ template renders, in the recipient's language; the recipient's time zone decides
 import logging
 from datetime import timedelta
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -278,10 +279,25 @@ class SalesControlDigest(models.Model):
         return per_user
 
     @api.model
+    def _control_claim(self, query):
+        """Run an ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` claim; the ids this
+        transaction inserted. A concurrent worker that committed the same row after this
+        transaction's snapshot makes PostgreSQL (repeatable read) raise a serialization
+        failure instead of doing nothing: that row is the other worker's, so nothing is
+        claimed here either (and the job goes on, without an error)."""
+        self.env.flush_all()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Sales control: already claimed by a concurrent worker")
+            return []
+
+    @api.model
     def _claim_digest(self, user, company, date):
         """Insert today's digest row for ``user`` unless it exists; its id or None."""
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
+        ids = self._control_claim(SQL(
             """
             INSERT INTO sales_control_digest (user_id, date, company_id, item_count,
                                               escalated_count, create_uid, write_uid,
@@ -293,8 +309,7 @@ class SalesControlDigest(models.Model):
             """,
             user.id, date, company.id, self.env.uid, self.env.uid,
         ))
-        row = self.env.cr.fetchone()
-        return row and row[0]
+        return ids[0] if ids else None
 
     @api.model
     def _send_digest(self, user, own, escalations):

@@ -71,8 +71,7 @@ class SalesControlEscalation(models.Model):
             )
             for row in rows
         )
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
+        ids = self.env["sales.control.digest"]._control_claim(SQL(
             """
             INSERT INTO sales_control_escalation (%s, create_uid, write_uid, create_date,
                                                   write_date)
@@ -83,4 +82,4 @@ class SalesControlEscalation(models.Model):
             SQL(", ").join(SQL.identifier(col) for col in columns),
             values,
         ))
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        return self.browse(ids)

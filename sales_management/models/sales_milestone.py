@@ -16,6 +16,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 FINGERPRINT_PARAM = "sales_management.milestone_stats_fingerprint"
+# advisory lock key of the probability job (an arbitrary constant of this addon)
+STATISTICS_LOCK = 718_180_001
 
 
 class SalesMilestone(models.Model):
@@ -107,7 +109,15 @@ class SalesMilestone(models.Model):
     # ------------------------------------------------------------------ STATISTICS
     @api.model
     def _cron_compute_probabilities(self):
-        """Scheduled job: recompute milestone figures from history, when inputs changed."""
+        """Scheduled job: recompute milestone figures from history, when inputs changed.
+
+        One run at a time: a second worker starting while a run is in progress skips (the
+        running one computes the same figures) instead of waiting on its row locks and
+        failing to serialize. The computation is one transaction: a run killed midway
+        leaves nothing behind, the next one does it all again."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", STATISTICS_LOCK))
+        if not self.env.cr.fetchone()[0]:
+            return False
         return self._compute_statistics()
 
     @api.model

@@ -129,7 +129,16 @@ class ReportSalespersonScorecard(models.AbstractModel):
         """A salesperson prints their own scorecard; a team leader those of their team's
         members; "All Documents" and managers anyone's."""
         me = self.env.user
-        if self.env.su or me.has_group("sales_team.group_sale_salesman_all_leads"):
+        if self.env.su:
+            return
+        # nothing crosses companies: only salespersons of the companies one works in
+        foreign = users.filtered(lambda u: not u.company_ids & self.env.companies)
+        if foreign:
+            raise AccessError(self.env._(
+                "%(names)s work in another company: their scorecard is not yours to print.",
+                names=", ".join(foreign.sudo().mapped("name")),
+            ))
+        if me.has_group("sales_team.group_sale_salesman_all_leads"):
             return
         led_members = self.env["crm.team"].search([("user_id", "=", me.id)]).member_ids
         others = users.filtered(lambda u: u != me and u not in led_members)

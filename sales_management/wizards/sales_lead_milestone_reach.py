@@ -25,6 +25,13 @@ class SalesLeadMilestoneReach(models.TransientModel):
     )
     is_manager = fields.Boolean(compute="_compute_candidate_ids")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # only on opportunities the user may read (the wizard holds no rights of its own)
+        wizards.lead_id.check_access("read")
+        return wizards
+
     @api.depends("lead_id")
     def _compute_candidate_ids(self):
         is_manager = self.env.user.has_group("sales_team.group_sale_manager")

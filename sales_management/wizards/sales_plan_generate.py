@@ -26,6 +26,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
+from ..models.sales_input_guard import check_input
+
 ALLOCATIONS = [
     ("none", "No allocation"),
     ("sub_plans", "Sub-plans"),
@@ -62,7 +64,9 @@ def split_exact(total, weights, rounding):
 
 class SalesPlanGenerate(models.TransientModel):
     _name = "sales.plan.generate"
+    _inherit = ["sales.input.guard"]
     _description = "Generate Sales Plan Targets"
+    _check_company_auto = True
 
     plan_id = fields.Many2one(comodel_name="sales.plan", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id")
@@ -70,6 +74,7 @@ class SalesPlanGenerate(models.TransientModel):
     metric_id = fields.Many2one(
         comodel_name="sales.metric",
         required=True,
+        check_company=True,
         compute="_compute_metric_id",
         store=True,
         precompute=True,
@@ -116,6 +121,17 @@ class SalesPlanGenerate(models.TransientModel):
         comodel_name="sales.plan.generate.line", inverse_name="wizard_id", string="Allocation"
     )
     period_preview = fields.Html(compute="_compute_totals", string="Periods")
+
+    @api.constrains("base_date_from", "growth", "total_target")
+    def _check_input_guard(self):
+        check_input(self, numbers=("growth", "total_target"), dates=("base_date_from",))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # only on plans the user may read: the history it shows is computed with sudo()
+        wizards.plan_id.check_access("read")
+        return wizards
 
     @api.depends("plan_id")
     def _compute_metric_id(self):
@@ -462,6 +478,7 @@ class SalesPlanGenerate(models.TransientModel):
 
 class SalesPlanGenerateLine(models.TransientModel):
     _name = "sales.plan.generate.line"
+    _inherit = ["sales.input.guard"]
     _description = "Generate Sales Plan Targets: allocation line"
     _order = "history_value desc, id"
 
@@ -482,6 +499,17 @@ class SalesPlanGenerateLine(models.TransientModel):
     amount = fields.Float(
         compute="_compute_amount", help="Allocated over the whole plan period."
     )
+
+    @api.constrains("override_amount")
+    def _check_input_guard(self):
+        check_input(self, non_negative=("override_amount",))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # only in one's own wizard (the wizards' record rule)
+        lines.wizard_id.check_access("write")
+        return lines
 
     @api.depends(
         "wizard_id.proposed_total", "wizard_id.total_target", "is_override", "override_amount",

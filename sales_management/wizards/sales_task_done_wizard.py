@@ -17,6 +17,13 @@ class SalesTaskDoneWizard(models.TransientModel):
         compute="_compute_todo_ids",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # only on tasks the user may change (the wizard holds no rights of its own)
+        wizards.task_ids.check_access("write")
+        return wizards
+
     @api.depends("task_ids")
     def _compute_todo_ids(self):
         for wizard in self:
