@@ -22,6 +22,7 @@ writes (digests, alerts, mails, milestone figures) is rolled back.
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -143,7 +144,10 @@ ACTIVITY_FLOOR = """
 
 class Bench:
     def __init__(self, env, repeat=5, out=print, jobs=True, reports=True, parts=None,
-                 cursor_factory=None, quick=False):
+                 cursor_factory=None, quick=False, only_jobs=None,
+                 trace=True):
+        self.only_jobs = set(only_jobs or ())
+        self.trace = trace
         self.env = env
         # quick (smoke test): one run of everything, no warm-up, no memory tracing
         self.quick = quick
@@ -383,12 +387,22 @@ class Bench:
             ("job_milestone", f"5. milestone probabilities ({leads} leads)",
              lambda env: env["sales.milestone"]._compute_statistics(force=True)),
         ]
+        if self.only_jobs:
+            jobs = [job for job in jobs if job[0].removeprefix("job_") in self.only_jobs]
         out = {}
         for key, label, fn in jobs:
             times, result, peak = [], None, 0
             # like the scheduler: each run in its own transaction (rolled back); one run
-            # more under tracemalloc for the peak Python memory
-            runs = [False] if self.quick else [False] * (min(self.repeat, 2) + 1) + [True]
+            # more under tracemalloc for the peak Python memory. --repeat 1: no warm-up
+            # (a job run is long enough to amortise the cold caches)
+            if self.quick:
+                runs = [False]
+            elif self.repeat == 1:
+                runs = [False, True] if self.trace else [False]
+            else:
+                runs = [False] * (min(self.repeat, 2) + 1) + [True]
+            warmup = not self.quick and self.repeat > 1
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             for i, trace in enumerate(runs):
                 with self.job_env() as job_env:
                     if trace:
@@ -400,12 +414,21 @@ class Bench:
                     if trace:
                         peak = tracemalloc.get_traced_memory()[1]
                         tracemalloc.stop()
-                    elif i or self.quick:
+                    elif i or not warmup:
                         times.append(elapsed)
+                    self.out(f"  {key} run {i}{' (traced)' if trace else ''}: "
+                             f"{elapsed:.1f} s, result {result}")
             seconds = statistics.median(times)
+            # growth of the process's peak RSS over the job's runs (KiB on Linux): 0 when
+            # the job never needed more than what the process had already peaked at
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            rss_growth = (rss_after - rss_before) / 1024
             self.row(key, label, seconds, unit="s",
-                     note=f"peak {peak / 2**20:.1f} MiB, result {result}")
-            out[key] = {"seconds": seconds, "peak_mib": peak / 2**20, "result": result}
+                     note=f"peak {peak / 2**20:.1f} MiB Python (tracemalloc), "
+                          f"max RSS {rss_after / 1024:.0f} MiB (+{rss_growth:.0f}), "
+                          f"result {result}")
+            out[key] = {"seconds": seconds, "peak_mib": peak / 2**20, "result": result,
+                        "max_rss_mib": rss_after / 1024, "rss_growth_mib": rss_growth}
         self.job_results = out
         env.invalidate_all()
         return out
@@ -574,6 +597,11 @@ def main(argv=None):
     parser.add_argument("--no-reports", action="store_true")
     parser.add_argument("--parts", default=",".join(PARTS),
                         help=f"comma-separated parts to run among {', '.join(PARTS)}")
+    parser.add_argument("--jobs", default="",
+                        help="with part jobs: only these, comma-separated among digest, "
+                             "deviation, milestone")
+    parser.add_argument("--no-trace", action="store_true",
+                        help="with part jobs and --repeat 1: no tracemalloc run (peak RSS only)")
     args = parser.parse_args(argv)
     if args.table:
         with open(args.table, encoding="utf-8") as handle:
@@ -594,7 +622,9 @@ def main(argv=None):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench = Bench(env, args.repeat, jobs=not args.no_jobs, reports=not args.no_reports,
-                      parts=args.parts.split(","), cursor_factory=registry.cursor)
+                      parts=args.parts.split(","), cursor_factory=registry.cursor,
+                      only_jobs=[j for j in args.jobs.split(",") if j],
+                      out=lambda line: print(line, flush=True), trace=not args.no_trace)
         result = bench.run()
         cr.rollback()
     print(bench.table())

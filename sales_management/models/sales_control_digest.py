@@ -170,6 +170,8 @@ class SalesControlDigest(models.Model):
             ("user_id", "!=", False),
         ])
         has_todo = "sales_task_todo_id" in Activity._fields
+        # the company's fallback manager once, not one search per overdue item
+        company_manager = self._company_sales_manager(company)
         items = []
         by_model = {}
         for activity in activities:
@@ -193,6 +195,7 @@ class SalesControlDigest(models.Model):
                     company, "mail.activity", activity.id, kind, activity.user_id, doc,
                     activity.date_deadline,
                     todo.name if todo else (activity.summary or activity.activity_type_id.name),
+                    company_manager=company_manager,
                 ))
         if include_todos:
             # to-dos without a reminder activity (e.g. created before it existed)
@@ -203,7 +206,7 @@ class SalesControlDigest(models.Model):
             for todo in todos:
                 items.append(self._make_item(
                     company, "sales.task.todo", todo.id, "todo", todo.user_id, todo.task_id,
-                    todo.date_deadline, todo.name,
+                    todo.date_deadline, todo.name, company_manager=company_manager,
                 ))
         return [item for item in items if item["days_overdue"] > 0]
 
@@ -213,8 +216,10 @@ class SalesControlDigest(models.Model):
         return company or owner.company_id
 
     @api.model
-    def _make_item(self, company, item_model, item_id, kind, owner, doc, deadline, summary):
-        """One overdue item: what it is, whose it is, how late, and who it escalates to."""
+    def _make_item(self, company, item_model, item_id, kind, owner, doc, deadline, summary,
+                   company_manager=None):
+        """One overdue item: what it is, whose it is, how late, and who it escalates to.
+        ``company_manager``: the company's sales manager when the caller already has it."""
         days = (self._user_today(owner) - deadline).days
         item = {
             "item_model": item_model,
@@ -235,7 +240,7 @@ class SalesControlDigest(models.Model):
             if leader and leader != owner:
                 item["escalations"].append(("team_leader", leader))
         if manager_days and days >= manager_days:
-            manager = self._escalation_manager(doc, company)
+            manager = self._escalation_manager(doc, company, company_manager)
             if manager and manager != owner:
                 item["escalations"].append(("manager", manager))
         return item
@@ -248,11 +253,13 @@ class SalesControlDigest(models.Model):
         return team.user_id if team else self.env["res.users"]
 
     @api.model
-    def _escalation_manager(self, doc, company):
+    def _escalation_manager(self, doc, company, company_manager=None):
         """Second level: the parent plan's responsible for a plan, else the company's
-        sales manager."""
+        sales manager (``company_manager`` when given)."""
         if doc._name == "sales.plan" and doc.parent_id.user_id:
             return doc.parent_id.user_id
+        if company_manager is not None:
+            return company_manager
         return self._company_sales_manager(company)
 
     @api.model

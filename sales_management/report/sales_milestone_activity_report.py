@@ -29,6 +29,11 @@ class SalesMilestoneActivityReport(models.Model):
     date = fields.Datetime(string="Done On", readonly=True)
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
+    team_user_id = fields.Many2one(
+        comodel_name="res.users", string="Team Leader", readonly=True,
+        help="Leader of the opportunity's sales team (a column of the view, so that the "
+             "record rule is plain column tests PostgreSQL can push into the view).",
+    )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     is_required = fields.Boolean(string="Required Type", readonly=True)
     done_count = fields.Integer(string="Done", readonly=True, aggregator="sum")
@@ -56,6 +61,7 @@ class SalesMilestoneActivityReport(models.Model):
                    msg.date AS date,
                    l.team_id AS team_id,
                    l.user_id AS user_id,
+                   tm.user_id AS team_user_id,
                    l.company_id AS company_id,
                    (req.activity_type_id IS NOT NULL) AS is_required,
                    1 AS done_count,
@@ -73,6 +79,7 @@ class SalesMilestoneActivityReport(models.Model):
                         THEN 100.0 ELSE 0.0 END AS right_way_pct
               FROM mail_message msg
               JOIN crm_lead l ON l.id = msg.res_id
+              LEFT JOIN crm_team tm ON tm.id = l.team_id
               LEFT JOIN LATERAL (
                     SELECT n.milestone_id
                       FROM sales_lead_milestone n
@@ -94,6 +101,7 @@ class SalesMilestoneActivityReport(models.Model):
                    ml.date_reached,
                    l.team_id,
                    l.user_id,
+                   tm.user_id,
                    l.company_id,
                    TRUE,
                    0,
@@ -104,6 +112,7 @@ class SalesMilestoneActivityReport(models.Model):
                    NULL
               FROM sales_lead_milestone ml
               JOIN crm_lead l ON l.id = ml.lead_id
+              LEFT JOIN crm_team tm ON tm.id = l.team_id
               JOIN sales_milestone_activity_type_rel req ON req.milestone_id = ml.milestone_id
              WHERE l.type = 'opportunity'
                AND NOT EXISTS (

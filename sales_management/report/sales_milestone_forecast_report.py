@@ -19,6 +19,11 @@ class SalesMilestoneForecastReport(models.Model):
     stage_id = fields.Many2one(comodel_name="crm.stage", readonly=True)
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
+    team_user_id = fields.Many2one(
+        comodel_name="res.users", string="Team Leader", readonly=True,
+        help="Leader of the opportunity's sales team (a column of the view, so that the "
+             "record rule is plain column tests PostgreSQL can push into the view).",
+    )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     nbr = fields.Integer(string="# Opportunities", readonly=True, aggregator="sum")
@@ -43,6 +48,7 @@ class SalesMilestoneForecastReport(models.Model):
             l.stage_id AS stage_id,
             l.team_id AS team_id,
             l.user_id AS user_id,
+            tm.user_id AS team_user_id,
             l.company_id AS company_id,
             c.currency_id AS currency_id,
             1 AS nbr,
@@ -58,6 +64,7 @@ class SalesMilestoneForecastReport(models.Model):
             crm_lead l
             JOIN res_company c ON c.id = l.company_id
             LEFT JOIN crm_stage s ON s.id = l.stage_id
+            LEFT JOIN crm_team tm ON tm.id = l.team_id
         """)
 
     def _where(self):

@@ -24,6 +24,11 @@ class SalesMilestoneFunnelReport(models.Model):
     date_reached = fields.Datetime(string="Reached On", readonly=True)
     team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
+    team_user_id = fields.Many2one(
+        comodel_name="res.users", string="Team Leader", readonly=True,
+        help="Leader of the opportunity's sales team (a column of the view, so that the "
+             "record rule is plain column tests PostgreSQL can push into the view).",
+    )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     overridden = fields.Boolean(readonly=True)
     reached_count = fields.Integer(string="Reached", readonly=True, aggregator="sum")
@@ -52,6 +57,7 @@ class SalesMilestoneFunnelReport(models.Model):
             ml.date_reached AS date_reached,
             l.team_id AS team_id,
             l.user_id AS user_id,
+            tm.user_id AS team_user_id,
             l.company_id AS company_id,
             ml.overridden AS overridden,
             1 AS reached_count,
@@ -71,6 +77,7 @@ class SalesMilestoneFunnelReport(models.Model):
             JOIN crm_lead l ON l.id = ml.lead_id
             JOIN sales_milestone m ON m.id = ml.milestone_id
             LEFT JOIN crm_stage s ON s.id = l.stage_id
+            LEFT JOIN crm_team tm ON tm.id = l.team_id
             LEFT JOIN LATERAL (
                 SELECT n.date_reached
                   FROM sales_lead_milestone n
