@@ -1,6 +1,8 @@
 """The access matrix: every model of the addon × every role × read/create/write/unlink.
 
-The expected outcome is the table ``MATRIX`` below, one line per (model, role). Columns:
+The expected outcome is the table ``MATRIX`` below, one line per (model, role); a model
+whose eight lines would repeat another model's exactly has one line ``model same as other``
+instead (same expected cells, still observed on its own documents). Columns:
 
   read    which of the documents the role sees, one character per key (see
           access_common): the letter when visible, ``.`` when not. "Visible" is asserted
@@ -41,30 +43,9 @@ sales.control.alert              internal  ....  -      ....   ....
 sales.control.alert              foreign   ...f  -      ....   ....
 sales.control.alert              portal    ....  -      ....   ....
 sales.control.alert              public    ....  -      ....   ....
-sales.control.digest             salesman  ....  -      ....   ....
-sales.control.digest             all_docs  ....  -      ....   ....
-sales.control.digest             leader    ....  -      ....   ....
-sales.control.digest             manager   omt.  -      ....   ....
-sales.control.digest             internal  ....  -      ....   ....
-sales.control.digest             foreign   ...f  -      ....   ....
-sales.control.digest             portal    ....  -      ....   ....
-sales.control.digest             public    ....  -      ....   ....
-sales.control.digest.line        salesman  ....  -      ....   ....
-sales.control.digest.line        all_docs  ....  -      ....   ....
-sales.control.digest.line        leader    ....  -      ....   ....
-sales.control.digest.line        manager   omt.  -      ....   ....
-sales.control.digest.line        internal  ....  -      ....   ....
-sales.control.digest.line        foreign   ...f  -      ....   ....
-sales.control.digest.line        portal    ....  -      ....   ....
-sales.control.digest.line        public    ....  -      ....   ....
-sales.control.escalation         salesman  ....  -      ....   ....
-sales.control.escalation         all_docs  ....  -      ....   ....
-sales.control.escalation         leader    ....  -      ....   ....
-sales.control.escalation         manager   omt.  -      ....   ....
-sales.control.escalation         internal  ....  -      ....   ....
-sales.control.escalation         foreign   ...f  -      ....   ....
-sales.control.escalation         portal    ....  -      ....   ....
-sales.control.escalation         public    ....  -      ....   ....
+sales.control.digest             same as sales.control.alert
+sales.control.digest.line        same as sales.control.alert
+sales.control.escalation         same as sales.control.alert
 sales.corrective.action          salesman  o...  Y      o...   ....
 sales.corrective.action          all_docs  omt.  -      ....   ....
 sales.corrective.action          leader    om..  Y      om..   ....
@@ -113,38 +94,10 @@ sales.milestone                  internal  ..    -      ..     ..
 sales.milestone                  foreign   .f    Y      .f     .!
 sales.milestone                  portal    ..    -      ..     ..
 sales.milestone                  public    ..    -      ..     ..
-sales.milestone.activity.report  salesman  o...  -      ....   ....
-sales.milestone.activity.report  all_docs  omt.  -      ....   ....
-sales.milestone.activity.report  leader    om..  -      ....   ....
-sales.milestone.activity.report  manager   omt.  -      ....   ....
-sales.milestone.activity.report  internal  ....  -      ....   ....
-sales.milestone.activity.report  foreign   ...f  -      ....   ....
-sales.milestone.activity.report  portal    ....  -      ....   ....
-sales.milestone.activity.report  public    ....  -      ....   ....
-sales.milestone.criterion        salesman  c.    -      ..     ..
-sales.milestone.criterion        all_docs  c.    -      ..     ..
-sales.milestone.criterion        leader    c.    -      ..     ..
-sales.milestone.criterion        manager   c.    Y      c.     c.
-sales.milestone.criterion        internal  ..    -      ..     ..
-sales.milestone.criterion        foreign   .f    Y      .f     .f
-sales.milestone.criterion        portal    ..    -      ..     ..
-sales.milestone.criterion        public    ..    -      ..     ..
-sales.milestone.forecast.report  salesman  o...  -      ....   ....
-sales.milestone.forecast.report  all_docs  omt.  -      ....   ....
-sales.milestone.forecast.report  leader    om..  -      ....   ....
-sales.milestone.forecast.report  manager   omt.  -      ....   ....
-sales.milestone.forecast.report  internal  ....  -      ....   ....
-sales.milestone.forecast.report  foreign   ...f  -      ....   ....
-sales.milestone.forecast.report  portal    ....  -      ....   ....
-sales.milestone.forecast.report  public    ....  -      ....   ....
-sales.milestone.funnel.report    salesman  o...  -      ....   ....
-sales.milestone.funnel.report    all_docs  omt.  -      ....   ....
-sales.milestone.funnel.report    leader    om..  -      ....   ....
-sales.milestone.funnel.report    manager   omt.  -      ....   ....
-sales.milestone.funnel.report    internal  ....  -      ....   ....
-sales.milestone.funnel.report    foreign   ...f  -      ....   ....
-sales.milestone.funnel.report    portal    ....  -      ....   ....
-sales.milestone.funnel.report    public    ....  -      ....   ....
+sales.milestone.activity.report  same as sales.kpi.report
+sales.milestone.criterion        same as sales.metric
+sales.milestone.forecast.report  same as sales.kpi.report
+sales.milestone.funnel.report    same as sales.kpi.report
 sales.milestone.stat             salesman  c.    -      ..     ..
 sales.milestone.stat             all_docs  c.    -      ..     ..
 sales.milestone.stat             leader    c.    -      ..     ..
@@ -185,14 +138,7 @@ sales.plan.target                internal  ....  -      ....   ....
 sales.plan.target                foreign   ...f  Y      ...f   ...f
 sales.plan.target                portal    ....  -      ....   ....
 sales.plan.target                public    ....  -      ....   ....
-sales.region                     salesman  c.    -      ..     ..
-sales.region                     all_docs  c.    -      ..     ..
-sales.region                     leader    c.    -      ..     ..
-sales.region                     manager   c.    Y      c.     c.
-sales.region                     internal  ..    -      ..     ..
-sales.region                     foreign   .f    Y      .f     .f
-sales.region                     portal    ..    -      ..     ..
-sales.region                     public    ..    -      ..     ..
+sales.region                     same as sales.metric
 sales.task                       salesman  o...  Y      o...   o...
 sales.task                       all_docs  omt.  -      ....   ....
 sales.task                       leader    om..  Y      om..   om..
@@ -209,38 +155,10 @@ sales.task.done.wizard           internal  ..    -      ..     ..
 sales.task.done.wizard           foreign   ..    -      ..     ..
 sales.task.done.wizard           portal    ..    -      ..     ..
 sales.task.done.wizard           public    ..    -      ..     ..
-sales.task.resource              salesman  o...  Y      o...   o...
-sales.task.resource              all_docs  omt.  -      ....   ....
-sales.task.resource              leader    om..  Y      om..   om..
-sales.task.resource              manager   omt.  Y      omt.   omt.
-sales.task.resource              internal  ....  -      ....   ....
-sales.task.resource              foreign   ...f  Y      ...f   ...f
-sales.task.resource              portal    ....  -      ....   ....
-sales.task.resource              public    ....  -      ....   ....
-sales.task.template              salesman  c.    -      ..     ..
-sales.task.template              all_docs  c.    -      ..     ..
-sales.task.template              leader    c.    -      ..     ..
-sales.task.template              manager   c.    Y      c.     c.
-sales.task.template              internal  ..    -      ..     ..
-sales.task.template              foreign   .f    Y      .f     .f
-sales.task.template              portal    ..    -      ..     ..
-sales.task.template              public    ..    -      ..     ..
-sales.task.template.line         salesman  c.    -      ..     ..
-sales.task.template.line         all_docs  c.    -      ..     ..
-sales.task.template.line         leader    c.    -      ..     ..
-sales.task.template.line         manager   c.    Y      c.     c.
-sales.task.template.line         internal  ..    -      ..     ..
-sales.task.template.line         foreign   .f    Y      .f     .f
-sales.task.template.line         portal    ..    -      ..     ..
-sales.task.template.line         public    ..    -      ..     ..
-sales.task.todo                  salesman  o...  Y      o...   o...
-sales.task.todo                  all_docs  omt.  -      ....   ....
-sales.task.todo                  leader    om..  Y      om..   om..
-sales.task.todo                  manager   omt.  Y      omt.   omt.
-sales.task.todo                  internal  ....  -      ....   ....
-sales.task.todo                  foreign   ...f  Y      ...f   ...f
-sales.task.todo                  portal    ....  -      ....   ....
-sales.task.todo                  public    ....  -      ....   ....
+sales.task.resource              same as sales.task
+sales.task.template              same as sales.metric
+sales.task.template.line         same as sales.metric
+sales.task.todo                  same as sales.task
 """
 # fmt: on
 
@@ -287,12 +205,22 @@ class _Rollback(Exception):
 
 
 def parse_matrix(text):
-    table = {}
+    """{(model, role): (read, create, write, unlink)}, the ``same as`` lines expanded."""
+    table, same_as = {}, {}
     for line in text.strip().splitlines()[1:]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        model, role, read, create, write, unlink = line.split()
+        words = line.split()
+        if words[1:3] == ["same", "as"]:
+            model, _same, _as, other = words
+            same_as[model] = other
+            continue
+        model, role, read, create, write, unlink = words
         table[model, role] = (read, create, write, unlink)
+    for model, other in same_as.items():
+        lines = {role: cells for (m, role), cells in table.items() if m == other}
+        assert set(lines) == set(ROLES), f"{model}: same as {other}, which has no full lines"
+        table.update({(model, role): cells for role, cells in lines.items()})
     return table
 
 
@@ -337,6 +265,14 @@ class TestAccessMatrix(AccessFixtures):
             and name not in ("id", "display_name", "create_date", "write_date")
         ), "create_date")
 
+    def _per_key(self, model, user, keys, observe):
+        """One column of a line: ``observe(key, documents of the key as the user)`` for
+        each key, ``_`` where the fixtures have no document for the key."""
+        docs = self.docs[model]
+        return "".join(
+            observe(key, docs[key].with_user(user)) if key in docs else "_" for key in keys
+        )
+
     def _observe_read(self, model, user, keys):
         docs = self.docs[model]
         Model = self.env[model].with_user(user)
@@ -347,17 +283,12 @@ class TestAccessMatrix(AccessFixtures):
         except AccessError:
             found, count = set(), 0
         self.assertEqual(count, len(found), f"{model}: _read_group disagrees with search")
-        codes = []
-        for key in keys:
-            if key not in docs:
-                codes.append("_")
-                continue
-            recs = docs[key].with_user(user)
+
+        def visible(key, recs):
             seen = set(recs.ids) <= found
             probe = self._probe_field(model)
-            readable = self._attempt(lambda recs=recs, probe=probe: recs.read([probe]))
-            exported = self._attempt(
-                lambda recs=recs, probe=probe: recs.export_data([probe]))
+            readable = self._attempt(lambda: recs.read([probe]))
+            exported = self._attempt(lambda: recs.export_data([probe]))
             if exported == "error" and user.share:
                 exported = "denied"  # no export right at all
             self.assertEqual(
@@ -365,8 +296,9 @@ class TestAccessMatrix(AccessFixtures):
                 f"{model} as {user.login}: search says {'visible' if seen else 'hidden'}, "
                 f"read {readable}, export {exported} for key {key}",
             )
-            codes.append(key if seen else ".")
-        return "".join(codes)
+            return key if seen else "."
+
+        return self._per_key(model, user, keys, visible)
 
     def _observe_create(self, model, role, user):
         docs = self.docs[model]
@@ -384,20 +316,10 @@ class TestAccessMatrix(AccessFixtures):
             self._attempt(lambda: Model.create(vals))
         ]
 
-    def _observe_per_key(self, model, user, keys, op):
-        docs = self.docs[model]
-        codes = []
-        for key in keys:
-            if key not in docs:
-                codes.append("_")
-                continue
-            recs = docs[key].with_user(user)
-            if op == "write":
-                fn = lambda recs=recs: recs.write(dict(WRITE_VALS[model]))  # noqa: E731
-            else:
-                fn = recs.unlink
-            codes.append(self._code(self._attempt(fn), key))
-        return "".join(codes)
+    def _observe_change(self, model, user, keys, change):
+        """The write or unlink column: ``change(documents)`` attempted per key."""
+        return self._per_key(model, user, keys, lambda key, recs: self._code(
+            self._attempt(lambda: change(recs)), key))
 
     def _observe(self, model, role):
         user = self.role_users[role]
@@ -405,8 +327,9 @@ class TestAccessMatrix(AccessFixtures):
         return (
             self._observe_read(model, user, keys),
             self._observe_create(model, role, user),
-            self._observe_per_key(model, user, keys, "write"),
-            self._observe_per_key(model, user, keys, "unlink"),
+            self._observe_change(
+                model, user, keys, lambda recs: recs.write(dict(WRITE_VALS[model]))),
+            self._observe_change(model, user, keys, lambda recs: recs.unlink()),
         )
 
     def test_matrix(self):

@@ -4,41 +4,7 @@
 // Runs at desktop and phone size (tests/test_journeys.py).
 
 import { registry } from "@web/core/registry";
-
-/** The form fits the screen's width: no horizontal scrolling (wide lists scroll inside). */
-function fitsScreen(what) {
-    return {
-        content: `${what} fits the screen's width`,
-        trigger: ".o_form_view .o_form_sheet",
-        run() {
-            const content = document.querySelector(".o_action_manager .o_content");
-            const page = document.scrollingElement;
-            if (content.scrollWidth > content.clientWidth + 1 || page.scrollWidth > page.clientWidth + 1) {
-                throw new Error(`${what} scrolls horizontally: ${content.scrollWidth} > ${content.clientWidth}`);
-            }
-        },
-    };
-}
-
-function headerButton(name, content) {
-    return [
-        {
-            content: "On a phone, open the menu holding the header buttons",
-            trigger: ".o_form_view .o_form_sheet",
-            run() {
-                if (!document.querySelector(`.o_statusbar_buttons button[name=${name}]`)) {
-                    document.querySelector(".o_cp_action_menus .fa-cog")?.closest("button")
-                        ?.click();
-                }
-            },
-        },
-        {
-            content,
-            trigger: `.o_statusbar_buttons button[name=${name}], .dropdown-item button[name=${name}]`,
-            run: "click",
-        },
-    ];
-}
+import { fitsScreen, headerButton } from "@sales_management/../tests/tours/tour_utils";
 
 const missing = ".o_field_widget[name=milestone_missing]";
 

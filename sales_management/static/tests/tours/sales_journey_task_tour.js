@@ -4,21 +4,7 @@
 // to-dos done. Runs at desktop and phone size (tests/test_journeys.py).
 
 import { registry } from "@web/core/registry";
-
-/** The form fits the screen's width: no horizontal scrolling (wide lists scroll inside). */
-function fitsScreen(what) {
-    return {
-        content: `${what} fits the screen's width`,
-        trigger: ".o_form_view .o_form_sheet",
-        run() {
-            const content = document.querySelector(".o_action_manager .o_content");
-            const page = document.scrollingElement;
-            if (content.scrollWidth > content.clientWidth + 1 || page.scrollWidth > page.clientWidth + 1) {
-                throw new Error(`${what} scrolls horizontally: ${content.scrollWidth} > ${content.clientWidth}`);
-            }
-        },
-    };
-}
+import { fitsScreen } from "@sales_management/../tests/tours/tour_utils";
 
 const todos = ".o_field_widget[name=todo_ids]";
 const todoRow = (name) => `${todos} .o_data_row:contains('${name}')`;
