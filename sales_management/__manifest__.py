@@ -9,6 +9,7 @@
     "author": "sales_management developers",
     "website": "https://example.invalid/sales_management",
     "depends": ["crm", "sale_management", "report_xlsx"],
+    "uninstall_hook": "uninstall_hook",
     "data": [
         # security first: groups, access rights, record rules
         "security/ir.model.access.csv",

@@ -525,6 +525,53 @@ class TestMilestoneHistory(MilestoneCommon):
         with self.assertRaises(AccessError):
             north_lines[:1].with_user(self.user_salesman).unlink()
 
+    def test_reports_follow_a_change_of_team_leader(self):
+        """The reports' rules read the teams a user leads from the rule evaluation context,
+        and rule domains are cached per user: a change of a team's leader must change what
+        the old and the new leader see, at once (in the same transaction)."""
+        reports = ("sales.milestone.funnel.report", "sales.milestone.forecast.report",
+                   "sales.milestone.activity.report", "sales.kpi.report")
+
+        def leads_of(team):
+            # per report: the opportunities of the team that have rows in it
+            return {model: set(self.env[model].search([("team_id", "=", team.id)])
+                               .mapped("lead_id").ids) for model in reports}
+
+        def visible(user):
+            return {model: set(self.env[model].with_user(user).search([])
+                               .mapped("lead_id").ids) for model in reports}
+
+        north, south = leads_of(self.team), leads_of(self.team_other)
+        for model in reports:
+            self.assertTrue(north[model] and south[model], model)
+        # Lea leads north (not south), Otto owns the south opportunities
+        before = visible(self.user_leader)
+        for model in reports:
+            with self.subTest(model=model, step="before"):
+                self.assertLessEqual(north[model], before[model])
+                self.assertFalse(before[model] & south[model])
+        # Lea also becomes the leader of south: she sees south too, at once
+        self.team_other.with_user(self.user_manager).user_id = self.user_leader
+        after = visible(self.user_leader)
+        for model in reports:
+            with self.subTest(model=model, step="leads south too"):
+                self.assertLessEqual(north[model] | south[model], after[model])
+        # north passes to Otto: Lea keeps south only, Otto sees north (and his own south)
+        self.team.with_user(self.user_manager).user_id = self.user_other_team
+        lea, otto = visible(self.user_leader), visible(self.user_other_team)
+        for model in reports:
+            with self.subTest(model=model, step="north to Otto"):
+                self.assertLessEqual(south[model], lea[model])
+                self.assertFalse(lea[model] & north[model])
+                self.assertLessEqual(north[model] | south[model], otto[model])
+        # no leader at all: Otto is back to his own opportunities
+        (self.team | self.team_other).with_user(self.user_manager).user_id = False
+        otto = visible(self.user_other_team)
+        for model in reports:
+            with self.subTest(model=model, step="no leader"):
+                self.assertFalse(otto[model] & north[model])
+                self.assertLessEqual(south[model], otto[model])
+
     def test_multi_company(self):
         other = self.env["res.company"].create({"name": "SM Other Company"})
         m_other = self.env["sales.milestone"].create({"name": "Other co", "company_id": other.id})

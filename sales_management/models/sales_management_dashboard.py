@@ -13,6 +13,7 @@ their own, in the allowed companies) and returns figures, never records. Each fi
 the domain of the records behind it (``drill``), which the dashboard opens on click.
 """
 
+from collections import defaultdict
 from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
@@ -249,32 +250,49 @@ class SalesManagementDashboard(models.AbstractModel):
     @api.model
     def _get_sales_kpis(self, scope, dates, drill):
         date_from, date_to = dates["date_from"], dates["date_to"]
-        orders = self._order_figures(scope, date_from, date_to)
         last_year = self._order_figures(scope, dates["ly_date_from"], dates["ly_date_to"])
         previous = self._order_figures(scope, dates["prev_date_from"], dates["prev_date_to"])
         start, stop = self._datetime_bounds(date_from, date_to)
-        # quotations -> orders: every quotation dated in the period, and those confirmed
+        # One read of the period's quotations by state and currency gives both the
+        # quotations -> orders conversion (every quotation dated in the period, and those
+        # confirmed) and the confirmed orders' figures (the "sale" groups).
+        period = [("date_order", ">=", start), ("date_order", "<", stop)]
         quote_groups, quote_domain = self._scope_read_group(scope, self.env["sale.order"], [
-            ("date_order", ">=", start), ("date_order", "<", stop),
-            ("state", "in", ("draft", "sent", "sale", "cancel")),
-        ], ["state"], ["__count"])
-        quote_counts = dict(quote_groups)
+            *period, ("state", "in", ("draft", "sent", "sale", "cancel")),
+        ], ["state", "currency_id"], ["amount_untaxed:sum", "__count"])
+        quote_counts = defaultdict(int)
+        for state, _currency, _amount, count in quote_groups:
+            quote_counts[state] += count
         quotations = sum(quote_counts.values())
-        confirmed = quote_counts.get("sale", 0)
-        # hit rate: opportunities closed in the period, won / (won + lost)
+        confirmed = quote_counts["sale"]
+        orders = {
+            "amount": self._amount_by_currency([
+                (currency, amount) for state, currency, amount, _count in quote_groups
+                if state == "sale"
+            ]),
+            "count": confirmed,
+            "domain": expression.AND([self._scope_domain(scope),
+                                      [("state", "=", "sale"), *period]]),
+        }
+        # hit rate: opportunities closed in the period, won / (won + lost); one read
+        # grouped by ``active`` (won ones are active, lost ones archived)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         closed_common = [
             ("type", "=", "opportunity"),
             ("date_closed", ">=", start), ("date_closed", "<", stop),
         ]
-        [(won_count, cycle_days, won_revenue)], won_domain = self._scope_read_group(
-            scope, Lead, [*closed_common, ("active", "=", True), ("stage_id.is_won", "=", True)],
-            [], ["__count", "day_close:avg", "expected_revenue:sum"],
+        won = [("active", "=", True), ("stage_id.is_won", "=", True)]
+        lost = [("active", "=", False), ("probability", "=", 0)]
+        closed_groups, _closed_domain = self._scope_read_group(
+            scope, Lead, [*closed_common, *expression.OR([won, lost])],
+            ["active"], ["__count", "day_close:avg", "expected_revenue:sum"],
         )
-        [(lost_count,)], lost_domain = self._scope_read_group(
-            scope, Lead, [*closed_common, ("active", "=", False), ("probability", "=", 0)],
-            [], ["__count"],
-        )
+        closed_by_active = {active: rest for active, *rest in closed_groups}
+        won_count, cycle_days, won_revenue = closed_by_active.get(True, (0, None, None))
+        lost_count = closed_by_active.get(False, (0,))[0]
+        scope_domain = self._scope_domain(scope)
+        won_domain = expression.AND([scope_domain, [*closed_common, *won]])
+        lost_domain = expression.AND([scope_domain, [*closed_common, *lost]])
         closed = won_count + lost_count
         drill.update({
             "revenue": {"res_model": "sale.order", "domain": orders["domain"],

@@ -31,8 +31,7 @@ class SalesMilestoneActivityReport(models.Model):
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
     team_user_id = fields.Many2one(
         comodel_name="res.users", string="Team Leader", readonly=True,
-        help="Leader of the opportunity's sales team (a column of the view, so that the "
-             "record rule is plain column tests PostgreSQL can push into the view).",
+        help="Leader of the opportunity's sales team.",
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     is_required = fields.Boolean(string="Required Type", readonly=True)

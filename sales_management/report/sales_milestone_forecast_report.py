@@ -21,8 +21,7 @@ class SalesMilestoneForecastReport(models.Model):
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
     team_user_id = fields.Many2one(
         comodel_name="res.users", string="Team Leader", readonly=True,
-        help="Leader of the opportunity's sales team (a column of the view, so that the "
-             "record rule is plain column tests PostgreSQL can push into the view).",
+        help="Leader of the opportunity's sales team.",
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)

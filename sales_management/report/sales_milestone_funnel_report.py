@@ -26,8 +26,7 @@ class SalesMilestoneFunnelReport(models.Model):
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
     team_user_id = fields.Many2one(
         comodel_name="res.users", string="Team Leader", readonly=True,
-        help="Leader of the opportunity's sales team (a column of the view, so that the "
-             "record rule is plain column tests PostgreSQL can push into the view).",
+        help="Leader of the opportunity's sales team.",
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     overridden = fields.Boolean(readonly=True)
@@ -48,7 +47,21 @@ class SalesMilestoneFunnelReport(models.Model):
         help="Median number of days between reaching this milestone and the next one.",
     )
 
+    # the opportunity's milestone lines after this one, in time (index on lead_id)
+    _LATER_LINES = """
+        FROM sales_lead_milestone n
+       WHERE n.lead_id = ml.lead_id
+         AND (n.date_reached, n.id) > (ml.date_reached, ml.id)
+    """
+
     def _select(self):
+        # The next milestone is read by scalar sub-queries, not a LATERAL join: PostgreSQL
+        # evaluates a column's sub-query only when the query reads that column, so the
+        # funnel counts (reached, won) do no per-row lookup at all.
+        later = SQL(self._LATER_LINES)
+        next_date = SQL(
+            "(SELECT n.date_reached %s ORDER BY n.date_reached, n.id LIMIT 1)", later)
+        has_next = SQL("EXISTS (SELECT 1 %s)", later)
         return SQL("""
             ml.id AS id,
             ml.milestone_id AS milestone_id,
@@ -61,31 +74,24 @@ class SalesMilestoneFunnelReport(models.Model):
             l.company_id AS company_id,
             ml.overridden AS overridden,
             1 AS reached_count,
-            CASE WHEN nxt.date_reached IS NULL THEN 0 ELSE 1 END AS next_count,
+            CASE WHEN %(has_next)s THEN 1 ELSE 0 END AS next_count,
             CASE WHEN l.active AND s.is_won THEN 1 ELSE 0 END AS won_count,
-            CASE WHEN nxt.date_reached IS NULL THEN 0.0 ELSE 100.0 END AS conversion_next,
+            CASE WHEN %(has_next)s THEN 100.0 ELSE 0.0 END AS conversion_next,
             CASE WHEN l.active AND s.is_won THEN 100.0 ELSE 0.0 END AS conversion_won,
-            EXTRACT(EPOCH FROM nxt.date_reached - ml.date_reached) / 86400.0 AS days_to_next,
-            EXTRACT(EPOCH FROM nxt.date_reached - ml.date_reached) / 86400.0
+            EXTRACT(EPOCH FROM %(next_date)s - ml.date_reached) / 86400.0 AS days_to_next,
+            EXTRACT(EPOCH FROM %(next_date)s - ml.date_reached) / 86400.0
                 AS median_days_to_next
-        """)
+        """, has_next=has_next, next_date=next_date)
 
     def _from(self):
-        # the next milestone line of the same opportunity, in time
+        # LEFT JOINs on primary keys: PostgreSQL drops them when the query reads none of
+        # their columns (milestone_id is required, so the milestone join keeps every row)
         return SQL("""
             sales_lead_milestone ml
             JOIN crm_lead l ON l.id = ml.lead_id
-            JOIN sales_milestone m ON m.id = ml.milestone_id
+            LEFT JOIN sales_milestone m ON m.id = ml.milestone_id
             LEFT JOIN crm_stage s ON s.id = l.stage_id
             LEFT JOIN crm_team tm ON tm.id = l.team_id
-            LEFT JOIN LATERAL (
-                SELECT n.date_reached
-                  FROM sales_lead_milestone n
-                 WHERE n.lead_id = ml.lead_id
-                   AND (n.date_reached, n.id) > (ml.date_reached, ml.id)
-              ORDER BY n.date_reached, n.id
-                 LIMIT 1
-            ) nxt ON TRUE
         """)
 
     def _where(self):
