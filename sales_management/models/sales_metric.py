@@ -89,20 +89,30 @@ SOURCES = {
     },
     "first_order": {
         "model": "sale.order",
-        "rid": "so.id",
+        "rid": "first.rid",
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
+        # the first order is picked with the order's own columns only; the customer's
+        # country and state are joined outside, so that PostgreSQL can leave that join out
+        # when a query does not use them. The customer leads the sort (a constant company
+        # first makes every comparison go to the second key: 1.7x slower at size L)
         "sql": """
-            SELECT DISTINCT ON (so.company_id, p.commercial_partner_id)
-                   so.id AS rid, so.company_id, so.date_order AS date,
-                   so.user_id, so.team_id, so.partner_id, p.commercial_partner_id,
-                   cp.country_id, cp.state_id, so.medium_id, so.source_id,
+            SELECT first.rid, first.company_id, first.date, first.user_id, first.team_id,
+                   first.partner_id, first.commercial_partner_id,
+                   cp.country_id, cp.state_id, first.medium_id, first.source_id,
                    NULL::integer AS product_id, NULL::integer AS product_categ_id,
-                   0.0 AS amount, 0.0 AS quantity, p.commercial_partner_id AS ref,
+                   0.0 AS amount, 0.0 AS quantity, first.commercial_partner_id AS ref,
                    NULL::boolean AS won
-              FROM sale_order so
-              """ + _PARTNER_JOIN.format(partner="so.partner_id") + """
-             WHERE so.state = 'sale' AND {filter}
-          ORDER BY so.company_id, p.commercial_partner_id, so.date_order, so.id
+              FROM (
+                SELECT DISTINCT ON (p.commercial_partner_id, so.company_id)
+                       so.id AS rid, so.company_id, so.date_order AS date,
+                       so.user_id, so.team_id, so.partner_id, p.commercial_partner_id,
+                       so.medium_id, so.source_id
+                  FROM sale_order so
+                  LEFT JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND {filter}
+              ORDER BY p.commercial_partner_id, so.company_id, so.date_order, so.id
+              ) AS first
+              LEFT JOIN res_partner cp ON cp.id = first.commercial_partner_id
         """,
     },
     "invoice_line": {
@@ -131,6 +141,8 @@ SOURCES = {
     "lead_created": {
         "model": "crm.lead",
         "rid": "l.id",
+        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
+        "unique_ref": True,
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
         "sql": """
             SELECT l.id AS rid, l.company_id, l.create_date AS date,
@@ -149,6 +161,8 @@ SOURCES = {
     "lead_closed": {
         "model": "crm.lead",
         "rid": "l.id",
+        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
+        "unique_ref": True,
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
         "sql": """
             SELECT l.id AS rid, l.company_id, l.date_closed AS date,
@@ -169,6 +183,8 @@ SOURCES = {
     "activity": {
         "model": "mail.message",
         "rid": "m.id",
+        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
+        "unique_ref": True,
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
         "sql": """
             SELECT m.id AS rid, l.company_id, m.date,
@@ -349,6 +365,8 @@ class SalesMetric(models.Model):
             return SQL(
                 "100.0 * COUNT(*) FILTER (WHERE r.won) / NULLIF(COUNT(*), 0)"
             )
+        if SOURCES[self.source].get("unique_ref"):
+            return SQL("COUNT(*)")
         return SQL("COUNT(DISTINCT r.ref)")
 
     def _compute_values(self, slots):
@@ -491,8 +509,11 @@ class SalesMetric(models.Model):
         """Conditions on the source rows (``src``) that keep every row a grouped slot
         needs: its companies, and the dimension ids of the slots when all shapes set one."""
         companies = sorted({item[1] for items in grouped.values() for item in items})
-        conditions = [SQL("(src.company_id = ANY(%s::integer[]) OR src.company_id IS NULL)",
-                          companies)]
+        if len(companies) == 1:
+            conditions = [SQL("(src.company_id = %s OR src.company_id IS NULL)", companies[0])]
+        else:
+            conditions = [SQL("(src.company_id = ANY(%s::integer[]) OR src.company_id IS NULL)",
+                              companies)]
         if all(grouped):
             alternatives = []
             for dims, items in grouped.items():
@@ -558,6 +579,8 @@ class SalesMetric(models.Model):
     def _aggregate_columns(self):
         """Columns of the source rows the measure aggregates."""
         self.ensure_one()
+        if self.measure == "count" and SOURCES[self.source].get("unique_ref"):
+            return ()
         return {"amount": ("amount",), "quantity": ("quantity",),
                 "win_ratio": ("won",)}.get(self.measure, ("ref",))
 
