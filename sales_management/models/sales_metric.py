@@ -26,6 +26,7 @@ DIMENSIONS = (
 PRODUCT_DIMENSIONS = ("product_id", "product_categ_id")
 # positions in the slot tuples of ``_compute_slot_values``
 SLOT_KEY, SLOT_COMPANY, SLOT_FROM, SLOT_TO, SLOT_REGION, SLOT_DIMS = range(6)
+SLOT_END = SLOT_DIMS + len(DIMENSIONS)  # a slot tuple may carry more items after these
 
 
 def _tuple_getter(positions):
@@ -392,8 +393,9 @@ class SalesMetric(models.Model):
 
     def _compute_slot_values(self, slots):
         """``_compute_values`` of slots given as tuples ``(key, company_id, date_from,
-        date_to, region_id or None, *DIMENSIONS values or None)`` (see ``SLOT_*``): what
-        ``sales.plan.target`` reads in one query, without a dict per target.
+        date_to, region_id or None, *DIMENSIONS values or None)`` (see ``SLOT_*``; items
+        after ``SLOT_END`` are ignored): what ``sales.plan.target`` reads in one query,
+        without a dict per target.
 
         Slots of whole calendar months whose dimensions are plain columns (no customer,
         no region) are answered by ONE aggregation of the source rows, ``GROUP BY
@@ -411,7 +413,7 @@ class SalesMetric(models.Model):
         grouped, joined = {}, {}
         masks, months = {}, {}
         for slot in slots:
-            values = slot[SLOT_DIMS:]
+            values = slot[SLOT_DIMS:SLOT_END]
             mask = tuple(map(bool, values))
             shape = masks.get(mask)
             if shape is None:
@@ -440,6 +442,16 @@ class SalesMetric(models.Model):
         # the dimensions of the grouped slots, in a fixed order: GROUPING() bits
         group_dims = [dim for dim in DIMENSIONS if any(dim in dims for dims in grouped)]
         if grouped:
+            if branches:
+                # same columns as the grouped branch: (idx, gid, company, month, *dims, value)
+                pad = SQL(", ").join(
+                    [SQL("NULL::integer"), SQL("NULL::integer"), SQL("NULL::date"),
+                     *(SQL("NULL::integer") for _dim in group_dims)]
+                )
+                branches = [
+                    SQL("(SELECT b.idx, %s, b.value FROM %s AS b(idx, value))", pad, branch)
+                    for branch in branches
+                ]
             branches.insert(0, self._grouping_sets_query(grouped, group_dims,
                                                          inline=not joined))
         # only the rows of the slots' whole period are read (once, whatever the shapes),

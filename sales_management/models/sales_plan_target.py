@@ -409,7 +409,7 @@ class SalesPlanTarget(models.Model):
             elif not row[F_METRIC]:
                 result[tid] = 0.0
             else:
-                by_metric.setdefault(row[F_METRIC], []).append(row[:F_SLOT_END])
+                by_metric.setdefault(row[F_METRIC], []).append(row)
         # browsed together: the metrics are read in one query (prefetch)
         for metric in self.env["sales.metric"].sudo().browse(list(by_metric)):
             result.update(metric._compute_slot_values(by_metric[metric.id]))
