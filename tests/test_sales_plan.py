@@ -5,7 +5,7 @@ a query count that does not grow with the number of targets."""
 from freezegun import freeze_time
 from sales_plan_common import SalesPlanCommon
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 Q1 = {"date_from": "2025-01-01", "date_to": "2025-03-31"}
 MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
@@ -340,3 +340,73 @@ class TestSalesPlanActuals(SalesPlanCommon):
         figures = targets._get_figures()
         self.assertEqual(figures[targets[0].id]["actual_value"], 1500.0)
         self.assertEqual(targets._get_actuals(), {targets[0].id: 1500.0, targets[1].id: 2.0})
+
+    def test_grouped_and_joined_slots_agree(self):
+        """Whole-month slots are answered by one GROUPING SETS aggregation, the others
+        (partial months, customers, regions) by joins: in one batch, a month equals the
+        sum of its two halves, every slot equals its value computed alone, and a slot of
+        another company counts nothing of this one."""
+        other_company = self.env["res.company"].create({"name": "SM Other Company"})
+        dims = [
+            {}, {"user_id": self.user_salesman.id}, {"team_id": self.team.id},
+            {"user_id": self.user_salesman.id, "team_id": self.team.id},
+            {"country_id": self.country_be.id}, {"medium_id": self.medium.id},
+        ]
+        for code in ("revenue", "invoiced", "quantity", "orders", "new_customers",
+                     "opportunities", "won", "activities", "quotations_sent"):
+            metric = self.metric[code].sudo()
+            supported = metric._supported_dimensions()
+            slots = []
+            for i, dim in enumerate(dims):
+                if any(name not in supported for name in dim):
+                    continue
+                for month in (2, 3):
+                    last = 28 if month == 2 else 31
+                    base = {"company_id": self.company.id, **dim}
+                    slots += [
+                        dict(base, key=(i, month, "all"), date_from=f"2025-{month:02d}-01",
+                             date_to=f"2025-{month:02d}-{last}"),
+                        dict(base, key=(i, month, "a"), date_from=f"2025-{month:02d}-01",
+                             date_to=f"2025-{month:02d}-15"),
+                        dict(base, key=(i, month, "b"), date_from=f"2025-{month:02d}-16",
+                             date_to=f"2025-{month:02d}-{last}"),
+                        dict(base, key=(i, month, "other"), company_id=other_company.id,
+                             date_from=f"2025-{month:02d}-01",
+                             date_to=f"2025-{month:02d}-{last}"),
+                    ]
+            with self.subTest(metric=code):
+                metric._source_rows_sql()  # the metric's own fields (activity types) read
+                self.env.flush_all()
+                before = self.cr.sql_log_count
+                values = metric._compute_values(slots)
+                self.assertEqual(self.cr.sql_log_count - before, 1)
+                for slot in slots:
+                    self.assertAlmostEqual(
+                        values[slot["key"]], metric._compute_values([slot])[slot["key"]],
+                        places=2, msg=slot["key"])
+                    i, month, part = slot["key"]
+                    if part == "all":
+                        self.assertAlmostEqual(
+                            values[slot["key"]],
+                            values[(i, month, "a")] + values[(i, month, "b")], places=2)
+                    elif part == "other":
+                        self.assertEqual(values[slot["key"]], 0.0)
+                self.assertTrue(any(values.values()), "the data has figures for the metric")
+
+    def test_figures_apply_the_record_rules(self):
+        """``_get_figures`` applies the read rules in SQL: a salesperson gets the figures
+        of his own plan's targets and an access error on another team's."""
+        own = self._target(self._plan(name="SM own", scope="user", team_id=self.team.id,
+                                      user_id=self.user_salesman.id),
+                           "revenue", 100, **MARCH)
+        other = self._target(self._plan(name="SM other", scope="user",
+                                        team_id=self.team_other.id,
+                                        user_id=self.user_other_team.id),
+                             "revenue", 100, **APRIL)
+        self.env.invalidate_all()
+        figures = own.with_user(self.user_salesman)._get_figures()
+        self.assertEqual(figures[own.id]["actual_value"], 1000.0)
+        with self.assertRaises(AccessError):
+            (own | other).with_user(self.user_salesman)._get_figures()
+        figures = (own | other).with_user(self.user_manager)._get_figures()
+        self.assertEqual(figures[other.id]["actual_value"], 1600.0)

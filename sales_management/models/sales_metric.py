@@ -5,23 +5,39 @@ A metric reads one *source* (a fixed SQL row set over sale order lines, invoice 
 opportunities or done activities, each with a date, the dimensions a target can filter on
 and the measured values), keeps the rows matching an optional domain on the source model,
 and aggregates them with its *measure*. ``_compute_values(slots)`` answers for any number
-of (period, dimensions) slots with **one SQL query**: the slots are joined as a VALUES
-table, so the query count never grows with the number of targets.
+of (period, dimensions) slots with **one SQL query**: whole-month slots are answered by one
+``GROUPING SETS`` aggregation of the source rows, the others joined by shape, so the query
+count never grows with the number of targets.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
+from operator import itemgetter
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-# Dimensions a target can carry, in the order of the VALUES table of ``_compute_values``.
+# Dimensions a target can carry, in the order of the slot tuples of ``_compute_slot_values``.
 DIMENSIONS = (
     "user_id", "team_id", "partner_id", "country_id", "state_id",
     "medium_id", "source_id", "product_id", "product_categ_id",
 )
 PRODUCT_DIMENSIONS = ("product_id", "product_categ_id")
+# positions in the slot tuples of ``_compute_slot_values``
+SLOT_KEY, SLOT_COMPANY, SLOT_FROM, SLOT_TO, SLOT_REGION, SLOT_DIMS = range(6)
+SLOT_END = SLOT_DIMS + len(DIMENSIONS)  # a slot tuple may carry more items after these
+
+
+def _tuple_getter(positions):
+    """``itemgetter`` that always returns a tuple (also of 0 or 1 item)."""
+    if not positions:
+        return lambda values: ()
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda values: (values[position],)
+    return itemgetter(*positions)
+
 
 _PARTNER_JOIN = """
     LEFT JOIN res_partner p ON p.id = {partner}
@@ -74,20 +90,30 @@ SOURCES = {
     },
     "first_order": {
         "model": "sale.order",
-        "rid": "so.id",
+        "rid": "first.rid",
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
+        # the first order is picked with the order's own columns only; the customer's
+        # country and state are joined outside, so that PostgreSQL can leave that join out
+        # when a query does not use them. The customer leads the sort (a constant company
+        # first makes every comparison go to the second key: 1.7x slower at size L)
         "sql": """
-            SELECT DISTINCT ON (so.company_id, p.commercial_partner_id)
-                   so.id AS rid, so.company_id, so.date_order AS date,
-                   so.user_id, so.team_id, so.partner_id, p.commercial_partner_id,
-                   cp.country_id, cp.state_id, so.medium_id, so.source_id,
+            SELECT first.rid, first.company_id, first.date, first.user_id, first.team_id,
+                   first.partner_id, first.commercial_partner_id,
+                   cp.country_id, cp.state_id, first.medium_id, first.source_id,
                    NULL::integer AS product_id, NULL::integer AS product_categ_id,
-                   0.0 AS amount, 0.0 AS quantity, p.commercial_partner_id AS ref,
+                   0.0 AS amount, 0.0 AS quantity, first.commercial_partner_id AS ref,
                    NULL::boolean AS won
-              FROM sale_order so
-              """ + _PARTNER_JOIN.format(partner="so.partner_id") + """
-             WHERE so.state = 'sale' AND {filter}
-          ORDER BY so.company_id, p.commercial_partner_id, so.date_order, so.id
+              FROM (
+                SELECT DISTINCT ON (p.commercial_partner_id, so.company_id)
+                       so.id AS rid, so.company_id, so.date_order AS date,
+                       so.user_id, so.team_id, so.partner_id, p.commercial_partner_id,
+                       so.medium_id, so.source_id
+                  FROM sale_order so
+                  LEFT JOIN res_partner p ON p.id = so.partner_id
+                 WHERE so.state = 'sale' AND {filter}
+              ORDER BY p.commercial_partner_id, so.company_id, so.date_order, so.id
+              ) AS first
+              LEFT JOIN res_partner cp ON cp.id = first.commercial_partner_id
         """,
     },
     "invoice_line": {
@@ -116,6 +142,8 @@ SOURCES = {
     "lead_created": {
         "model": "crm.lead",
         "rid": "l.id",
+        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
+        "unique_ref": True,
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
         "sql": """
             SELECT l.id AS rid, l.company_id, l.create_date AS date,
@@ -134,6 +162,8 @@ SOURCES = {
     "lead_closed": {
         "model": "crm.lead",
         "rid": "l.id",
+        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
+        "unique_ref": True,
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
         "sql": """
             SELECT l.id AS rid, l.company_id, l.date_closed AS date,
@@ -154,6 +184,8 @@ SOURCES = {
     "activity": {
         "model": "mail.message",
         "rid": "m.id",
+        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
+        "unique_ref": True,
         "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
         "sql": """
             SELECT m.id AS rid, l.company_id, m.date,
@@ -334,6 +366,8 @@ class SalesMetric(models.Model):
             return SQL(
                 "100.0 * COUNT(*) FILTER (WHERE r.won) / NULLIF(COUNT(*), 0)"
             )
+        if SOURCES[self.source].get("unique_ref"):
+            return SQL("COUNT(*)")
         return SQL("COUNT(DISTINCT r.ref)")
 
     def _compute_values(self, slots):
@@ -346,63 +380,210 @@ class SalesMetric(models.Model):
         :return: ``{key: value}`` with 0.0 for slots without any record.
         """
         self.ensure_one()
-        result = {slot["key"]: 0.0 for slot in slots}
+        to_date = fields.Date.to_date
+        rows = []
+        for slot in slots:
+            start, end = slot["date_from"], slot["date_to"]
+            if start.__class__ is not date or end.__class__ is not date:
+                start, end = to_date(start), to_date(end)
+            get = slot.get
+            rows.append((slot["key"], slot["company_id"], start, end,
+                         get("region_id") or None, *(get(dim) or None for dim in DIMENSIONS)))
+        return self._compute_slot_values(rows)
+
+    def _compute_slot_values(self, slots):
+        """``_compute_values`` of slots given as tuples ``(key, company_id, date_from,
+        date_to, region_id or None, *DIMENSIONS values or None)`` (see ``SLOT_*``; items
+        after ``SLOT_END`` are ignored): what ``sales.plan.target`` reads in one query,
+        without a dict per target.
+
+        Slots of whole calendar months whose dimensions are plain columns (no customer,
+        no region) are answered by ONE aggregation of the source rows, ``GROUP BY
+        GROUPING SETS`` of (company, month, the dimensions of each shape), then a
+        dictionary lookup per slot: each row is read and aggregated once, whatever the
+        number of slots. The other slots (partial months, customers, regions) are joined
+        to the rows by shape (``_shape_query``), in the same query.
+        """
+        self.ensure_one()
+        result = dict.fromkeys((slot[0] for slot in slots), 0.0)
         if not slots:
             return result
-        keys = list(result)
-        index = {key: i for i, key in enumerate(keys)}
-        # Slots of the same shape (the dimensions they set, a region or not, whole calendar
-        # months or not) are matched to the rows by equality, which PostgreSQL hashes: each
-        # row meets only its own slots instead of every slot (a nested loop rows × slots).
-        shapes = {}
-        slots = [
-            dict(slot, date_from=fields.Date.to_date(slot["date_from"]),
-                 date_to=fields.Date.to_date(slot["date_to"]))
-            for slot in slots
-        ]
+        is_month = self._is_month_period
+        # grouped: {dims: [(key, company_id, month, dim values)]}; joined: {shape: [slot]}
+        grouped, joined = {}, {}
+        masks, months = {}, {}
         for slot in slots:
-            dims = tuple(dim for dim in DIMENSIONS if slot.get(dim))
-            shape = (dims, bool(slot.get("region_id")), self._is_calendar_month(slot))
-            shapes.setdefault(shape, []).append(slot)
+            values = slot[SLOT_DIMS:SLOT_END]
+            mask = tuple(map(bool, values))
+            shape = masks.get(mask)
+            if shape is None:
+                dims = tuple(dim for dim, on in zip(DIMENSIONS, mask) if on)
+                shape = masks[mask] = (dims, _tuple_getter(
+                    [i for i, on in enumerate(mask) if on]), "partner_id" in dims)
+            dims, getter, has_partner = shape
+            period = slot[SLOT_FROM:SLOT_TO + 1]
+            monthly = months.get(period)
+            if monthly is None:
+                monthly = months[period] = is_month(*period)
+            if monthly and not has_partner and not slot[SLOT_REGION]:
+                grouped.setdefault(dims, []).append(
+                    (slot[SLOT_KEY], slot[SLOT_COMPANY], period[0], getter(values))
+                )
+            else:
+                joined.setdefault((dims, bool(slot[SLOT_REGION]), monthly), []).append(slot)
+        date_from = min(period[0] for period in months)
+        date_to = max(period[1] for period in months)
+        keys = [slot[SLOT_KEY] for shape_slots in joined.values() for slot in shape_slots]
+        index = {key: i for i, key in enumerate(keys)}
         branches = [
             self._shape_query(dims, has_region, monthly, shape_slots, index)
-            for (dims, has_region, monthly), shape_slots in shapes.items()
+            for (dims, has_region, monthly), shape_slots in joined.items()
         ]
+        # the dimensions of the grouped slots, in a fixed order: GROUPING() bits
+        group_dims = [dim for dim in DIMENSIONS if any(dim in dims for dims in grouped)]
+        if grouped:
+            if branches:
+                # same columns as the grouped branch: (idx, gid, company, month, *dims, value)
+                pad = SQL(", ").join(
+                    [SQL("NULL::integer"), SQL("NULL::integer"), SQL("NULL::date"),
+                     *(SQL("NULL::integer") for _dim in group_dims)]
+                )
+                branches = [
+                    SQL("(SELECT b.idx, %s, b.value FROM %s AS b(idx, value))", pad, branch)
+                    for branch in branches
+                ]
+            branches.insert(0, self._grouping_sets_query(grouped, group_dims,
+                                                         inline=not joined))
         # only the rows of the slots' whole period are read (once, whatever the shapes),
         # and only the columns the slots use: joins nobody needs are left out by PostgreSQL
-        date_from = min(slot["date_from"] for slot in slots)
-        date_to = max(slot["date_to"] for slot in slots)
-        used = {"company_id", "date", *self._aggregate_columns()}
-        for dims, has_region, _monthly in shapes:
+        used = {"company_id", "date", *self._aggregate_columns(), *group_dims}
+        for dims, has_region, _monthly in joined:
             used.update(dims)
             if "partner_id" in dims:
                 used.add("commercial_partner_id")
             if has_region:
                 used.update(("country_id", "state_id"))
+        conditions = [SQL("src.date >= %s::date AND src.date < %s::date + 1",
+                          date_from.isoformat(), date_to.isoformat())]
+        if grouped and not joined:
+            # rows of the grouped slots only: their companies and, when every shape sets
+            # a dimension, the ids they name (indexes apply: one salesperson's targets
+            # do not aggregate the whole company)
+            conditions.extend(self._grouped_filters(grouped))
         query = SQL(
             """
             WITH r AS %(materialized)s (
-                SELECT %(columns)s FROM (%(rows)s) AS src
-                 WHERE src.date >= %(date_from)s::date AND src.date < %(date_to)s::date + 1
+                SELECT %(columns)s FROM (%(rows)s) AS src WHERE %(conditions)s
             )
             %(branches)s
             """,
             materialized=SQL("MATERIALIZED" if len(branches) > 1 else "NOT MATERIALIZED"),
             columns=SQL(", ").join(SQL("src.%s", SQL.identifier(col)) for col in sorted(used)),
             rows=self._source_rows_sql(),
-            date_from=date_from,
-            date_to=date_to,
+            conditions=SQL(" AND ").join(conditions),
             branches=SQL(" UNION ALL ").join(branches),
         )
         self.env.flush_all()
         self.env.cr.execute(query)
-        for idx, value in self.env.cr.fetchall():
-            result[keys[idx]] = float(value or 0.0)
+        rows = self.env.cr.fetchall()
+        if not grouped:
+            for idx, value in rows:
+                result[keys[idx]] = float(value or 0.0)
+            return result
+        # grouped rows: (idx NULL, gid, company, month, *group_dims, value), looked up by
+        # (dims, company, month, values of the dims)
+        by_gid = {}
+        for dims in grouped:
+            by_gid[self._grouping_id(dims, group_dims)] = (
+                dims, _tuple_getter([group_dims.index(dim) for dim in dims]))
+        found = {}
+        for row in rows:
+            if row[0] is not None:
+                result[keys[row[0]]] = float(row[-1] or 0.0)
+            elif row[-1]:
+                dims, getter = by_gid[row[1]]
+                found[dims, row[2], row[3], getter(row[4:-1])] = row[-1]
+        for dims, items in grouped.items():
+            for key, company_id, month, values in items:
+                value = found.get((dims, company_id, month, values))
+                if value:
+                    result[key] = float(value)
         return result
 
     @staticmethod
-    def _is_calendar_month(slot):
-        start, end = slot["date_from"], slot["date_to"]
+    def _grouping_id(dims, group_dims):
+        """``GROUPING(*group_dims)`` of the grouping set of ``dims``: a bit per column
+        (the first one the most significant), set when the column is not grouped."""
+        width = len(group_dims)
+        return sum(1 << (width - 1 - i) for i, dim in enumerate(group_dims) if dim not in dims)
+
+    def _grouped_filters(self, grouped):
+        """Conditions on the source rows (``src``) that keep every row a grouped slot
+        needs: its companies, and the dimension ids of the slots when all shapes set one."""
+        companies = sorted({item[1] for items in grouped.values() for item in items})
+        if len(companies) == 1:
+            conditions = [SQL("(src.company_id = %s OR src.company_id IS NULL)", companies[0])]
+        else:
+            conditions = [SQL("(src.company_id = ANY(%s::integer[]) OR src.company_id IS NULL)",
+                              companies)]
+        if all(grouped):
+            alternatives = []
+            for dims, items in grouped.items():
+                tests = []
+                for pos, dim in enumerate(dims):
+                    ids = sorted({item[3][pos] for item in items})
+                    if len(ids) == 1:
+                        tests.append(SQL("src.%s = %s", SQL.identifier(dim), ids[0]))
+                    else:
+                        tests.append(SQL("src.%s = ANY(%s::integer[])",
+                                         SQL.identifier(dim), ids))
+                alternatives.append(SQL("(%s)", SQL(" AND ").join(tests)))
+            conditions.append(SQL("(%s)", SQL(" OR ").join(alternatives)))
+        return conditions
+
+    def _grouping_sets_query(self, grouped, group_dims, inline=False):
+        """One aggregation of the rows for all the grouped slots:
+        ``SELECT NULL, GROUPING(dims), company, month, *dims, value ... GROUP BY GROUPING
+        SETS ((company, month, dims of a shape), ...)``. A row of no company counts for
+        every company (as in ``_shape_query``)."""
+        companies = sorted({item[1] for items in grouped.values() for item in items})
+        if len(companies) == 1:
+            company = SQL("%s::integer", companies[0])
+            join = SQL("")
+            where = SQL("") if inline else SQL(
+                "WHERE (r.company_id = %s OR r.company_id IS NULL)", companies[0])
+        else:
+            company = SQL("c.cid")
+            join = SQL(
+                "JOIN unnest(%s::integer[]) AS c(cid) "
+                "ON (r.company_id = c.cid OR r.company_id IS NULL)", companies,
+            )
+            where = SQL("")
+        month = SQL("date_trunc('month', r.date)::date")
+        columns = [SQL("r.%s", SQL.identifier(dim)) for dim in group_dims]
+        sets = SQL(", ").join(
+            SQL("(%s)", SQL(", ").join(
+                [company, month, *(columns[group_dims.index(dim)] for dim in dims)]
+            ))
+            for dims in grouped
+        )
+        return SQL(
+            """(SELECT NULL::integer, %(gid)s, %(company)s, %(month)s%(columns)s, %(agg)s
+                  FROM r %(join)s %(where)s
+              GROUP BY GROUPING SETS (%(sets)s))""",
+            gid=SQL("GROUPING(%s)", SQL(", ").join(columns)) if columns else SQL("0"),
+            company=company,
+            month=month,
+            columns=SQL("").join(SQL(", %s", col) for col in columns),
+            agg=self._aggregate_sql(),
+            join=join,
+            where=where,
+            sets=sets,
+        )
+
+    @staticmethod
+    def _is_month_period(start, end):
+        """Whether ``start``..``end`` (dates, included) is one whole calendar month."""
         if start.day != 1 or start.year != end.year or start.month != end.month:
             return False
         return (end + timedelta(days=1)).day == 1
@@ -410,25 +591,29 @@ class SalesMetric(models.Model):
     def _aggregate_columns(self):
         """Columns of the source rows the measure aggregates."""
         self.ensure_one()
+        if self.measure == "count" and SOURCES[self.source].get("unique_ref"):
+            return ()
         return {"amount": ("amount",), "quantity": ("quantity",),
                 "win_ratio": ("won",)}.get(self.measure, ("ref",))
 
     def _shape_query(self, dims, has_region, monthly, slots, index):
-        """``SELECT idx, value`` of slots sharing their dimensions: equality joins. The
-        slots come as one array per column (unnest), not one VALUES tuple each."""
+        """``SELECT idx, value`` of slots (tuples, see ``_compute_slot_values``) sharing
+        their dimensions: equality joins. The slots come as one array per column
+        (unnest), not one VALUES tuple each."""
         columns = ["idx", "company_id", "date_from", "date_to", *dims]
         arrays = [
-            SQL("%s::integer[]", [index[slot["key"]] for slot in slots]),
-            SQL("%s::integer[]", [slot["company_id"] for slot in slots]),
+            SQL("%s::integer[]", [index[slot[SLOT_KEY]] for slot in slots]),
+            SQL("%s::integer[]", [slot[SLOT_COMPANY] for slot in slots]),
             # ISO strings: psycopg2 adapts them much faster than date objects
-            SQL("%s::date[]", [slot["date_from"].isoformat() for slot in slots]),
-            SQL("%s::date[]", [slot["date_to"].isoformat() for slot in slots]),
-            *(SQL("%s::integer[]", [slot[dim] for slot in slots]) for dim in dims),
+            SQL("%s::date[]", [slot[SLOT_FROM].isoformat() for slot in slots]),
+            SQL("%s::date[]", [slot[SLOT_TO].isoformat() for slot in slots]),
+            *(SQL("%s::integer[]", [slot[SLOT_DIMS + DIMENSIONS.index(dim)] for slot in slots])
+              for dim in dims),
         ]
         if has_region:
             # a region's countries and states: one row per (slot, region) joined below
             columns.append("region_id")
-            arrays.append(SQL("%s::integer[]", [slot["region_id"] for slot in slots]))
+            arrays.append(SQL("%s::integer[]", [slot[SLOT_REGION] for slot in slots]))
         table = SQL(
             "unnest(%s) AS t(%s)", SQL(", ").join(arrays),
             SQL(", ").join(SQL.identifier(col) for col in columns),
