@@ -13,6 +13,7 @@ products) that contribute most to the gap.
 import logging
 from datetime import timedelta
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
@@ -115,17 +116,27 @@ class SalesControlAlert(models.Model):
                 try:
                     with self.env.cr.savepoint():
                         alerts |= self._evaluate_target(target, figures[target.id], today)
+                except psycopg2.errors.SerializationFailure:
+                    # a concurrent worker evaluated this target and committed since this
+                    # transaction began (repeatable read): its result stands
+                    self.env.invalidate_all()
+                    _logger.info("Deviation alert of target %s: evaluated by a concurrent "
+                                 "worker", target.id)
                 except Exception:
                     self.env.invalidate_all()
                     _logger.exception("Deviation alert of target %s failed", target.id)
             try:
                 with self.env.cr.savepoint():
                     batch.plan_id._update_alert_health()
+            except psycopg2.errors.SerializationFailure:
+                self.env.invalidate_all()
+                _logger.info("Deviation alerts: plan health updated by a concurrent worker")
             except Exception:
                 self.env.invalidate_all()
                 _logger.exception("Deviation alerts: updating plan health failed")
             done = min(start + batch_size, len(all_targets))
             Digest._control_commit_batch(done, len(all_targets) - done)
+            Digest._clear_cache()  # memory bounded by a batch
         return alerts
 
     @api.model
