@@ -134,7 +134,10 @@ def main(argv=None):
     if config["db_user"]:
         command += ["--db_user", config["db_user"]]
     print(f"server: {' '.join(command)}", flush=True)
-    server = subprocess.Popen(command, start_new_session=True)
+    # (its stderr aside: without gevent's dependencies the websocket process of a
+    # multi-worker server keeps failing to start, which does not concern the jobs)
+    stderr = open(log + ".stderr", "w", encoding="utf-8")
+    server = subprocess.Popen(command, start_new_session=True, stderr=stderr)
     try:
         time.sleep(15)  # the workers are up (the cron worker polls its databases)
         with registry.cursor() as cr:
@@ -166,6 +169,7 @@ def main(argv=None):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
+        stderr.close()
     failed = 0
     with registry.cursor() as cr:
         cr.execute("SELECT count(*) FROM sales_control_digest")

@@ -112,7 +112,14 @@ class SalesControlAlert(models.Model):
                 self.env.invalidate_all()
                 continue
             self._prepare_gap_contributors(batch, figures, today)
+            # a second worker skips the targets the first one evaluated meanwhile (instead
+            # of failing on their rows, with an error logged for each)
+            free = self._lock_rows("sales_plan_target", batch.ids)
             for target in batch:
+                if target.id not in free:
+                    _logger.info("Deviation alert of target %s: evaluated by a concurrent "
+                                 "worker", target.id)
+                    continue
                 try:
                     with self.env.cr.savepoint():
                         alerts |= self._evaluate_target(target, figures[target.id], today)
@@ -125,9 +132,11 @@ class SalesControlAlert(models.Model):
                 except Exception:
                     self.env.invalidate_all()
                     _logger.exception("Deviation alert of target %s failed", target.id)
+            plans = batch.plan_id
+            free_plans = self._lock_rows("sales_plan", plans.ids)
             try:
                 with self.env.cr.savepoint():
-                    batch.plan_id._update_alert_health()
+                    plans.browse(sorted(free_plans))._update_alert_health()
             except psycopg2.errors.SerializationFailure:
                 self.env.invalidate_all()
                 _logger.info("Deviation alerts: plan health updated by a concurrent worker")
@@ -138,6 +147,32 @@ class SalesControlAlert(models.Model):
             Digest._control_commit_batch(done, len(all_targets) - done)
             Digest._clear_cache()  # memory bounded by a batch
         return alerts
+
+    @api.model
+    def _lock_rows(self, table, ids):
+        """Lock the rows ``ids`` of ``table`` for this transaction (``FOR NO KEY UPDATE``,
+        in id order: two workers cannot deadlock) and return the ids locked: all of
+        them, but those a concurrent worker changed and committed since this transaction
+        began (repeatable read) — that worker's result stands, this one leaves them.
+        One query; one per row only when a concurrent worker is at it."""
+        if not ids:
+            return set()
+        self.env.flush_all()
+
+        def lock(row_ids):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(SQL(
+                        "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                        SQL.identifier(table), list(row_ids),
+                    ), log_exceptions=False)
+                    return True
+            except psycopg2.errors.SerializationFailure:
+                return False
+
+        if lock(ids):
+            return set(ids)
+        return {row_id for row_id in ids if lock([row_id])}
 
     @api.model
     def _level_from_pace(self, pace, company):

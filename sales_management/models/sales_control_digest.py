@@ -43,7 +43,7 @@ BATCH_SIZE = 50
 COLLECT_CHUNK = 2000
 # items of one digest written (lines, escalation claims, chatter notes) at a time
 LINE_CHUNK = 2000
-# lines per kind and section the e-mail lists; the digest in Odoo keeps them all
+# lines per kind and section the e-mail lists (the most overdue); the digest keeps them all
 MAIL_LINES = 100
 ITEMS_TABLE = "sales_control_digest_items_tmp"
 # the temporary table's columns and their types
