@@ -289,3 +289,32 @@ class TestJobsTwoConnections(ControlDigestCommon):
             finally:
                 cr2.rollback()
                 cr1.rollback()
+
+    def test_probability_job_after_a_concurrent_run_committed(self):
+        """The second worker's transaction began before the first one's run committed (its
+        snapshot is older): it takes the free lock, sees that the fingerprint changed
+        under it and skips without an error, instead of failing to serialize."""
+        db = sql_db.db_connect(self.env.cr.dbname)
+        key = "sales_management.milestone_stats_fingerprint"
+        with db.cursor() as cr1, db.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            cr1.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [key])
+            saved = cr1.fetchone()
+            try:
+                env1["ir.config_parameter"].set_param(key, "before")
+                cr1.commit()
+                cr2.execute("SELECT 1")  # the second worker's snapshot is taken here
+                self.assertTrue(env1["sales.milestone"]._cron_compute_probabilities())
+                cr1.commit()  # the first run ends
+                self.assertIs(env2["sales.milestone"]._cron_compute_probabilities(), False)
+                cr2.commit()
+                self.assertNotEqual(env1["ir.config_parameter"].get_param(key), "before")
+            finally:
+                cr2.rollback()
+                cr1.rollback()
+                if saved:
+                    cr1.execute("UPDATE ir_config_parameter SET value = %s WHERE key = %s",
+                                [saved[0], key])
+                else:
+                    cr1.execute("DELETE FROM ir_config_parameter WHERE key = %s", [key])
+                cr1.commit()

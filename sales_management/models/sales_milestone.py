@@ -9,11 +9,15 @@ CRM stages that record it) and figures learnt from history by a scheduled job:
 
 import hashlib
 import json
+import logging
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 FINGERPRINT_PARAM = "sales_management.milestone_stats_fingerprint"
 # advisory lock key of the probability job (an arbitrary constant of this addon)
@@ -118,7 +122,20 @@ class SalesMilestone(models.Model):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", STATISTICS_LOCK))
         if not self.env.cr.fetchone()[0]:
             return False
-        return self._compute_statistics()
+        # A run that committed after this transaction's snapshot was taken (it held the
+        # lock until then) changed the fingerprint: its figures stand, and writing over
+        # them would fail to serialize (repeatable read) — checked on the fingerprint's
+        # row first, without an error logged; any other row it wrote, the same way.
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM ir_config_parameter WHERE key = %s FOR NO KEY UPDATE",
+                    FINGERPRINT_PARAM,
+                ), log_exceptions=False)
+                return self._compute_statistics()
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Milestone probabilities: computed by a concurrent worker")
+            return False
 
     @api.model
     def _statistics_fingerprint(self):
