@@ -125,7 +125,8 @@ class SalesMilestone(models.Model):
         # A run that committed after this transaction's snapshot was taken (it held the
         # lock until then) changed the fingerprint: its figures stand, and writing over
         # them would fail to serialize (repeatable read) — checked on the fingerprint's
-        # row first, without an error logged; any other row it wrote, the same way.
+        # row first; a row it (or another transaction) wrote since, when written here: no
+        # error logged either way, the fingerprint is left for the next run.
         try:
             with self.env.cr.savepoint():
                 self.env.cr.execute(SQL(
@@ -134,7 +135,8 @@ class SalesMilestone(models.Model):
                 ), log_exceptions=False)
                 return self._compute_statistics()
         except psycopg2.errors.SerializationFailure:
-            _logger.info("Milestone probabilities: computed by a concurrent worker")
+            _logger.info("Milestone probabilities: rows changed by a concurrent transaction "
+                         "(another run of the job): skipped, the next run recomputes if needed")
             return False
 
     @api.model
@@ -230,7 +232,7 @@ class SalesMilestone(models.Model):
                     probability=values["probability"], median=values["median_days_to_next"],
                     samples=values["sample_count"], uid=self.env.uid,
                     now=self.env.cr.now(), id=milestone.id,
-                ))
+                ), log_exceptions=False)  # a concurrent run: see _cron_compute_probabilities
                 changed_ids.add(milestone.id)
         milestones.invalidate_recordset(
             ["probability", "median_days_to_next", "sample_count", "write_uid", "write_date"]
@@ -282,7 +284,7 @@ class SalesMilestone(models.Model):
             """,
             probability=probability, uid=self.env.uid, now=self.env.cr.now(),
             ids=list(milestone_ids),
-        ))
+        ), log_exceptions=False)  # a concurrent run: see _cron_compute_probabilities
         count = self.env.cr.rowcount
         self.env["crm.lead"].invalidate_model([
             "milestone_probability", "milestone_expected_revenue", "write_uid", "write_date",
