@@ -187,6 +187,89 @@ class TestJobsTwoConnections(ControlDigestCommon):
                 cr1.execute("DELETE FROM sales_control_digest WHERE date = %s", [day])
                 cr1.commit()
 
+    def _second_worker_waits_then_claims_nothing(self, cr1, claim_second):
+        """Run ``claim_second`` in a thread (the second worker): it must wait for the
+        first worker's row until ``cr1`` commits, then claim nothing."""
+        result = {}
+
+        def second_worker():
+            result["claimed"] = claim_second()
+
+        worker = threading.Thread(target=second_worker)
+        worker.start()
+        worker.join(timeout=1)
+        self.assertTrue(worker.is_alive(), "the second claim waits for the first")
+        cr1.commit()  # the first worker's batch commit
+        worker.join(timeout=30)
+        self.assertFalse(worker.is_alive(), "no deadlock: the second one returns")
+        self.assertFalse(result["claimed"], "and claims nothing: announced once")
+
+    def test_two_workers_claim_the_same_escalation(self):
+        db = sql_db.db_connect(self.env.cr.dbname)
+        day = date(2999, 12, 31)
+        with db.cursor() as cr1, db.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+
+            def rows(env):
+                return [{
+                    "item_model": "sm.test.item", "item_id": item_id, "level": level,
+                    "user_id": env.ref("base.user_admin").id, "date": day,
+                    "res_model": "res.partner", "res_id": 1, "name": "SM concurrent",
+                    "days_overdue": 9,
+                } for item_id in (1, 2) for level in ("team_leader", "manager")]
+
+            try:
+                first = env1["sales.control.escalation"]._claim(rows(env1))
+                self.assertEqual(len(first), 4)
+                self._second_worker_waits_then_claims_nothing(
+                    cr1, lambda: env2["sales.control.escalation"]._claim(rows(env2)).ids)
+                cr2.commit()
+                cr1.execute("SELECT count(*) FROM sales_control_escalation "
+                            "WHERE item_model = 'sm.test.item'")
+                self.assertEqual(cr1.fetchone()[0], 4, "one row per item and level")
+            finally:
+                cr2.rollback()
+                cr1.rollback()
+                cr1.execute("DELETE FROM sales_control_escalation "
+                            "WHERE item_model = 'sm.test.item'")
+                cr1.commit()
+
+    def test_two_workers_claim_the_same_alert(self):
+        db = sql_db.db_connect(self.env.cr.dbname)
+        day = date(2999, 12, 31)
+        with db.cursor() as cr1, db.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            metric = env1.ref("sales_management.sales_metric_revenue")
+            plan = env1["sales.plan"].with_context(
+                tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
+            ).create({
+                "name": "SM concurrent alert", "date_from": "2999-01-01",
+                "date_to": "2999-12-31",
+                "target_ids": [Command.create({"metric_id": metric.id,
+                                               "target_value": 1000.0})],
+            })
+            cr1.commit()  # visible to the second connection
+            try:
+                target1 = plan.target_ids
+                target2 = env2["sales.plan.target"].browse(target1.id)
+                self.assertTrue(env1["sales.control.alert"]._claim(target1, "at_risk", day))
+                self._second_worker_waits_then_claims_nothing(
+                    cr1, lambda: env2["sales.control.alert"]._claim(target2, "at_risk", day).ids)
+                cr2.commit()
+                cr1.execute("SELECT count(*) FROM sales_control_alert WHERE target_id = %s",
+                            [target1.id])
+                self.assertEqual(cr1.fetchone()[0], 1)
+            finally:
+                cr2.rollback()
+                cr1.rollback()
+                cr1.execute("DELETE FROM sales_control_alert WHERE plan_id = %s", [plan.id])
+                cr1.execute("DELETE FROM sales_plan WHERE id = %s", [plan.id])
+                cr1.execute("DELETE FROM mail_message WHERE model = 'sales.plan' "
+                            "AND res_id = %s", [plan.id])
+                cr1.execute("DELETE FROM mail_followers WHERE res_model = 'sales.plan' "
+                            "AND res_id = %s", [plan.id])
+                cr1.commit()
+
     def test_two_probability_jobs_at_once(self):
         db = sql_db.db_connect(self.env.cr.dbname)
         Milestone = type(self.env["sales.milestone"])
@@ -206,3 +289,32 @@ class TestJobsTwoConnections(ControlDigestCommon):
             finally:
                 cr2.rollback()
                 cr1.rollback()
+
+    def test_probability_job_after_a_concurrent_run_committed(self):
+        """The second worker's transaction began before the first one's run committed (its
+        snapshot is older): it takes the free lock, sees that the fingerprint changed
+        under it and skips without an error, instead of failing to serialize."""
+        db = sql_db.db_connect(self.env.cr.dbname)
+        key = "sales_management.milestone_stats_fingerprint"
+        with db.cursor() as cr1, db.cursor() as cr2:
+            env1, env2 = self._env(cr1), self._env(cr2)
+            cr1.execute("SELECT value FROM ir_config_parameter WHERE key = %s", [key])
+            saved = cr1.fetchone()
+            try:
+                env1["ir.config_parameter"].set_param(key, "before")
+                cr1.commit()
+                cr2.execute("SELECT 1")  # the second worker's snapshot is taken here
+                self.assertTrue(env1["sales.milestone"]._cron_compute_probabilities())
+                cr1.commit()  # the first run ends
+                self.assertIs(env2["sales.milestone"]._cron_compute_probabilities(), False)
+                cr2.commit()
+                self.assertNotEqual(env1["ir.config_parameter"].get_param(key), "before")
+            finally:
+                cr2.rollback()
+                cr1.rollback()
+                if saved:
+                    cr1.execute("UPDATE ir_config_parameter SET value = %s WHERE key = %s",
+                                [saved[0], key])
+                else:
+                    cr1.execute("DELETE FROM ir_config_parameter WHERE key = %s", [key])
+                cr1.commit()

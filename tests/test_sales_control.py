@@ -270,6 +270,25 @@ class TestOverdueDigest(ControlDigestCommon):
         self.assertFalse(self.env[DIGEST].search([("user_id", "=", self.user_leader.id)]))
 
     @freeze_time("2026-03-10 08:00:00")
+    def test_mail_lists_a_bounded_number_of_lines(self):
+        """The digest keeps every item; its e-mail lists at most MAIL_LINES per group, the
+        most overdue first, and says how many more there are."""
+        for deadline, summary in ((date(2026, 3, 9), "Least overdue call"),
+                                  (date(2026, 3, 2), "Most overdue call"),
+                                  (date(2026, 3, 5), "Middle overdue call")):
+            self._activity(self.lead_1, self.user_salesman, deadline, summary)
+        with patch("odoo.addons.sales_management.models.sales_control_digest.MAIL_LINES", 2):
+            digests = self._run()
+        digest = digests.filtered(lambda d: d.user_id == self.user_salesman)
+        self.assertEqual(digest.item_count, 3)
+        self.assertEqual(len(digest.line_ids), 3, "the digest keeps them all")
+        body = self._mails_by_user()[self.user_salesman].body_html
+        self.assertIn("Most overdue call", body)
+        self.assertIn("Middle overdue call", body)
+        self.assertNotIn("Least overdue call", body)
+        self.assertIn("1 more", body)
+
+    @freeze_time("2026-03-10 08:00:00")
     def test_failure_in_the_middle_of_a_batch(self):
         """A failing recipient is logged and skipped; the others of the same batch are
         sent; the next run sends the missing one only."""

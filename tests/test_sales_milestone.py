@@ -349,7 +349,8 @@ class TestMilestoneHistory(MilestoneCommon):
         Milestone = self.env["sales.milestone"]
         self.env.flush_all()
         before = {m.id: (m.write_date, m.probability) for m in self.m1 | self.m2 | self.m3}
-        with self.assertQueryCount(__system__=8):
+        # (8 + the savepoint and the lock of the fingerprint's row: a concurrent run)
+        with self.assertQueryCount(__system__=11):
             self.assertFalse(Milestone._cron_compute_probabilities())
         self.assertEqual(
             {m.id: (m.write_date, m.probability) for m in self.m1 | self.m2 | self.m3}, before,
@@ -363,6 +364,56 @@ class TestMilestoneHistory(MilestoneCommon):
         lead.action_set_lost()
         self.assertTrue(Milestone._cron_compute_probabilities())
         self.assertAlmostEqual(self.m1.probability, round(100.0 * 5 / 12, 1))
+
+    def _stored_lead_figures(self):
+        self.env.flush_all()
+        self.env.cr.execute("""
+            SELECT id, milestone_probability, milestone_expected_revenue
+              FROM crm_lead WHERE milestone_id IS NOT NULL ORDER BY id
+        """)
+        return {i: (float(p or 0), float(e or 0)) for i, p, e in self.env.cr.fetchall()}
+
+    def _orm_lead_figures(self):
+        """What the ORM computes: every opportunity with a milestone recomputed."""
+        leads = self.env["crm.lead"].with_context(active_test=False).search(
+            [("milestone_id", "!=", False)]
+        )
+        for fname in ("milestone_probability", "milestone_expected_revenue"):
+            self.env.add_to_compute(leads._fields[fname], leads)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        return self._stored_lead_figures()
+
+    def test_job_stores_what_the_orm_computes(self):
+        """The job writes the opportunities' probabilities with one SQL UPDATE (not the ORM
+        recompute): the same values as the compute methods, archived (lost) ones
+        included, after the figures change both ways (team figures dropped, back again)."""
+        Milestone = self.env["sales.milestone"]
+        # odd amounts: half-cent products exercise the rounding
+        for index, lead in enumerate(self.leads):
+            lead.expected_revenue = 1000.5 + 333.33 * index + 0.01 * (index % 3)
+        for settings in ({}, {"milestone_min_closed": 50}, {"milestone_min_closed": 5,
+                                                            "milestone_window_months": 100}):
+            with self.subTest(settings=settings):
+                self.company.write(settings)
+                # stale figures everywhere, so that the job has to write them all
+                self.env.flush_all()
+                self.env.cr.execute(
+                    "UPDATE crm_lead SET milestone_probability = 0,"
+                    " milestone_expected_revenue = 0 WHERE id = ANY(%s)", [self.leads.ids])
+                self.env.cr.execute("UPDATE sales_milestone SET probability = 0,"
+                                    " sample_count = 0, median_days_to_next = 0")
+                self.env.cr.execute("DELETE FROM sales_milestone_stat")
+                self.env.invalidate_all()
+                self.assertTrue(Milestone._compute_statistics(force=True))
+                stored = self._stored_lead_figures()
+                self.assertTrue(any(p for p, _e in stored.values()))
+                self.assertEqual(stored, self._orm_lead_figures())
+                # and the cache was invalidated: the ORM reads the new values
+                open_north = self.leads.filtered(lambda ld: ld.name == "History 9")
+                self.assertAlmostEqual(
+                    open_north.milestone_probability, stored[open_north.id][0],
+                )
 
     def test_statistics_queries_do_not_grow_with_history(self):
         """The recomputation is set-based: as many queries after 5 as after 30 more

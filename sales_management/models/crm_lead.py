@@ -3,7 +3,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 
 class CrmLead(models.Model):
@@ -88,9 +88,12 @@ class CrmLead(models.Model):
 
     @api.depends("expected_revenue", "milestone_probability")
     def _compute_milestone_expected_revenue(self):
+        # half-up to the cent, like PostgreSQL's ROUND(numeric) of the probability job
+        # (``sales.milestone._write_lead_probabilities``), not Python's ``round``
         for lead in self:
-            lead.milestone_expected_revenue = round(
-                (lead.expected_revenue or 0.0) * lead.milestone_probability / 100.0, 2
+            lead.milestone_expected_revenue = float_round(
+                (lead.expected_revenue or 0.0) * lead.milestone_probability / 100.0,
+                precision_digits=2,
             )
 
     @api.depends("milestone_date", "milestone_id")

@@ -13,11 +13,14 @@ products) that contribute most to the gap.
 import logging
 from datetime import timedelta
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount, formatLang
+
+from .sales_metric import DIMENSIONS
 
 _logger = logging.getLogger(__name__)
 
@@ -108,22 +111,68 @@ class SalesControlAlert(models.Model):
                 _logger.exception("Deviation alerts: computing figures failed")
                 self.env.invalidate_all()
                 continue
+            self._prepare_gap_contributors(batch, figures, today)
+            # a second worker skips the targets the first one evaluated meanwhile (instead
+            # of failing on their rows, with an error logged for each)
+            free = self._lock_rows("sales_plan_target", batch.ids)
             for target in batch:
+                if target.id not in free:
+                    _logger.info("Deviation alert of target %s: evaluated by a concurrent "
+                                 "worker", target.id)
+                    continue
                 try:
                     with self.env.cr.savepoint():
                         alerts |= self._evaluate_target(target, figures[target.id], today)
+                except psycopg2.errors.SerializationFailure:
+                    # a concurrent worker evaluated this target and committed since this
+                    # transaction began (repeatable read): its result stands
+                    self.env.invalidate_all()
+                    _logger.info("Deviation alert of target %s: evaluated by a concurrent "
+                                 "worker", target.id)
                 except Exception:
                     self.env.invalidate_all()
                     _logger.exception("Deviation alert of target %s failed", target.id)
+            plans = batch.plan_id
+            free_plans = self._lock_rows("sales_plan", plans.ids)
             try:
                 with self.env.cr.savepoint():
-                    batch.plan_id._update_alert_health()
+                    plans.browse(sorted(free_plans))._update_alert_health()
+            except psycopg2.errors.SerializationFailure:
+                self.env.invalidate_all()
+                _logger.info("Deviation alerts: plan health updated by a concurrent worker")
             except Exception:
                 self.env.invalidate_all()
                 _logger.exception("Deviation alerts: updating plan health failed")
             done = min(start + batch_size, len(all_targets))
             Digest._control_commit_batch(done, len(all_targets) - done)
+            Digest._clear_cache()  # memory bounded by a batch
         return alerts
+
+    @api.model
+    def _lock_rows(self, table, ids):
+        """Lock the rows ``ids`` of ``table`` for this transaction (``FOR NO KEY UPDATE``,
+        in id order: two workers cannot deadlock) and return the ids locked: all of
+        them, but those a concurrent worker changed and committed since this transaction
+        began (repeatable read) — that worker's result stands, this one leaves them.
+        One query; one per row only when a concurrent worker is at it."""
+        if not ids:
+            return set()
+        self.env.flush_all()
+
+        def lock(row_ids):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(SQL(
+                        "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE",
+                        SQL.identifier(table), list(row_ids),
+                    ), log_exceptions=False)
+                    return True
+            except psycopg2.errors.SerializationFailure:
+                return False
+
+        if lock(ids):
+            return set(ids)
+        return {row_id for row_id in ids if lock([row_id])}
 
     @api.model
     def _level_from_pace(self, pace, company):
@@ -145,7 +194,9 @@ class SalesControlAlert(models.Model):
         alert = self._claim(target, level, today)
         if not alert:
             return alert
-        contributors = self._gap_contributors(target, expected, today)
+        contributors = figures.get("gap_contributors")
+        if contributors is None:  # not prepared for the batch (see below)
+            contributors = self._gap_contributors(target, expected, today)
         manager = self._responsible_manager(target.plan_id)
         alert.write({
             "target_value": target.target_value,
@@ -200,68 +251,208 @@ class SalesControlAlert(models.Model):
         return self.env["sales.control.digest"]._company_sales_manager(plan.company_id)
 
     @api.model
+    def _prepare_gap_contributors(self, targets, figures, today):
+        """Compute the gap contributors of the targets of a batch that are about to get a
+        new alert (behind their pace, no alert at that level yet) all at once, into
+        ``figures[target_id]["gap_contributors"]``: a few grouped queries per metric for
+        the whole batch instead of several per alert. The claim still decides which alert
+        is created; a failure here only means each alert computes its own."""
+        pending = {}
+        self.env.cr.execute(SQL(
+            "SELECT target_id, level FROM sales_control_alert WHERE target_id = ANY(%s)",
+            targets.ids,
+        ))
+        existing = set(self.env.cr.fetchall())
+        for target in targets:
+            values = figures.get(target.id)
+            if not values:
+                continue
+            expected = values["expected_to_date"]
+            pace = 100.0 * values["actual_value"] / expected if expected else 100.0
+            level = self._level_from_pace(pace, target.company_id)
+            if level != "on_track" and (target.id, level) not in existing:
+                pending[target.id] = expected
+        if not pending:
+            return
+        try:
+            with self.env.cr.savepoint():
+                contributors = self._gap_contributors_batch(
+                    targets.browse(list(pending)), pending, today,
+                )
+        except Exception:
+            _logger.exception("Deviation alerts: batch contributor analysis failed")
+            self.env.invalidate_all()
+            return
+        for target_id, result in contributors.items():
+            figures[target_id]["gap_contributors"] = result
+
+    @api.model
     def _gap_contributors(self, target, expected, today):
         """Members of each dimension (salesperson, customer, product) that contribute most
-        to the gap.
+        to the gap (see ``_gap_contributors_batch``)."""
+        return self._gap_contributors_batch(target, {target.id: expected}, today)[target.id]
+
+    @api.model
+    def _gap_contributors_batch(self, targets, expected, today):
+        """Members of each dimension (salesperson, customer, product) that contribute most
+        to the gap of each target; ``expected``: ``{target_id: expected-to-date value}``.
 
         A member's expected value is its share of the same elapsed window one year
         earlier, applied to the target's expected-to-date value (with no history there,
         an equal share of the members active now); its contribution is its actual minus
         that expectation, so the contributions of a dimension add up to the target's gap.
-        Returns ``[{dimension, label, members: [{id, name, actual, expected, gap}]}]`` with
-        the most negative contributions first.
+        Returns ``{target_id: [{dimension, label, members: [{id, name, actual, expected,
+        gap}]}]}`` with the most negative contributions first.
+
+        Set-based over the targets: per metric, one query per (dimension, slot shape) for
+        the members with history, and one ``_compute_values`` for every member's actual
+        now and a year earlier.
         """
-        metric = target.metric_id.sudo()
-        if not metric or not metric.is_additive:
-            return []
-        slot = target._slot()
+        result = {target.id: [] for target in targets}
         last_year = relativedelta(years=1)
-        reference = dict(
-            slot, date_from=slot["date_from"] - last_year,
-            date_to=min(today, slot["date_to"]) - last_year,
-        )
-        result = []
-        for dim in CONTRIBUTOR_DIMENSIONS:
-            if slot.get(dim) or dim not in metric._supported_dimensions():
-                continue
-            members = sorted(
-                set(metric._distinct_values(dim, slot))
-                | set(metric._distinct_values(dim, reference))
-            )
-            if not members:
-                continue
-            slots = []
-            for member in members:
-                slots.append(dict(slot, key=("now", member), **{dim: member}))
-                slots.append(dict(reference, key=("ref", member), **{dim: member}))
-            values = metric._compute_values(slots)
-            ref_total = sum(values[("ref", m)] for m in members)
-            active = [m for m in members if values[("now", m)]]
-            rows = []
-            for member in members:
-                actual = values[("now", member)]
-                if ref_total:
-                    share = values[("ref", member)] / ref_total
-                else:
-                    share = 1.0 / len(active) if member in active else 0.0
-                member_expected = expected * share
-                rows.append({
-                    "id": member, "actual": actual, "expected": member_expected,
-                    "gap": actual - member_expected,
-                })
-            rows = sorted((r for r in rows if r["gap"] < 0), key=lambda r: r["gap"])
-            rows = rows[:TOP_CONTRIBUTORS]
-            comodel = target._fields[dim].comodel_name
-            names = {
-                rec.id: rec.display_name
-                for rec in self.env[comodel].sudo().browse([r["id"] for r in rows])
-            }
-            for row in rows:
-                row["name"] = names[row["id"]]
-            if rows:
-                result.append({
+        by_metric = {}
+        for target in targets:
+            metric = target.metric_id.sudo()
+            if metric and metric.is_additive:
+                by_metric.setdefault(metric, []).append(target)
+        names_wanted = {}
+        rows_of = {}
+        for metric, metric_targets in by_metric.items():
+            supported = metric._supported_dimensions()
+            entries = []  # (target, dim, slot, reference)
+            for target in metric_targets:
+                slot = target._slot()
+                reference = dict(
+                    slot, date_from=slot["date_from"] - last_year,
+                    date_to=min(today, slot["date_to"]) - last_year,
+                )
+                for dim in CONTRIBUTOR_DIMENSIONS:
+                    if slot.get(dim) or dim not in supported:
+                        continue
+                    entries.append((target, dim, slot, reference))
+            member_values = self._member_values(metric, entries)
+            for index, (target, dim, _slot, _reference) in enumerate(entries):
+                found = member_values[index]
+                dim_members = sorted(found)
+                if not dim_members:
+                    continue
+                values = {}
+                for member, (now_value, ref_value) in found.items():
+                    values[(index, "now", member)] = now_value
+                    values[(index, "ref", member)] = ref_value
+                ref_total = sum(values[(index, "ref", m)] for m in dim_members)
+                active = [m for m in dim_members if values[(index, "now", m)]]
+                rows = []
+                for member in dim_members:
+                    actual = values[(index, "now", member)]
+                    if ref_total:
+                        share = values[(index, "ref", member)] / ref_total
+                    else:
+                        share = 1.0 / len(active) if member in active else 0.0
+                    member_expected = expected[target.id] * share
+                    rows.append({
+                        "id": member, "actual": actual, "expected": member_expected,
+                        "gap": actual - member_expected,
+                    })
+                rows = sorted((r for r in rows if r["gap"] < 0), key=lambda r: r["gap"])
+                rows = rows[:TOP_CONTRIBUTORS]
+                if rows:
+                    comodel = target._fields[dim].comodel_name
+                    names_wanted.setdefault(comodel, set()).update(r["id"] for r in rows)
+                    rows_of[(target.id, dim)] = (comodel, rows)
+        names = {
+            comodel: {rec.id: rec.display_name for rec in self.env[comodel].sudo().browse(ids)}
+            for comodel, ids in names_wanted.items()
+        }
+        for target in targets:
+            for dim in CONTRIBUTOR_DIMENSIONS:
+                if (target.id, dim) not in rows_of:
+                    continue
+                comodel, rows = rows_of[(target.id, dim)]
+                for row in rows:
+                    row["name"] = names[comodel][row["id"]]
+                result[target.id].append({
                     "dimension": dim, "label": target._fields[dim].string, "members": rows,
                 })
+        return result
+
+    @api.model
+    def _member_values(self, metric, entries):
+        """For each ``(target, dim, slot, reference)`` of ``entries``: ``{member: [value
+        in the slot, value in the reference]}`` for every member of ``dim`` with source
+        rows in either period. One grouped query per dimension and slot shape for all the
+        entries (instead of two queries per entry for the members and one for their
+        values): the metric's source rows joined with the slots like
+        ``sales.metric._compute_values`` does, grouped by slot, period and member.
+
+        A member with rows only outside the slot's restrictions is left out, where the
+        per-target analysis had it with zero values: it contributes nothing (no share,
+        no actual), so the result is the same."""
+        result = [{} for _entry in entries]
+        groups = {}
+        for index, (_target, dim, slot, reference) in enumerate(entries):
+            dims = tuple(d for d in DIMENSIONS if slot.get(d))
+            shape = (dim, dims, bool(slot.get("region_id")))
+            groups.setdefault(shape, []).extend(
+                [(index, 0, slot), (index, 1, reference)]
+            )
+        region_fields = self.env["sales.region"]._fields
+        countries, states = region_fields["country_ids"], region_fields["state_ids"]
+        for (dim, dims, has_region), rows in groups.items():
+            column = "commercial_partner_id" if dim == "partner_id" else dim
+            columns = ["idx", "period", "company_id", "date_from", "date_to", *dims]
+            arrays = [
+                SQL("%s::integer[]", [index for index, _period, _slot in rows]),
+                SQL("%s::integer[]", [period for _index, period, _slot in rows]),
+                SQL("%s::integer[]", [slot["company_id"] for _i, _p, slot in rows]),
+                SQL("%s::date[]", [fields.Date.to_string(slot["date_from"])
+                                   for _i, _p, slot in rows]),
+                SQL("%s::date[]", [fields.Date.to_string(slot["date_to"])
+                                   for _i, _p, slot in rows]),
+                *(SQL("%s::integer[]", [slot[d] for _i, _p, slot in rows]) for d in dims),
+            ]
+            conditions = [
+                SQL("(r.company_id = t.company_id OR r.company_id IS NULL)"),
+                SQL("r.date >= t.date_from AND r.date < t.date_to + 1"),
+            ]
+            for d in dims:
+                if d == "partner_id":
+                    conditions.append(SQL(
+                        "(r.partner_id = t.partner_id OR r.commercial_partner_id = t.partner_id)"
+                    ))
+                else:
+                    conditions.append(SQL("r.%s = t.%s", SQL.identifier(d), SQL.identifier(d)))
+            if has_region:
+                columns.append("region_id")
+                arrays.append(SQL("%s::integer[]", [slot["region_id"] for _i, _p, slot in rows]))
+                conditions.append(SQL(
+                    """(r.country_id IN (SELECT %s FROM %s WHERE %s = t.region_id)
+                        OR r.state_id IN (SELECT %s FROM %s WHERE %s = t.region_id))""",
+                    SQL.identifier(countries.column2), SQL.identifier(countries.relation),
+                    SQL.identifier(countries.column1),
+                    SQL.identifier(states.column2), SQL.identifier(states.relation),
+                    SQL.identifier(states.column1),
+                ))
+            date_from = min(fields.Date.to_date(slot["date_from"]) for _i, _p, slot in rows)
+            date_to = max(fields.Date.to_date(slot["date_to"]) for _i, _p, slot in rows)
+            self.env.flush_all()
+            self.env.cr.execute(SQL(
+                """
+                SELECT t.idx, t.period, r.%(column)s, %(aggregate)s
+                  FROM (%(rows)s) AS r
+                  JOIN unnest(%(arrays)s) AS t(%(names)s) ON %(conditions)s
+                 WHERE r.%(dim)s IS NOT NULL AND r.%(column)s IS NOT NULL
+                   AND r.date >= %(date_from)s::date AND r.date < %(date_to)s::date + 1
+              GROUP BY t.idx, t.period, r.%(column)s
+                """,
+                column=SQL.identifier(column), aggregate=metric._aggregate_sql(),
+                rows=metric._source_rows_sql(), arrays=SQL(", ").join(arrays),
+                names=SQL(", ").join(SQL.identifier(name) for name in columns),
+                conditions=SQL(" AND ").join(conditions), dim=SQL.identifier(dim),
+                date_from=date_from, date_to=date_to,
+            ))
+            for index, period, member, value in self.env.cr.fetchall():
+                result[index].setdefault(member, [0.0, 0.0])[period] = float(value or 0.0)
         return result
 
     def _format_value(self, value):

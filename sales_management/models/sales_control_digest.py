@@ -39,6 +39,42 @@ KIND_OF_MODEL = {
     "sales.plan": ("plan", "sales_control_digest_plans"),
 }
 BATCH_SIZE = 50
+# overdue activities read (and their documents prefetched) at a time by the collection
+COLLECT_CHUNK = 2000
+# items of one digest written (lines, escalation claims, chatter notes) at a time
+LINE_CHUNK = 2000
+# lines per kind and section the e-mail lists (the most overdue); the digest keeps them all
+MAIL_LINES = 100
+ITEMS_TABLE = "sales_control_digest_items_tmp"
+# the temporary table's columns and their types
+ITEM_COLUMNS = {
+    "recipient_id": "int4", "section": "varchar", "level": "varchar",
+    "item_model": "varchar", "item_id": "int4", "kind": "varchar", "owner_id": "int4",
+    "company_id": "int4", "res_model": "varchar", "res_id": "int4",
+    "record_name": "varchar", "summary": "varchar", "date_deadline": "date",
+    "days_overdue": "int4",
+}
+
+
+class DigestItems:
+    """The items of one recipient and section of this run (own or escalated), read from
+    the run's temporary table by chunks of ``LINE_CHUNK`` items: a digest never holds all
+    its items at once (a sales manager may have tens of thousands escalated)."""
+
+    def __init__(self, digest_model, recipient_id, section):
+        self.model = digest_model
+        self.recipient_id = recipient_id
+        self.section = section
+
+    def chunks(self, size=None):
+        size = size or self.model.env.context.get("sales_control_line_chunk") or LINE_CHUNK
+        after = ("", 0)
+        while True:
+            rows = self.model._digest_items_read(self.recipient_id, self.section, after, size)
+            if not rows:
+                return
+            yield rows
+            after = (rows[-1]["item_model"], rows[-1]["item_id"])
 
 
 class SalesControlDigest(models.Model):
@@ -74,27 +110,39 @@ class SalesControlDigest(models.Model):
     # ------------------------------------------------------------------ rendering
     def get_sections(self):
         """Sections of the e-mail, in display order: own items then escalated ones,
-        each grouped by kind. Used by the mail template (public: QWeb calls it)."""
+        each grouped by kind. Used by the mail template (public: QWeb calls it).
+
+        A group lists at most ``MAIL_LINES`` lines (the most overdue first) and says how
+        many more there are: the digest in Odoo keeps them all. One grouped count and one
+        search per group, whatever the size of the digest (a sales manager's can hold
+        tens of thousands of escalated items)."""
         self.ensure_one()
-        labels = dict(
-            self.env["sales.control.digest.line"]._fields["kind"]._description_selection(
-                self.env
+        Line = self.env["sales.control.digest.line"]
+        labels = dict(Line._fields["kind"]._description_selection(self.env))
+        counts = {
+            (section, kind): count for section, kind, count in Line._read_group(
+                [("digest_id", "=", self.id)], ["section", "kind"], ["__count"],
             )
-        )
+        }
+        limit = self.env.context.get("sales_control_mail_lines") or MAIL_LINES
         sections = []
         for section, title in (
             ("own", self.env._("Your overdue items")),
             ("escalated", self.env._("Escalated to you")),
         ):
-            lines = self.line_ids.filtered(lambda line, s=section: line.section == s)
-            if not lines:
-                continue
             groups = []
             for kind, _label in KINDS:
-                kind_lines = lines.filtered(lambda line, k=kind: line.kind == k)
-                if kind_lines:
-                    groups.append({"label": labels[kind], "lines": kind_lines})
-            sections.append({"title": title, "section": section, "groups": groups})
+                count = counts.get((section, kind), 0)
+                if not count:
+                    continue
+                lines = Line.search([
+                    ("digest_id", "=", self.id), ("section", "=", section),
+                    ("kind", "=", kind),
+                ], order="days_overdue desc, id", limit=limit)
+                groups.append({"label": labels[kind], "lines": lines,
+                               "more": count - len(lines)})
+            if groups:
+                sections.append({"title": title, "section": section, "groups": groups})
         return sections
 
     # ------------------------------------------------------------------ job
@@ -108,34 +156,141 @@ class SalesControlDigest(models.Model):
         """Collect the overdue items of every company with the digest enabled, then send
         one digest per user in batches (committed per batch when run by the scheduler).
 
+        Bounded memory whatever the number of overdue items: the collection reads the
+        activities by chunks (``COLLECT_CHUNK``) and stores one compact row per recipient
+        and item in a temporary table (see ``_digest_items_create``), clearing the ORM
+        cache after each chunk; each digest then reads its recipient's rows by chunks
+        (``LINE_CHUNK``). A recipient's digest (own and escalated items) is still built
+        once and complete: every item is in the table before the first digest is sent.
+
         :return: the digests created by this run
         """
-        items = []
+        self._digest_items_create()
         for company in self.env["res.company"].sudo().search([]):
             if not company.sales_control_digest_enabled:
                 continue
             try:
                 with self.env.cr.savepoint():
-                    items += self._collect_overdue_items(company)
+                    for items in self._iter_overdue_items(company):
+                        self._digest_items_store(items)
             except Exception:
-                _logger.exception("Overdue digest: collecting items of %s failed", company.name)
-        per_user = self._items_per_recipient(items)
-        users = self.env["res.users"].sudo().browse(sorted(per_user))
-        digests = self.browse()
-        done = 0
+                _logger.exception(
+                    "Overdue digest: collecting items of %s failed", company.name
+                )
+        self.env.cr.execute(SQL(
+            "SELECT DISTINCT recipient_id FROM %s ORDER BY recipient_id",
+            SQL.identifier(ITEMS_TABLE),
+        ))
+        user_ids = [row[0] for row in self.env.cr.fetchall()]
+        digest_ids = []
         batch_size = self.env.context.get("sales_control_batch_size") or BATCH_SIZE
-        for start in range(0, len(users), batch_size):
-            for user in users[start:start + batch_size]:
-                own, escalations = per_user[user.id]
+        for start in range(0, len(user_ids), batch_size):
+            for user in self.env["res.users"].sudo().browse(
+                user_ids[start:start + batch_size]
+            ):
+                own = DigestItems(self, user.id, "own")
+                escalations = DigestItems(self, user.id, "escalated")
                 try:
                     with self.env.cr.savepoint():
-                        digests |= self._send_digest(user, own, escalations)
+                        digest_ids += self._send_digest(user, own, escalations).ids
                 except Exception:
                     self.env.invalidate_all()
                     _logger.exception("Overdue digest for user %s failed", user.login)
-            done = min(start + batch_size, len(users))
-            self._control_commit_batch(done, len(users) - done)
-        return digests
+            done = min(start + batch_size, len(user_ids))
+            self._control_commit_batch(done, len(user_ids) - done)
+            self._clear_cache()
+        # (a run that fails leaves the table to the connection's end or the next run)
+        self.env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(ITEMS_TABLE)))
+        return self.browse(digest_ids)
+
+    @api.model
+    def _clear_cache(self):
+        """Write what is pending and empty the ORM cache: what keeps the job's memory
+        bounded by a chunk instead of growing with everything it read."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+    @api.model
+    def _digest_items_create(self):
+        """The temporary table of this run's items: one row per (recipient, item, level),
+        the section saying whether the recipient owns the item or has it escalated.
+        Private to the database connection (two workers each have theirs); it survives
+        the batch commits and is dropped at the end (or with the connection)."""
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(ITEMS_TABLE)))
+        cr.execute(SQL(
+            """
+            CREATE TEMPORARY TABLE %s (
+                recipient_id integer NOT NULL, section varchar NOT NULL, level varchar,
+                item_model varchar NOT NULL, item_id integer NOT NULL,
+                kind varchar NOT NULL, owner_id integer NOT NULL, company_id integer,
+                res_model varchar NOT NULL, res_id integer NOT NULL,
+                record_name varchar, summary varchar, date_deadline date,
+                days_overdue integer
+            )
+            """,
+            SQL.identifier(ITEMS_TABLE),
+        ))
+        cr.execute(SQL(
+            "CREATE INDEX ON %s (recipient_id, section, item_model, item_id)",
+            SQL.identifier(ITEMS_TABLE),
+        ))
+
+    @api.model
+    def _digest_items_store(self, items):
+        """Store a chunk of items (dicts of ``_make_item``) in the temporary table: a row
+        for the owner and one per escalation level and recipient. One query."""
+        columns = {name: [] for name in ITEM_COLUMNS}
+        for item in items:
+            doc = item["doc"]
+            common = {
+                "item_model": item["item_model"], "item_id": item["item_id"],
+                "kind": item["kind"], "owner_id": item["owner"].id,
+                "company_id": item["company"].id, "res_model": doc._name, "res_id": doc.id,
+                "record_name": doc.display_name, "summary": item["summary"],
+                "date_deadline": item["date_deadline"],
+                "days_overdue": item["days_overdue"],
+            }
+            targets = [(item["owner"].id, "own", None)] + [
+                (user.id, "escalated", level) for level, user in item["escalations"]
+            ]
+            for recipient_id, section, level in targets:
+                row = dict(common, recipient_id=recipient_id, section=section, level=level)
+                for name in ITEM_COLUMNS:
+                    columns[name].append(row[name])
+        if not items:
+            return
+        self.env.cr.execute(SQL(
+            "INSERT INTO %s (%s) SELECT * FROM unnest(%s)",
+            SQL.identifier(ITEMS_TABLE),
+            SQL(", ").join(SQL.identifier(name) for name in ITEM_COLUMNS),
+            SQL(", ").join(
+                SQL("%s::" + ITEM_COLUMNS[name] + "[]", columns[name])
+                for name in ITEM_COLUMNS
+            ),
+        ))
+
+    @api.model
+    def _digest_items_read(self, recipient_id, section, after, limit):
+        """Up to ``limit`` items (all their levels) of ``recipient_id`` in ``section``
+        after the item key ``after`` (keyset pagination), as row dicts."""
+        names = list(ITEM_COLUMNS)
+        self.env.cr.execute(SQL(
+            """
+            SELECT %(cols)s FROM (
+                SELECT t.*, dense_rank() OVER (ORDER BY t.item_model, t.item_id) AS rank
+                  FROM %(table)s t
+                 WHERE t.recipient_id = %(user)s AND t.section = %(section)s
+                   AND (t.item_model, t.item_id) > (%(model)s, %(id)s)
+            ) t
+             WHERE t.rank <= %(limit)s
+          ORDER BY t.item_model, t.item_id, t.level
+            """,
+            cols=SQL(", ").join(SQL.identifier("t", name) for name in names),
+            table=SQL.identifier(ITEMS_TABLE), user=recipient_id, section=section,
+            model=after[0], id=after[1], limit=limit,
+        ))
+        return [dict(zip(names, row)) for row in self.env.cr.fetchall()]
 
     @api.model
     def _control_commit_batch(self, done, remaining):
@@ -151,9 +306,17 @@ class SalesControlDigest(models.Model):
 
     @api.model
     def _collect_overdue_items(self, company):
+        """All the overdue items of ``company`` as dicts (see ``_make_item``). The job
+        itself uses ``_iter_overdue_items`` (by chunks, bounded memory)."""
+        return [item for items in self._iter_overdue_items(company) for item in items]
+
+    @api.model
+    def _iter_overdue_items(self, company):
         """Overdue items of ``company`` as dicts (see ``_make_item``), with their
-        escalation candidates. Activities are read in one search; their documents are
-        read per model, in batch."""
+        escalation candidates, yielded by chunks of at most ``COLLECT_CHUNK`` activities:
+        each chunk is one search (keyset on the id) and one prefetch of its documents per
+        model; the ORM cache is emptied before the next chunk (the consumer must have
+        used the chunk's records by then)."""
         models_covered = [
             model for model, (_kind, setting) in KIND_OF_MODEL.items()
             if company[setting] and model in self.env
@@ -164,51 +327,74 @@ class SalesControlDigest(models.Model):
         # the latest "today" of any time zone: refined per owner below
         horizon = fields.Date.today() + timedelta(days=1)
         Activity = self.env["mail.activity"].sudo()
-        activities = Activity.search([
-            ("res_model", "in", models_covered),
-            ("date_deadline", "<", horizon),
-            ("user_id", "!=", False),
-        ])
         has_todo = "sales_task_todo_id" in Activity._fields
-        # the company's fallback manager once, not one search per overdue item
-        company_manager = self._company_sales_manager(company)
-        items = []
-        by_model = {}
-        for activity in activities:
-            by_model.setdefault(activity.res_model, []).append(activity)
-        for model, model_activities in by_model.items():
-            docs = self.env[model].sudo().browse(a.res_id for a in model_activities).exists()
-            docs_by_id = {doc.id: doc for doc in docs}  # one prefetch for the whole model
-            for activity in model_activities:
-                doc = docs_by_id.get(activity.res_id)
-                if not doc:
-                    continue
-                if self._doc_company(doc, activity.user_id) != company:
-                    continue
-                todo = activity.sales_task_todo_id if has_todo else False
-                kind = "todo" if todo else KIND_OF_MODEL[model][0]
-                if (todo and not include_todos) or (
-                    not todo and not company[KIND_OF_MODEL[model][1]]
-                ):
-                    continue
-                items.append(self._make_item(
-                    company, "mail.activity", activity.id, kind, activity.user_id, doc,
-                    activity.date_deadline,
-                    todo.name if todo else (activity.summary or activity.activity_type_id.name),
-                    company_manager=company_manager,
-                ))
+        chunk = self.env.context.get("sales_control_collect_chunk") or COLLECT_CHUNK
+        settings = {
+            name: company[name] for name in (
+                "sales_control_digest_leads", "sales_control_digest_orders",
+                "sales_control_digest_tasks", "sales_control_digest_plans",
+            )
+        }
+        last_id = 0
+        while models_covered:
+            activities = Activity.search([
+                ("res_model", "in", models_covered),
+                ("date_deadline", "<", horizon),
+                ("user_id", "!=", False),
+                ("id", ">", last_id),
+            ], order="id", limit=chunk)
+            if not activities:
+                break
+            last_id = activities[-1].id
+            # the company's fallback manager once per chunk, not one search per item
+            company_manager = self._company_sales_manager(company)
+            items = []
+            by_model = {}
+            for activity in activities:
+                by_model.setdefault(activity.res_model, []).append(activity)
+            for model, model_activities in by_model.items():
+                docs = self.env[model].sudo().browse(
+                    a.res_id for a in model_activities
+                ).exists()
+                docs_by_id = {doc.id: doc for doc in docs}  # one prefetch per model
+                for activity in model_activities:
+                    doc = docs_by_id.get(activity.res_id)
+                    if not doc:
+                        continue
+                    if self._doc_company(doc, activity.user_id) != company:
+                        continue
+                    todo = activity.sales_task_todo_id if has_todo else False
+                    kind = "todo" if todo else KIND_OF_MODEL[model][0]
+                    if (todo and not include_todos) or (
+                        not todo and not settings[KIND_OF_MODEL[model][1]]
+                    ):
+                        continue
+                    items.append(self._make_item(
+                        company, "mail.activity", activity.id, kind, activity.user_id, doc,
+                        activity.date_deadline,
+                        todo.name if todo
+                        else (activity.summary or activity.activity_type_id.name),
+                        company_manager=company_manager,
+                    ))
+            yield [item for item in items if item["days_overdue"] > 0]
+            self._clear_cache()
         if include_todos:
             # to-dos without a reminder activity (e.g. created before it existed)
             todos = self.env["sales.task.todo"].sudo().search([
                 ("is_overdue", "=", True), ("user_id", "!=", False),
                 ("activity_ids", "=", False), ("task_id.company_id", "=", company.id),
             ])
-            for todo in todos:
-                items.append(self._make_item(
-                    company, "sales.task.todo", todo.id, "todo", todo.user_id, todo.task_id,
-                    todo.date_deadline, todo.name, company_manager=company_manager,
-                ))
-        return [item for item in items if item["days_overdue"] > 0]
+            company_manager = self._company_sales_manager(company)
+            for start in range(0, len(todos), chunk):
+                items = [
+                    self._make_item(
+                        company, "sales.task.todo", todo.id, "todo", todo.user_id,
+                        todo.task_id, todo.date_deadline, todo.name,
+                        company_manager=company_manager,
+                    )
+                    for todo in todos[start:start + chunk]
+                ]
+                yield [item for item in items if item["days_overdue"] > 0]
 
     @api.model
     def _doc_company(self, doc, owner):
@@ -276,16 +462,6 @@ class SalesControlDigest(models.Model):
         ], order="id", limit=1)
 
     @api.model
-    def _items_per_recipient(self, items):
-        """``{user_id: (own items, [(item, level)] escalated to the user)}``."""
-        per_user = {}
-        for item in items:
-            per_user.setdefault(item["owner"].id, ([], []))[0].append(item)
-            for level, user in item["escalations"]:
-                per_user.setdefault(user.id, ([], []))[1].append((item, level))
-        return per_user
-
-    @api.model
     def _control_claim(self, query):
         """Run an ``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` claim; the ids this
         transaction inserted. A concurrent worker that committed the same row after this
@@ -321,73 +497,86 @@ class SalesControlDigest(models.Model):
     @api.model
     def _send_digest(self, user, own, escalations):
         """Claim today's digest of ``user``, claim the escalations it announces, write its
-        lines and queue the e-mail. Nothing when already sent today or nothing to say."""
+        lines and queue the e-mail. Nothing when already sent today or nothing to say.
+
+        ``own`` and ``escalations`` are the recipient's items (``DigestItems``: rows of the
+        run's temporary table, read by chunks; all the levels of an item in the same
+        chunk). Each chunk's lines, escalation claims and chatter notes are written, then
+        the ORM cache emptied: memory is bounded by a chunk, not by the digest's size."""
         today = self._user_today(user)
         digest_id = self._claim_digest(user, user.company_id, today)
         if not digest_id:
             return self.browse()
-        digest = self.browse(digest_id)
-        rows = [{
-            "item_model": item["item_model"], "item_id": item["item_id"], "level": level,
-            "user_id": user.id, "owner_id": item["owner"].id, "date": today,
-            "company_id": item["company"].id, "res_model": item["doc"]._name,
-            "res_id": item["doc"].id, "name": item["summary"],
-            "days_overdue": item["days_overdue"], "digest_id": digest_id,
-        } for item, level in escalations]
-        claimed = self.env["sales.control.escalation"].sudo()._claim(rows)
-        claimed_keys = {(e.item_model, e.item_id, e.level) for e in claimed}
-        escalated = [
-            (item, level) for item, level in escalations
-            if (item["item_model"], item["item_id"], level) in claimed_keys
-        ]
-        # an item reaching both levels for the same person is listed once, at the top one
-        top = {}
-        for item, level in escalated:
-            key = (item["item_model"], item["item_id"])
-            if key not in top or level == "manager":
-                top[key] = (item, level)
-        escalated_lines = list(top.values())
-        if not own and not escalated:
+        Line = self.env["sales.control.digest.line"].sudo()
+        own_count = escalated_count = 0
+        for rows in own.chunks():
+            Line.create([self._line_values(digest_id, row, "own") for row in rows])
+            own_count += len(rows)
+            self._clear_cache()
+        for rows in escalations.chunks():
+            claim_rows = [{
+                "item_model": row["item_model"], "item_id": row["item_id"],
+                "level": row["level"], "user_id": user.id, "owner_id": row["owner_id"],
+                "date": today, "company_id": row["company_id"],
+                "res_model": row["res_model"], "res_id": row["res_id"],
+                "name": row["summary"], "days_overdue": row["days_overdue"],
+                "digest_id": digest_id,
+            } for row in rows]
+            claimed = self.env["sales.control.escalation"].sudo()._claim(claim_rows)
+            claimed_keys = {(e.item_model, e.item_id, e.level) for e in claimed}
+            escalated = [
+                row for row in rows
+                if (row["item_model"], row["item_id"], row["level"]) in claimed_keys
+            ]
+            # an item reaching both levels for the same person is listed once, at the top
+            # one (both levels of an item are in the same chunk)
+            top = {}
+            for row in escalated:
+                key = (row["item_model"], row["item_id"])
+                if key not in top or row["level"] == "manager":
+                    top[key] = row
+            Line.create([
+                self._line_values(digest_id, row, "escalated", row["level"])
+                for row in top.values()
+            ])
+            escalated_count += len(top)
+            self._post_escalation_notes(escalated, user)
+            self._clear_cache()
+        if not own_count and not escalated_count:
             # everything escalated to this user was already announced: no digest today
             self.env.cr.execute(
                 SQL("DELETE FROM sales_control_digest WHERE id = %s", digest_id)
             )
             return self.browse()
-        line_values = [
-            self._line_values(digest, item, "own") for item in own
-        ] + [
-            self._line_values(digest, item, "escalated", level)
-            for item, level in escalated_lines
-        ]
-        self.env["sales.control.digest.line"].sudo().create(line_values)
+        digest = self.browse(digest_id)
         digest_lang = digest.with_context(lang=user.lang or "en_US")
         digest.write({
             "name": digest_lang.env._(
                 "Overdue sales items: %(own)s yours, %(escalated)s escalated",
-                own=len(own), escalated=len(escalated_lines),
-            ) if escalated else digest_lang.env._(
-                "Overdue sales items: %(count)s", count=len(own),
+                own=own_count, escalated=escalated_count,
+            ) if escalated_count else digest_lang.env._(
+                "Overdue sales items: %(count)s", count=own_count,
             ),
-            "item_count": len(own),
-            "escalated_count": len(escalated_lines),
+            "item_count": own_count,
+            "escalated_count": escalated_count,
         })
         digest._send_mail()
-        self._post_escalation_notes(escalated, user)
         return digest
 
     @api.model
-    def _line_values(self, digest, item, section, level=False):
+    def _line_values(self, digest_id, row, section, level=False):
+        """Values of a digest line from a row of the run's items (``DigestItems``)."""
         return {
-            "digest_id": digest.id,
+            "digest_id": digest_id,
             "section": section,
-            "kind": item["kind"],
-            "res_model": item["doc"]._name,
-            "res_id": item["doc"].id,
-            "record_name": item["doc"].display_name,
-            "summary": item["summary"],
-            "date_deadline": item["date_deadline"],
-            "days_overdue": item["days_overdue"],
-            "owner_id": item["owner"].id,
+            "kind": row["kind"],
+            "res_model": row["res_model"],
+            "res_id": row["res_id"],
+            "record_name": row["record_name"],
+            "summary": row["summary"],
+            "date_deadline": row["date_deadline"],
+            "days_overdue": row["days_overdue"],
+            "owner_id": row["owner_id"],
             "level": level,
         }
 
@@ -402,26 +591,30 @@ class SalesControlDigest(models.Model):
     def _post_escalation_notes(self, escalated, user):
         """An escalation is also visible in the document's chatter (internal note).
 
-        Logged in batch per model (``_message_log_batch``: one create, no notification
-        to compute) rather than one ``message_post`` per document: a digest can announce
-        thousands of escalations."""
+        ``escalated``: rows of the run's items (``DigestItems``) whose escalation this
+        digest claimed. Logged in batch per model (``_message_log_batch``: one create, no
+        notification to compute) rather than one ``message_post`` per document: a digest
+        can announce thousands of escalations."""
         level_labels = dict(
             self.env["sales.control.escalation"]._fields["level"]._description_selection(
                 self.env
             )
         )
+        owners = self.env["res.users"].sudo().browse({row["owner_id"] for row in escalated})
+        owner_names = {owner.id: owner.name for owner in owners}
         notes = {}
-        for item, level in escalated:
-            doc = item["doc"]
-            if not hasattr(doc, "_message_log_batch"):
+        for row in escalated:
+            model = row["res_model"]
+            if model not in self.env or not hasattr(self.env[model], "_message_log_batch"):
                 continue
             body = Markup("<p>%s</p>") % self.env._(
                 "Overdue for %(days)s days (%(item)s, %(owner)s): escalated to "
                 "%(user)s (%(level)s).",
-                days=item["days_overdue"], item=item["summary"],
-                owner=item["owner"].name, user=user.name, level=level_labels[level],
+                days=row["days_overdue"], item=row["summary"] or "",
+                owner=owner_names.get(row["owner_id"], ""), user=user.name,
+                level=level_labels[row["level"]],
             )
-            notes.setdefault(doc._name, []).append((doc.id, body))
+            notes.setdefault(model, []).append((row["res_id"], body))
         for model, pending in notes.items():
             while pending:
                 # one note per document and call: a document escalated twice gets two

@@ -9,11 +9,15 @@ CRM stages that record it) and figures learnt from history by a scheduled job:
 
 import hashlib
 import json
+import logging
 
+import psycopg2
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 FINGERPRINT_PARAM = "sales_management.milestone_stats_fingerprint"
 # advisory lock key of the probability job (an arbitrary constant of this addon)
@@ -118,7 +122,22 @@ class SalesMilestone(models.Model):
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", STATISTICS_LOCK))
         if not self.env.cr.fetchone()[0]:
             return False
-        return self._compute_statistics()
+        # A run that committed after this transaction's snapshot was taken (it held the
+        # lock until then) changed the fingerprint: its figures stand, and writing over
+        # them would fail to serialize (repeatable read) — checked on the fingerprint's
+        # row first; a row it (or another transaction) wrote since, when written here: no
+        # error logged either way, the fingerprint is left for the next run.
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(SQL(
+                    "SELECT id FROM ir_config_parameter WHERE key = %s FOR NO KEY UPDATE",
+                    FINGERPRINT_PARAM,
+                ), log_exceptions=False)
+                return self._compute_statistics()
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Milestone probabilities: rows changed by a concurrent transaction "
+                         "(another run of the job): skipped, the next run recomputes if needed")
+            return False
 
     @api.model
     def _statistics_fingerprint(self):
@@ -194,29 +213,83 @@ class SalesMilestone(models.Model):
                         sample_count=closed,
                         median_days_to_next=medians.get(milestone.id, 0.0),
                     )
-        changed = self.env["sales.milestone"]
+        # written in SQL, not with ``write``: the ORM would mark every opportunity at a
+        # changed milestone for recompute (``milestone_probability`` depends on it) and
+        # recompute them all in one flush, its memory growing with the opportunities
+        changed_ids = set()
         for milestone in milestones:
             values = global_values[milestone.id]
             if any(milestone[name] != value for name, value in values.items()):
-                milestone.write(values)
-                changed |= milestone
+                self.env.cr.execute(SQL(
+                    """
+                    UPDATE sales_milestone
+                       SET probability = %(probability)s,
+                           median_days_to_next = %(median)s,
+                           sample_count = %(samples)s,
+                           write_uid = %(uid)s, write_date = %(now)s
+                     WHERE id = %(id)s
+                    """,
+                    probability=values["probability"], median=values["median_days_to_next"],
+                    samples=values["sample_count"], uid=self.env.uid,
+                    now=self.env.cr.now(), id=milestone.id,
+                ), log_exceptions=False)  # a concurrent run: see _cron_compute_probabilities
+                changed_ids.add(milestone.id)
+        milestones.invalidate_recordset(
+            ["probability", "median_days_to_next", "sample_count", "write_uid", "write_date"]
+        )
         old_stats = {(s.milestone_id.id, s.team_id.id): s.probability for s in Stat.search([])}
         new_stats = {(v["milestone_id"], v["team_id"]): v["probability"] for v in stat_vals}
         if old_stats != new_stats:
-            changed |= milestones.browse({key[0] for key in set(old_stats) ^ set(new_stats)})
-            changed |= milestones.browse(
-                {key[0] for key in new_stats if old_stats.get(key) != new_stats[key]}
-            )
+            changed_ids |= {key[0] for key in set(old_stats) ^ set(new_stats)}
+            changed_ids |= {key[0] for key in new_stats if old_stats.get(key) != new_stats[key]}
             Stat.search([]).unlink()
             Stat.create(stat_vals)
-        if changed:
-            leads = self.env["crm.lead"].sudo().with_context(active_test=False).search(
-                [("milestone_id", "in", changed.ids)]
-            )
-            self.env.add_to_compute(self.env["crm.lead"]._fields["milestone_probability"], leads)
+        if changed_ids:
             self.env.flush_all()
+            self._write_lead_probabilities(sorted(changed_ids))
         params.set_param(FINGERPRINT_PARAM, self._statistics_fingerprint())
         return True
+
+    @api.model
+    def _write_lead_probabilities(self, milestone_ids):
+        """Store ``milestone_probability`` and ``milestone_expected_revenue`` of every
+        opportunity at one of ``milestone_ids`` with one set-based ``UPDATE`` (only the
+        rows whose values change), then drop those fields from the ORM cache.
+
+        The same figures as ``crm.lead._compute_milestone_probability`` and
+        ``_compute_milestone_expected_revenue`` (the team's figure of the milestone when it
+        has one, else the milestone's; expected revenue × probability rounded half-up to
+        the cent), without loading the opportunities: memory does not grow with them."""
+        probability = SQL(
+            "CASE WHEN s.id IS NOT NULL THEN COALESCE(s.probability, 0)"
+            " ELSE COALESCE(m.probability, 0) END"
+        )
+        self.env.cr.execute(SQL(
+            """
+            UPDATE crm_lead l
+               SET milestone_probability = v.probability,
+                   milestone_expected_revenue = v.expected,
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM (SELECT l2.id, %(probability)s AS probability,
+                           ROUND(COALESCE(l2.expected_revenue, 0)::numeric
+                                 * (%(probability)s)::numeric / 100.0, 2) AS expected
+                      FROM crm_lead l2
+                      JOIN sales_milestone m ON m.id = l2.milestone_id
+                 LEFT JOIN sales_milestone_stat s
+                        ON s.milestone_id = l2.milestone_id AND s.team_id = l2.team_id
+                     WHERE l2.milestone_id = ANY(%(ids)s)) v
+             WHERE l.id = v.id
+               AND (l.milestone_probability IS DISTINCT FROM v.probability
+                    OR l.milestone_expected_revenue IS DISTINCT FROM v.expected)
+            """,
+            probability=probability, uid=self.env.uid, now=self.env.cr.now(),
+            ids=list(milestone_ids),
+        ), log_exceptions=False)  # a concurrent run: see _cron_compute_probabilities
+        count = self.env.cr.rowcount
+        self.env["crm.lead"].invalidate_model([
+            "milestone_probability", "milestone_expected_revenue", "write_uid", "write_date",
+        ])
+        return count
 
     @api.model
     def _statistics_outcomes(self, company, window_start):
