@@ -23,9 +23,10 @@ class MailMessage(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         tools.create_index(
             self.env.cr, LEAD_ACTIVITY_INDEX, self._table,
             ["res_id", "mail_activity_type_id", "date"],
             where="model = 'crm.lead' AND mail_activity_type_id IS NOT NULL",
         )
+        return res
