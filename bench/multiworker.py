@@ -128,8 +128,8 @@ def main(argv=None):
         sys.executable, *launcher, "-d", args.database, f"--db-filter=^{args.database}$",
         "--addons-path", config["addons_path"], "--db_host", config["db_host"] or "127.0.0.1",
         "--db_port", str(config["db_port"] or 5432), "--workers=2", "--max-cron-threads=1",
-        f"--http-port={args.port}", f"--logfile={log}", "--limit-time-real=3600",
-        "--limit-time-cpu=3600", "--limit-time-real-cron=3600",
+        "--http-interface=127.0.0.1", f"--http-port={args.port}", f"--logfile={log}",
+        "--limit-time-real=3600", "--limit-time-cpu=3600", "--limit-time-real-cron=3600",
     ]
     if config["db_user"]:
         command += ["--db_user", config["db_user"]]
