@@ -10,9 +10,10 @@ alerts, reporting) read these figures through it or through the computed fields.
 import calendar
 from datetime import date, timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
 from .sales_metric import DIMENSIONS
 from .sales_plan import HEALTH
@@ -353,8 +354,7 @@ class SalesPlanTarget(models.Model):
             self.browse().check_access("read")  # the model's access rights
             domain = self.env["ir.rule"]._compute_domain(self._name, "read")
             if domain:
-                allowed = self.sudo().with_context(active_test=False)._search(domain)
-                rule = SQL("AND t.id IN (%s)", allowed.subselect())
+                rule = SQL("AND t.id IN (%s)", self._rule_subselect(domain))
         with_tz = not self.env.context.get("tz")
         self.env["sales.plan.target"].flush_model()
         self.env["sales.plan"].flush_model(["scope", "team_id", "user_id"])
@@ -372,6 +372,51 @@ class SalesPlanTarget(models.Model):
             rows = {row[0]: row for row in fetched}
         user_tz = (fetched[0][-1] if fetched else None) if with_tz else None
         return rows, user_tz
+
+    # operators whose SQL the domain parser builds without reading the database
+    RULE_SQL_OPERATORS = frozenset(("=", "!=", "in", "not in", "<", "<=", ">", ">=", "=?",
+                                    "like", "ilike", "not like", "not ilike", "=like",
+                                    "=ilike"))
+
+    def _rule_subselect(self, domain):
+        """The ids the read rules let through, as a sub-select (``_search`` of the rule
+        domain as superuser). Parsing the rule domain costs more Python (≈ 0.7 ms) than
+        the whole query for a salesperson's targets, so its SQL is cached per domain (the
+        rule domain holds the user's and companies' ids: ``ir.rule._compute_domain``) —
+        only when the parse reads nothing from the database (stored fields, no
+        ``child_of``/``parent_of``): the same domain then always gives the same SQL."""
+        if not self._rule_sql_is_static(domain):
+            return self.sudo().with_context(active_test=False)._search(domain).subselect()
+        return self._rule_subselect_cached(repr(domain))
+
+    @tools.ormcache("domain_repr")
+    def _rule_subselect_cached(self, domain_repr):
+        domain = safe_eval(domain_repr)
+        return self.sudo().with_context(active_test=False)._search(domain).subselect()
+
+    def _rule_sql_is_static(self, domain):
+        for leaf in domain:
+            if not isinstance(leaf, (tuple, list)):
+                continue  # '&', '|', '!'
+            path, operator, value = leaf
+            if path in (0, 1) and not isinstance(path, bool):
+                continue  # (1, '=', 1), (0, '=', 1)
+            if operator not in self.RULE_SQL_OPERATORS or not isinstance(path, str):
+                return False
+            if not isinstance(value, (int, float, str, bool, list, tuple)) or (
+                isinstance(value, (list, tuple))
+                and not all(isinstance(v, (int, float, str, bool)) for v in value)
+            ):
+                return False
+            model = self
+            for name in path.split("."):
+                field = model._fields.get(name) if model is not None else None
+                if (field is None or not field.store or field.translate
+                        or field.company_dependent
+                        or field.type in ("one2many", "properties")):
+                    return False  # no column, or SQL that depends on the context
+                model = self.env[field.comodel_name] if field.relational else None
+        return True
 
     def _fetch_figure_rows(self, ids, rule, with_tz):
         types = self.env["sales.metric"]._fields["activity_type_ids"]
