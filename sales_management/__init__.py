@@ -4,7 +4,10 @@ from . import wizards
 
 
 def uninstall_hook(env):
-    """Drop the index the addon added to a core table (``mail_message``)."""
+    """Drop the index the addon added to a core table (``mail_message``) and the
+    function of the activity quality view (the views are dropped with their models)."""
     from .models.mail_message import LEAD_ACTIVITY_INDEX
+    from .report.sales_milestone_activity_report import SERIAL_PLAN_FUNCTION
 
     env.cr.execute(f"DROP INDEX IF EXISTS {LEAD_ACTIVITY_INDEX}")
+    env.cr.execute(f"DROP FUNCTION IF EXISTS {SERIAL_PLAN_FUNCTION}() CASCADE")

@@ -325,6 +325,8 @@ class SalesMetric(models.Model):
     def _get_domain(self):
         """The metric's optional domain as a list; a clear error when it is not one."""
         self.ensure_one()
+        if (self.domain or "[]").strip() == "[]":
+            return []  # nothing to check (most metrics)
         try:
             domain = safe_eval(self.domain or "[]")
             self.env[self.model_name].sudo()._search(domain)
