@@ -163,20 +163,9 @@ class TestJobsTwoConnections(ControlDigestCommon):
             try:
                 first = env1[DIGEST]._claim_digest(admin, company, day)
                 self.assertTrue(first)
-                result = {}
-
-                def second_worker():
-                    result["id"] = env2[DIGEST]._claim_digest(
-                        env2.ref("base.user_admin"), env2.ref("base.main_company"), day)
-
-                worker = threading.Thread(target=second_worker)
-                worker.start()
-                worker.join(timeout=1)
-                self.assertTrue(worker.is_alive(), "the second claim waits for the first")
-                cr1.commit()  # the first worker's batch commit
-                worker.join(timeout=30)
-                self.assertFalse(worker.is_alive(), "no deadlock: the second one returns")
-                self.assertIsNone(result["id"], "and claims nothing: sent once")
+                claimed = self._second_worker_waits(cr1, lambda: env2[DIGEST]._claim_digest(
+                    env2.ref("base.user_admin"), env2.ref("base.main_company"), day))
+                self.assertIsNone(claimed, "and claims nothing: sent once")
                 cr2.commit()
                 cr1.execute("SELECT count(*) FROM sales_control_digest WHERE user_id = %s "
                             "AND date = %s", [admin.id, day])
@@ -187,9 +176,9 @@ class TestJobsTwoConnections(ControlDigestCommon):
                 cr1.execute("DELETE FROM sales_control_digest WHERE date = %s", [day])
                 cr1.commit()
 
-    def _second_worker_waits_then_claims_nothing(self, cr1, claim_second):
+    def _second_worker_waits(self, cr1, claim_second):
         """Run ``claim_second`` in a thread (the second worker): it must wait for the
-        first worker's row until ``cr1`` commits, then claim nothing."""
+        first worker's row until ``cr1`` commits, then return; returns what it claimed."""
         result = {}
 
         def second_worker():
@@ -202,7 +191,7 @@ class TestJobsTwoConnections(ControlDigestCommon):
         cr1.commit()  # the first worker's batch commit
         worker.join(timeout=30)
         self.assertFalse(worker.is_alive(), "no deadlock: the second one returns")
-        self.assertFalse(result["claimed"], "and claims nothing: announced once")
+        return result["claimed"]
 
     def test_two_workers_claim_the_same_escalation(self):
         db = sql_db.db_connect(self.env.cr.dbname)
@@ -221,8 +210,9 @@ class TestJobsTwoConnections(ControlDigestCommon):
             try:
                 first = env1["sales.control.escalation"]._claim(rows(env1))
                 self.assertEqual(len(first), 4)
-                self._second_worker_waits_then_claims_nothing(
+                claimed = self._second_worker_waits(
                     cr1, lambda: env2["sales.control.escalation"]._claim(rows(env2)).ids)
+                self.assertFalse(claimed, "and claims nothing: announced once")
                 cr2.commit()
                 cr1.execute("SELECT count(*) FROM sales_control_escalation "
                             "WHERE item_model = 'sm.test.item'")
@@ -253,8 +243,9 @@ class TestJobsTwoConnections(ControlDigestCommon):
                 target1 = plan.target_ids
                 target2 = env2["sales.plan.target"].browse(target1.id)
                 self.assertTrue(env1["sales.control.alert"]._claim(target1, "at_risk", day))
-                self._second_worker_waits_then_claims_nothing(
+                claimed = self._second_worker_waits(
                     cr1, lambda: env2["sales.control.alert"]._claim(target2, "at_risk", day).ids)
+                self.assertFalse(claimed, "and claims nothing: announced once")
                 cr2.commit()
                 cr1.execute("SELECT count(*) FROM sales_control_alert WHERE target_id = %s",
                             [target1.id])
