@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The benchmark: each figure is the median of several warm runs, with its ratio to a
-baseline measured in the same run (the SQL floor, or Odoo's own path).
+baseline measured in the same run (the SQL floor, or Odoo's own path); a figure and its
+baseline run interleaved, so that a shared machine's slower phases weigh on both.
 
     python3 bench/run.py -d DB [--repeat N] [--json out.json]
 
@@ -196,6 +197,24 @@ class Bench:
                 times.append(elapsed)
         return statistics.median(times), result
 
+    def timed_pair(self, fn, baseline):
+        """``timed`` of ``fn`` and of its ``baseline``, their runs interleaved (a, b,
+        then b, a, ...): a slower or faster phase of a shared machine weighs on both
+        alike, so their ratio holds. Returns ``((seconds, result), (seconds, result))``."""
+        times = ([], [])
+        results = [None, None]
+        fns = (fn, baseline)
+        for i in range(0 if self.quick else -1, self.repeat):
+            for which in ((0, 1) if i % 2 == 0 else (1, 0)):
+                self.env.invalidate_all()
+                started = time.perf_counter()
+                results[which] = fns[which]()
+                elapsed = time.perf_counter() - started
+                if i >= 0:
+                    times[which].append(elapsed)
+        return ((statistics.median(times[0]), results[0]),
+                (statistics.median(times[1]), results[1]))
+
     def row(self, key, label, value, baseline=None, unit="s", goal=None, note=""):
         ratio = value / baseline if baseline else None
         row = {"key": key, "label": label, "value": value, "baseline": baseline,
@@ -242,8 +261,8 @@ class Bench:
         targets = self.targets
         keys = {t.id: self.target_key(t) for t in targets}
         self.env.flush_all()
-        orm_time, figures = self.timed(lambda: targets.browse(targets.ids)._get_figures())
-        floor_time, floor = self.timed(self.floor_values)
+        (orm_time, figures), (floor_time, floor) = self.timed_pair(
+            lambda: targets.browse(targets.ids)._get_figures(), self.floor_values)
         mismatches = [
             (tid, figures[tid]["actual_value"], floor.get(key, 0.0))
             for tid, key in keys.items()
@@ -322,8 +341,8 @@ class Bench:
                 kpis.update(D._get_pipeline_kpis(scope, [], drill))
                 return kpis
 
-            part_time, _kpis = self.timed(sales_part)
-            odoo_time, odoo = self.timed(lambda denv=denv: self.odoo_path(denv, dates))
+            (part_time, _kpis), (odoo_time, odoo) = self.timed_pair(
+                sales_part, lambda denv=denv: self.odoo_path(denv, dates))
             for key in ("revenue", "revenue_last_year", "revenue_previous"):
                 self.check(f"dashboard {key} ({who}) = sale.report",
                            abs(data["kpis"][key] - odoo[key]) < FLOAT_TOLERANCE,
@@ -463,14 +482,12 @@ class Bench:
         params = {"user": user.id, "company": self.company.id, "start": start, "stop": stop}
         domain = [("date_reached", ">=", start), ("date_reached", "<", stop)]
         Funnel = env["sales.milestone.funnel.report"]
-        orm_time, groups = self.timed(lambda: Funnel._read_group(
-            domain, ["milestone_id"], ["reached_count:sum", "won_count:sum"]))
-
         def floor():
             self.cr.execute(FUNNEL_FLOOR, params)
             return self.cr.fetchall()
 
-        floor_time, rows = self.timed(floor)
+        (orm_time, groups), (floor_time, rows) = self.timed_pair(lambda: Funnel._read_group(
+            domain, ["milestone_id"], ["reached_count:sum", "won_count:sum"]), floor)
         got = {m.id: (r, w) for m, r, w in groups}
         want = {m: (r, w) for m, r, w in rows}
         self.check("funnel report as salesperson = SQL floor", got == want,
@@ -481,14 +498,12 @@ class Bench:
         Activity = env["sales.milestone.activity.report"]
         aggregates = ["done_count:sum", "missing_count:sum", "right_activity_pct:avg",
                       "on_time_pct:avg", "with_result_pct:avg", "right_way_pct:avg"]
-        orm_time, groups = self.timed(lambda: Activity._read_group(
-            [("date", ">=", start), ("date", "<", stop)], [], aggregates))
-
         def activity_floor():
             self.cr.execute(ACTIVITY_FLOOR, params)
             return self.cr.fetchone()
 
-        floor_time, row = self.timed(activity_floor)
+        (orm_time, groups), (floor_time, row) = self.timed_pair(lambda: Activity._read_group(
+            [("date", ">=", start), ("date", "<", stop)], [], aggregates), activity_floor)
         got = [float(v or 0.0) for v in groups[0]]
         want = [float(v or 0.0) for v in row]
         self.check("activity quality report as salesperson = SQL floor",
@@ -501,8 +516,6 @@ class Bench:
             lambda t: t.plan_id.user_id == user and t.plan_id.scope == "user"
             and t.metric_id.code == "activities")
         own_user = own.with_user(user)
-        orm_time, figures = self.timed(lambda: own_user.browse(own.ids)._get_figures())
-
         def metric_floor():
             self.cr.execute("""
                 SELECT date_trunc('month', m.date)::date, COUNT(*)
@@ -514,7 +527,8 @@ class Bench:
               GROUP BY 1""", {**params, "team": own[:1].plan_id.team_id.id})
             return {m.month: c for m, c in self.cr.fetchall()}
 
-        floor_time, counts = self.timed(metric_floor)
+        (orm_time, figures), (floor_time, counts) = self.timed_pair(
+            lambda: own_user.browse(own.ids)._get_figures(), metric_floor)
         self.check("activity metric (salesperson) = SQL floor", all(
             abs(figures[t.id]["actual_value"] - counts.get(t.date_from.month, 0)) < 0.01
             for t in own), "")

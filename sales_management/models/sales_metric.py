@@ -11,6 +11,7 @@ count never grows with the number of targets.
 """
 
 from datetime import date, timedelta
+from itertools import repeat
 from operator import itemgetter
 
 from odoo import api, fields, models
@@ -18,25 +19,37 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-# Dimensions a target can carry, in the order of the slot tuples of ``_compute_slot_values``.
+# Dimensions a target can carry, in the order of the slot tuples of ``_compute_masked_values``.
 DIMENSIONS = (
     "user_id", "team_id", "partner_id", "country_id", "state_id",
     "medium_id", "source_id", "product_id", "product_categ_id",
 )
 PRODUCT_DIMENSIONS = ("product_id", "product_categ_id")
-# positions in the slot tuples of ``_compute_slot_values``
-SLOT_KEY, SLOT_COMPANY, SLOT_FROM, SLOT_TO, SLOT_REGION, SLOT_DIMS = range(6)
-SLOT_END = SLOT_DIMS + len(DIMENSIONS)  # a slot tuple may carry more items after these
+# Positions in the slot tuples of ``_compute_masked_values``: (key, company_id, first day,
+# grouping mask, *DIMENSIONS values, last day, region_id); days are day numbers
+# (``day_number``). A slot tuple may carry more items after these. What a grouped slot is
+# looked up by comes first: ``slot[SLOT_COMPANY:SLOT_END]``.
+SLOT_KEY, SLOT_COMPANY, SLOT_FROM, SLOT_GMASK, SLOT_DIMS = range(5)
+SLOT_END = SLOT_DIMS + len(DIMENSIONS)
+SLOT_TO, SLOT_REGION = SLOT_END, SLOT_END + 1
+_SLOT_GROUP_KEY = itemgetter(slice(SLOT_COMPANY, SLOT_END))
+PARTNER_POS = DIMENSIONS.index("partner_id")
+# Day numbers: days since EPOCH. 16k targets' dates cost much less read as integers (and
+# hashed as integers) than as date objects.
+EPOCH = date(2000, 1, 1)
+EPOCH_SQL = SQL("DATE '2000-01-01'")
 
 
-def _tuple_getter(positions):
-    """``itemgetter`` that always returns a tuple (also of 0 or 1 item)."""
-    if not positions:
-        return lambda values: ()
-    if len(positions) == 1:
-        position = positions[0]
-        return lambda values: (values[position],)
-    return itemgetter(*positions)
+def day_number(day):
+    return (day - EPOCH).days
+
+
+def from_day_number(number):
+    return EPOCH + timedelta(days=number)
+
+# the month of a source row (its date a timestamp or a date: a date is truncated as a
+# timestamp, not converted to a timestamp with time zone first)
+MONTH_SQL = SQL("date_trunc('month', r.date::timestamp)::date")
 
 
 _PARTNER_JOIN = """
@@ -383,78 +396,75 @@ class SalesMetric(models.Model):
         """
         self.ensure_one()
         to_date = fields.Date.to_date
+        is_month = self._is_month_period
         rows = []
         for slot in slots:
             start, end = slot["date_from"], slot["date_to"]
             if start.__class__ is not date or end.__class__ is not date:
                 start, end = to_date(start), to_date(end)
             get = slot.get
-            rows.append((slot["key"], slot["company_id"], start, end,
-                         get("region_id") or None, *(get(dim) or None for dim in DIMENSIONS)))
-        return self._compute_slot_values(rows)
+            values = [get(dim) or None for dim in DIMENSIONS]
+            region = get("region_id") or None
+            gmask = None
+            if (is_month(start, end) and not region and not values[PARTNER_POS]
+                    and slot["company_id"]):
+                gmask = sum(1 << i for i, value in enumerate(values) if value)
+            rows.append((slot["key"], slot["company_id"], day_number(start), gmask,
+                         *values, day_number(end), region))
+        return self._compute_masked_values(rows)
 
-    def _compute_slot_values(self, slots):
-        """``_compute_values`` of slots given as tuples ``(key, company_id, date_from,
-        date_to, region_id or None, *DIMENSIONS values or None)`` (see ``SLOT_*``; items
-        after ``SLOT_END`` are ignored): what ``sales.plan.target`` reads in one query,
-        without a dict per target.
+    def _compute_masked_values(self, slots):
+        """``_compute_values`` of slots given as tuples (see ``SLOT_*``) that carry their
+        grouping mask: ``None`` for a slot joined to the rows by shape (a partial month, a
+        customer, a region, no company), else the bits (``1 << i``) of the
+        ``DIMENSIONS`` it sets. ``sales.plan.target`` reads the targets' slots with their
+        mask in one query.
 
         Slots of whole calendar months whose dimensions are plain columns (no customer,
         no region) are answered by ONE aggregation of the source rows, ``GROUP BY
-        GROUPING SETS`` of (company, month, the dimensions of each shape), then a
-        dictionary lookup per slot: each row is read and aggregated once, whatever the
-        number of slots. The other slots (partial months, customers, regions) are joined
-        to the rows by shape (``_shape_query``), in the same query.
+        GROUPING SETS`` of (company, month, the dimensions of each mask), each result row
+        keyed exactly as a slot is (``slot[SLOT_COMPANY:SLOT_END]``): one dictionary
+        lookup per slot, done in C, and each source row read and aggregated once whatever
+        the number of slots. The other slots are joined to the rows by shape
+        (``_shape_query``), in the same query.
         """
         self.ensure_one()
-        result = dict.fromkeys((slot[0] for slot in slots), 0.0)
         if not slots:
-            return result
-        is_month = self._is_month_period
-        # grouped: {dims: [(key, company_id, month, dim values)]}; joined: {shape: [slot]}
-        grouped, joined = {}, {}
-        masks, months = {}, {}
-        for slot in slots:
-            values = slot[SLOT_DIMS:SLOT_END]
-            mask = tuple(map(bool, values))
-            shape = masks.get(mask)
-            if shape is None:
-                dims = tuple(dim for dim, on in zip(DIMENSIONS, mask) if on)
-                shape = masks[mask] = (dims, _tuple_getter(
-                    [i for i, on in enumerate(mask) if on]), "partner_id" in dims)
-            dims, getter, has_partner = shape
-            period = slot[SLOT_FROM:SLOT_TO + 1]
-            monthly = months.get(period)
-            if monthly is None:
-                monthly = months[period] = is_month(*period)
-            if monthly and not has_partner and not slot[SLOT_REGION]:
-                grouped.setdefault(dims, []).append(
-                    (slot[SLOT_KEY], slot[SLOT_COMPANY], period[0], getter(values))
-                )
-            else:
-                joined.setdefault((dims, bool(slot[SLOT_REGION]), monthly), []).append(slot)
-        date_from = min(period[0] for period in months)
-        date_to = max(period[1] for period in months)
+            return {}
+        grouped = [slot for slot in slots if slot[SLOT_GMASK] is not None]
+        joined = {}
+        if len(grouped) < len(slots):
+            is_month = self._is_month_period
+            for slot in slots:
+                if slot[SLOT_GMASK] is None:
+                    dims = tuple(dim for dim, value in zip(DIMENSIONS, slot[SLOT_DIMS:SLOT_END])
+                                 if value)
+                    monthly = is_month(from_day_number(slot[SLOT_FROM]),
+                                       from_day_number(slot[SLOT_TO]))
+                    joined.setdefault((dims, bool(slot[SLOT_REGION]), monthly), []).append(slot)
+        result = {}
+        date_from = from_day_number(min(map(itemgetter(SLOT_FROM), slots)))
+        date_to = from_day_number(max(map(itemgetter(SLOT_TO), slots)))
         keys = [slot[SLOT_KEY] for shape_slots in joined.values() for slot in shape_slots]
         index = {key: i for i, key in enumerate(keys)}
         branches = [
             self._shape_query(dims, has_region, monthly, shape_slots, index)
             for (dims, has_region, monthly), shape_slots in joined.items()
         ]
+        masks = sorted(set(map(itemgetter(SLOT_GMASK), grouped)))
+        companies = sorted(set(map(itemgetter(SLOT_COMPANY), grouped)))
         # the dimensions of the grouped slots, in a fixed order: GROUPING() bits
-        group_dims = [dim for dim in DIMENSIONS if any(dim in dims for dims in grouped)]
+        group_dims = [dim for i, dim in enumerate(DIMENSIONS) if any(m & 1 << i for m in masks)]
         if grouped:
             if branches:
-                # same columns as the grouped branch: (idx, gid, company, month, *dims, value)
+                # same columns as the grouped branch: (idx, *slot key, value)
                 pad = SQL(", ").join(
-                    [SQL("NULL::integer"), SQL("NULL::integer"), SQL("NULL::date"),
-                     *(SQL("NULL::integer") for _dim in group_dims)]
-                )
+                    SQL("NULL::integer") for _col in range(SLOT_COMPANY, SLOT_END))
                 branches = [
                     SQL("(SELECT b.idx, %s, b.value FROM %s AS b(idx, value))", pad, branch)
                     for branch in branches
                 ]
-            branches.insert(0, self._grouping_sets_query(grouped, group_dims,
+            branches.insert(0, self._grouping_sets_query(companies, masks, group_dims,
                                                          inline=not joined))
         # only the rows of the slots' whole period are read (once, whatever the shapes),
         # and only the columns the slots use: joins nobody needs are left out by PostgreSQL
@@ -468,10 +478,10 @@ class SalesMetric(models.Model):
         conditions = [SQL("src.date >= %s::date AND src.date < %s::date + 1",
                           date_from.isoformat(), date_to.isoformat())]
         if grouped and not joined:
-            # rows of the grouped slots only: their companies and, when every shape sets
+            # rows of the grouped slots only: their companies and, when every mask sets
             # a dimension, the ids they name (indexes apply: one salesperson's targets
             # do not aggregate the whole company)
-            conditions.extend(self._grouped_filters(grouped))
+            conditions.extend(self._grouped_filters(grouped, companies, masks))
         query = SQL(
             """
             WITH r AS %(materialized)s (
@@ -488,28 +498,23 @@ class SalesMetric(models.Model):
         self.env.flush_all()
         self.env.cr.execute(query)
         rows = self.env.cr.fetchall()
+        if keys:
+            result.update(dict.fromkeys(keys, 0.0))
         if not grouped:
             for idx, value in rows:
-                result[keys[idx]] = float(value or 0.0)
+                result[keys[idx]] = value or 0.0
             return result
-        # grouped rows: (idx NULL, gid, company, month, *group_dims, value), looked up by
-        # (dims, company, month, values of the dims)
-        by_gid = {}
-        for dims in grouped:
-            by_gid[self._grouping_id(dims, group_dims)] = (
-                dims, _tuple_getter([group_dims.index(dim) for dim in dims]))
+        # grouped rows: (NULL, *slot key, value); joined rows: (idx, NULLs..., value)
         found = {}
         for row in rows:
             if row[0] is not None:
-                result[keys[row[0]]] = float(row[-1] or 0.0)
+                result[keys[row[0]]] = row[-1] or 0.0
             elif row[-1]:
-                dims, getter = by_gid[row[1]]
-                found[dims, row[2], row[3], getter(row[4:-1])] = row[-1]
-        for dims, items in grouped.items():
-            for key, company_id, month, values in items:
-                value = found.get((dims, company_id, month, values))
-                if value:
-                    result[key] = float(value)
+                found[row[1:-1]] = row[-1]
+        result.update(zip(
+            map(itemgetter(SLOT_KEY), grouped),
+            map(found.get, map(_SLOT_GROUP_KEY, grouped), repeat(0.0)),
+        ))
         return result
 
     @staticmethod
@@ -519,21 +524,26 @@ class SalesMetric(models.Model):
         width = len(group_dims)
         return sum(1 << (width - 1 - i) for i, dim in enumerate(group_dims) if dim not in dims)
 
-    def _grouped_filters(self, grouped):
+    @staticmethod
+    def _mask_dims(mask):
+        return tuple(dim for i, dim in enumerate(DIMENSIONS) if mask & 1 << i)
+
+    def _grouped_filters(self, grouped, companies, masks):
         """Conditions on the source rows (``src``) that keep every row a grouped slot
-        needs: its companies, and the dimension ids of the slots when all shapes set one."""
-        companies = sorted({item[1] for items in grouped.values() for item in items})
+        needs: its companies, and the dimension ids of the slots when all masks set one."""
         if len(companies) == 1:
             conditions = [SQL("(src.company_id = %s OR src.company_id IS NULL)", companies[0])]
         else:
             conditions = [SQL("(src.company_id = ANY(%s::integer[]) OR src.company_id IS NULL)",
                               companies)]
-        if all(grouped):
+        if all(masks):
             alternatives = []
-            for dims, items in grouped.items():
+            for mask in masks:
+                items = [slot for slot in grouped if slot[SLOT_GMASK] == mask]
                 tests = []
-                for pos, dim in enumerate(dims):
-                    ids = sorted({item[3][pos] for item in items})
+                for dim in self._mask_dims(mask):
+                    pos = SLOT_DIMS + DIMENSIONS.index(dim)
+                    ids = sorted({slot[pos] for slot in items})
                     if len(ids) == 1:
                         tests.append(SQL("src.%s = %s", SQL.identifier(dim), ids[0]))
                     else:
@@ -543,40 +553,60 @@ class SalesMetric(models.Model):
             conditions.append(SQL("(%s)", SQL(" OR ").join(alternatives)))
         return conditions
 
-    def _grouping_sets_query(self, grouped, group_dims, inline=False):
-        """One aggregation of the rows for all the grouped slots:
-        ``SELECT NULL, GROUPING(dims), company, month, *dims, value ... GROUP BY GROUPING
-        SETS ((company, month, dims of a shape), ...)``. A row of no company counts for
-        every company (as in ``_shape_query``)."""
-        companies = sorted({item[1] for items in grouped.values() for item in items})
+    def _grouping_sets_query(self, companies, masks, group_dims, inline=False):
+        """One aggregation of the rows for all the grouped slots, ``GROUP BY GROUPING
+        SETS ((company, month, dims of a mask), ...)``, each row keyed as a slot is:
+        ``SELECT NULL, company, month (day number), mask, *DIMENSIONS (NULL when not
+        grouped), value``. A row of no company counts for every company (as in
+        ``_shape_query``)."""
         if len(companies) == 1:
-            company = SQL("%s::integer", companies[0])
+            # one company: a constant outside the aggregation (not a grouping column)
+            company, company_key = SQL("%s::integer", companies[0]), []
             join = SQL("")
             where = SQL("") if inline else SQL(
                 "WHERE (r.company_id = %s OR r.company_id IS NULL)", companies[0])
         else:
-            company = SQL("c.cid")
+            company, company_key = SQL("g.cid"), [SQL("c.cid")]
             join = SQL(
                 "JOIN unnest(%s::integer[]) AS c(cid) "
                 "ON (r.company_id = c.cid OR r.company_id IS NULL)", companies,
             )
             where = SQL("")
-        month = SQL("date_trunc('month', r.date)::date")
-        columns = [SQL("r.%s", SQL.identifier(dim)) for dim in group_dims]
+        columns = {dim: SQL("r.%s", SQL.identifier(dim)) for dim in group_dims}
         sets = SQL(", ").join(
             SQL("(%s)", SQL(", ").join(
-                [company, month, *(columns[group_dims.index(dim)] for dim in dims)]
+                [*company_key, MONTH_SQL, *(columns[dim] for dim in self._mask_dims(mask))]
             ))
-            for dims in grouped
+            for mask in masks
         )
+        if group_dims:
+            # GROUPING() of the grouped columns -> the slots' mask of that grouping set
+            gmask = SQL("CASE g.gid %s END", SQL(" ").join(
+                SQL("WHEN %s THEN %s", self._grouping_id(self._mask_dims(mask), group_dims), mask)
+                for mask in masks
+            ))
+        else:
+            gmask = SQL("0")
+        # the aggregation returns its narrow rows (PostgreSQL hashes them in memory), the
+        # outer query shapes them as slot keys
         return SQL(
-            """(SELECT NULL::integer, %(gid)s, %(company)s, %(month)s%(columns)s, %(agg)s
-                  FROM r %(join)s %(where)s
-              GROUP BY GROUPING SETS (%(sets)s))""",
-            gid=SQL("GROUPING(%s)", SQL(", ").join(columns)) if columns else SQL("0"),
+            """(SELECT NULL::integer, %(company)s, g.month - %(epoch)s, %(gmask)s,
+                       %(dims)s, g.value::float8
+                  FROM (SELECT %(gid)s AS gid%(cid)s, %(month)s AS month%(columns)s,
+                               %(agg)s AS value
+                          FROM r %(join)s %(where)s
+                      GROUP BY GROUPING SETS (%(sets)s)) AS g)""",
             company=company,
-            month=month,
-            columns=SQL("").join(SQL(", %s", col) for col in columns),
+            epoch=EPOCH_SQL,
+            dims=SQL(", ").join(
+                SQL("g.%s", SQL.identifier(dim)) if dim in columns else SQL("NULL::integer")
+                for dim in DIMENSIONS
+            ),
+            gmask=gmask,
+            gid=SQL("GROUPING(%s)", SQL(", ").join(columns.values())) if columns else SQL("0"),
+            cid=SQL(", c.cid") if company_key else SQL(""),
+            month=MONTH_SQL,
+            columns=SQL("").join(SQL(", %s", col) for col in columns.values()),
             agg=self._aggregate_sql(),
             join=join,
             where=where,
@@ -599,7 +629,7 @@ class SalesMetric(models.Model):
                 "win_ratio": ("won",)}.get(self.measure, ("ref",))
 
     def _shape_query(self, dims, has_region, monthly, slots, index):
-        """``SELECT idx, value`` of slots (tuples, see ``_compute_slot_values``) sharing
+        """``SELECT idx, value`` of slots (tuples, see ``SLOT_*``) sharing
         their dimensions: equality joins. The slots come as one array per column
         (unnest), not one VALUES tuple each."""
         columns = ["idx", "company_id", "date_from", "date_to", *dims]
@@ -607,8 +637,8 @@ class SalesMetric(models.Model):
             SQL("%s::integer[]", [index[slot[SLOT_KEY]] for slot in slots]),
             SQL("%s::integer[]", [slot[SLOT_COMPANY] for slot in slots]),
             # ISO strings: psycopg2 adapts them much faster than date objects
-            SQL("%s::date[]", [slot[SLOT_FROM].isoformat() for slot in slots]),
-            SQL("%s::date[]", [slot[SLOT_TO].isoformat() for slot in slots]),
+            SQL("%s::date[]", [from_day_number(slot[SLOT_FROM]).isoformat() for slot in slots]),
+            SQL("%s::date[]", [from_day_number(slot[SLOT_TO]).isoformat() for slot in slots]),
             *(SQL("%s::integer[]", [slot[SLOT_DIMS + DIMENSIONS.index(dim)] for slot in slots])
               for dim in dims),
         ]
@@ -623,7 +653,7 @@ class SalesMetric(models.Model):
         conditions = [SQL("(r.company_id = t.company_id OR r.company_id IS NULL)")]
         if monthly:
             # whole calendar months: the month itself is a join key
-            conditions.append(SQL("date_trunc('month', r.date)::date = t.date_from"))
+            conditions.append(SQL("%s = t.date_from", MONTH_SQL))
         else:
             conditions.append(SQL("r.date >= t.date_from AND r.date < t.date_to + 1"))
         for dim in dims:
@@ -646,7 +676,7 @@ class SalesMetric(models.Model):
                 SQL.identifier(states.column1),
             ))
         return SQL(
-            "(SELECT t.idx, %s FROM r JOIN %s ON %s GROUP BY t.idx)",
+            "(SELECT t.idx, (%s)::float8 FROM r JOIN %s ON %s GROUP BY t.idx)",
             self._aggregate_sql(), table, SQL(" AND ").join(conditions),
         )
 

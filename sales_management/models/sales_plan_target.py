@@ -8,31 +8,38 @@ alerts, reporting) read these figures through it or through the computed fields.
 """
 
 import calendar
+import json
 from datetime import date, timedelta
+from operator import itemgetter
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-from .sales_metric import DIMENSIONS
+from .sales_metric import (
+    DIMENSIONS, EPOCH_SQL, SLOT_COMPANY, SLOT_FROM, SLOT_GMASK, SLOT_REGION, SLOT_TO,
+    day_number, from_day_number,
+)
 from .sales_plan import HEALTH
 
 # live figures the pivot, graph and grouped lists can add up (see ``_read_group``)
 LIVE_SUMS = ("actual_value", "expected_to_date", "variance")
-# columns of ``_figure_rows``: the computation slot first (``sales.metric``'s SLOT_*)
+# columns of ``_figure_rows``: the computation slot with its grouping mask first
+# (``sales.metric``'s SLOT_*, see ``_compute_masked_values``; days as day numbers)
 FIGURE_COLUMNS = (
-    "id", "company_id", "date_from", "date_to", "region_id", *DIMENSIONS,
-    "metric_id", "target_value", "seasonality", "is_snapshot", "snapshot_value", "measure",
-    "on_track_pace", "at_risk_pace", "metric_source", "metric_domain", "metric_type_ids",
+    "id", "company_id", "date_from", "gmask", *DIMENSIONS, "date_to", "region_id",
+    "metric_id", "target_value", "seasonality", "snapshot", "header",
 )
-F_COMPANY, F_DATE_FROM, F_DATE_TO = 1, 2, 3
 assert DIMENSIONS[:2] == ("user_id", "team_id")  # the two the plan scope narrows
-F_SLOT_END = FIGURE_COLUMNS.index("metric_id")
-(F_METRIC, F_TARGET_VALUE, F_SEASONALITY, F_IS_SNAPSHOT, F_SNAPSHOT_VALUE, F_MEASURE,
- F_ON_TRACK, F_AT_RISK, F_M_SOURCE, F_M_DOMAIN, F_M_TYPES) = range(F_SLOT_END, F_SLOT_END + 11)
-# the metric's definition read with the targets (see ``_actuals_from_rows``)
-METRIC_DEFINITION = (("measure", F_MEASURE), ("source", F_M_SOURCE), ("domain", F_M_DOMAIN))
+assert FIGURE_COLUMNS.index("gmask") == SLOT_GMASK
+assert FIGURE_COLUMNS.index("date_to") == SLOT_TO
+assert FIGURE_COLUMNS.index("region_id") == SLOT_REGION
+F_COMPANY, F_DATE_FROM, F_DATE_TO = SLOT_COMPANY, SLOT_FROM, SLOT_TO
+F_METRIC, F_TARGET_VALUE, F_SEASONALITY, F_SNAPSHOT, F_HEADER = range(
+    SLOT_REGION + 1, SLOT_REGION + 6)
+# the metrics' definition read with the targets (see ``_actuals_from_rows``)
+METRIC_DEFINITION = ("measure", "source", "domain")
 LOCKED_FIELDS = {
     "plan_id", "metric_id", "date_from", "date_to", "target_value", "seasonality",
     "region_id", *DIMENSIONS,
@@ -328,27 +335,34 @@ class SalesPlanTarget(models.Model):
         One SQL query per metric for the whole recordset (see
         ``sales.metric._compute_values``); closed plans return their snapshot.
         """
-        rows, _tz = self._figure_rows()
-        return self._actuals_from_rows(rows)
+        return self._actuals_from_rows(*self._figure_rows())
 
     def _figure_rows(self):
         """What the figures of the (saved) targets depend on, read in ONE query whatever
         their number (the ORM would read them in prefetch batches of 1000 records).
 
-        Returns ``({target_id: row}, user_tz)``: each row a tuple of ``FIGURE_COLUMNS``,
+        Returns ``(rows, header)``: each row (one per target) a tuple of ``FIGURE_COLUMNS``,
         starting with the target's computation slot (``_slot()``: its dimensions narrowed
-        by the plan's scope) as ``sales.metric._compute_slot_values`` takes it, then the
-        metric, value, seasonality, snapshot, the metric's measure and the company's
-        health thresholds; ``user_tz`` is the user's time zone when the context has none
-        (read in the same query: ``context_today`` would read the user and its partner).
+        by the plan's scope) and its grouping mask, as
+        ``sales.metric._compute_masked_values`` takes them, then the metric, value,
+        seasonality (JSON text, or None) and snapshot value (None for a live target).
+        Every value a row carries costs its conversion to a Python object, 16k times
+        for a plan tree: no column repeats what is the same for every row. ``header`` is
+        what every row would repeat, read once in the same query (see ``_fetch_figure_rows``): ``{"metrics": {id: (measure,
+        source, domain)}, "types": [(metric_id, activity_type_id)], "thresholds":
+        {company_id: (on-track pace, at-risk pace)}, "tz": user tz or None}``; the time
+        zone is the user's when the context has none (``context_today`` would read the
+        user and its partner).
 
         Record rules are applied in the same query (the rule domain as SQL, as ``search``
         does) instead of ``check_access``, which evaluates them in Python over the
         records and their plans; a target the query does not return is checked with
         ``check_access`` (which raises the usual access error)."""
-        ids = list(dict.fromkeys(tid for tid in self.ids if tid))
+        ids = list(dict.fromkeys(self._ids))
+        if not all(ids):
+            ids = [tid for tid in ids if tid]  # new records (NewId) are read by the ORM
         if not ids:
-            return {}, None
+            return [], None
         rule = SQL()
         if not self.env.su:
             self.browse().check_access("read")  # the model's access rights
@@ -360,18 +374,24 @@ class SalesPlanTarget(models.Model):
         self.env["sales.plan"].flush_model(["scope", "team_id", "user_id"])
         self.env["res.company"].flush_model(
             ["sales_plan_on_track_pace", "sales_plan_at_risk_pace"])
-        self.env["sales.metric"].flush_model(
-            [*(name for name, _i in METRIC_DEFINITION), "activity_type_ids"])
+        self.env["sales.metric"].flush_model([*METRIC_DEFINITION, "activity_type_ids"])
         fetched = self._fetch_figure_rows(ids, rule, with_tz)
-        rows = {row[0]: row for row in fetched}
-        if rule and len(rows) < len(set(ids)):
-            missing = self.browse(set(ids) - rows.keys())
+        if rule and len(fetched) < len(ids):
+            missing = self.browse(set(ids).difference(map(itemgetter(0), fetched)))
             missing.check_access("read")
             # allowed after all (the rule as evaluated in Python): read them without it
             fetched += self._fetch_figure_rows(missing.ids, SQL(), with_tz)
-            rows = {row[0]: row for row in fetched}
-        user_tz = (fetched[0][-1] if fetched else None) if with_tz else None
-        return rows, user_tz
+        # the first target asked for carries the header (each query sends one)
+        metrics, types, thresholds, user_tz = json.loads(next(
+            row[F_HEADER] for row in fetched if row[F_HEADER] is not None))
+        header = {
+            "metrics": {mid: tuple(definition) for mid, *definition in metrics or ()},
+            "types": types or [],
+            "thresholds": {cid: (on_track or 90.0, at_risk or 75.0)
+                           for cid, on_track, at_risk in thresholds or ()},
+            "tz": user_tz if with_tz else None,
+        }
+        return fetched, header
 
     # operators whose SQL the domain parser builds without reading the database
     RULE_SQL_OPERATORS = frozenset(("=", "!=", "in", "not in", "<", "<=", ">", ">=", "=?",
@@ -419,42 +439,64 @@ class SalesPlanTarget(models.Model):
         return True
 
     def _fetch_figure_rows(self, ids, rule, with_tz):
+        target_fields = self._fields
+        assert all(target_fields[dim].store for dim in DIMENSIONS[2:])
         types = self.env["sales.metric"]._fields["activity_type_ids"]
+        # the effective dimensions: the plan's scope narrows the target (see
+        # sales.plan._scope_dimensions_of)
+        dims = [
+            SQL("COALESCE(t.user_id, CASE WHEN p.scope = 'user' THEN p.user_id END)"),
+            SQL("COALESCE(t.team_id, CASE WHEN p.scope IN ('team', 'user') THEN p.team_id END)"),
+            *(SQL("t.%s", SQL.identifier(dim)) for dim in DIMENSIONS[2:]),
+        ]
         self.env.cr.execute(SQL(
             """
-            SELECT t.id, t.company_id, t.date_from, t.date_to, t.region_id,
-                   COALESCE(t.user_id, CASE WHEN p.scope = 'user' THEN p.user_id END),
-                   COALESCE(t.team_id,
-                            CASE WHEN p.scope IN ('team', 'user') THEN p.team_id END),
-                   %(dims)s,
-                   t.metric_id, t.target_value, t.seasonality, t.is_snapshot,
-                   t.snapshot_value, m.measure, c.sales_plan_on_track_pace,
-                   c.sales_plan_at_risk_pace, m.source, m.domain,
-                   CASE WHEN ids.n = 1 THEN (
-                        SELECT COALESCE(array_agg(
-                                   ARRAY[rel.%(metric_col)s, rel.%(type_col)s]
-                                   ORDER BY mat.sequence, mat.id), '{}')
-                          FROM %(rel)s rel
-                          JOIN mail_activity_type mat ON mat.id = rel.%(type_col)s
-                   ) END %(tz)s
+            SELECT t.id, t.company_id, t.date_from - %(epoch)s,
+                   CASE WHEN t.region_id IS NULL AND t.partner_id IS NULL
+                         AND t.company_id IS NOT NULL
+                         AND date_part('day', t.date_from) = 1
+                         AND t.date_to = (t.date_from + interval '1 month')::date - 1
+                        THEN %(mask)s END,
+                   %(dims)s, t.date_to - %(epoch)s, t.region_id,
+                   t.metric_id, t.target_value,
+                   CASE WHEN t.seasonality IS NOT NULL THEN t.seasonality::text END,
+                   CASE WHEN t.is_snapshot THEN COALESCE(t.snapshot_value, 0.0) END,
+                   CASE WHEN ids.n = 1 THEN json_build_array(
+                        (SELECT json_agg(json_build_array(m.id, m.measure, m.source, m.domain))
+                           FROM sales_metric m),
+                        (SELECT json_agg(json_build_array(rel.%(metric_col)s, rel.%(type_col)s)
+                                         ORDER BY mat.sequence, mat.id)
+                           FROM %(rel)s rel
+                           JOIN mail_activity_type mat ON mat.id = rel.%(type_col)s),
+                        (SELECT json_agg(json_build_array(c.id, c.sales_plan_on_track_pace,
+                                                          c.sales_plan_at_risk_pace))
+                           FROM res_company c),
+                        %(tz)s
+                   )::text END
               FROM unnest(%(ids)s::integer[]) WITH ORDINALITY AS ids(id, n)
               JOIN sales_plan_target t ON t.id = ids.id
               JOIN sales_plan p ON p.id = t.plan_id
-              LEFT JOIN sales_metric m ON m.id = t.metric_id
-              LEFT JOIN res_company c ON c.id = t.company_id
              WHERE TRUE %(rule)s
             """,
-            # every (metric, activity type) pair as the ORM reads the metrics' types (all
-            # types, archived ones too, in the types' order; the record filters archived
-            # ones): a small table, evaluated once and sent with the first row only
+            dims=SQL(", ").join(dims),
+            epoch=EPOCH_SQL,
+            # the grouping mask of a whole-month target with no customer nor region (see
+            # sales.metric._compute_masked_values): a bit per dimension it sets
+            # (cheap tests: they run for every target)
+            mask=SQL(" + ").join(
+                SQL("CASE WHEN %s IS NULL THEN 0 ELSE %s END", dim, 1 << i)
+                for i, dim in enumerate(dims)
+            ),
+            # the header, sent with the first row only: every metric's definition, every
+            # (metric, activity type) pair as the ORM reads the metrics' types (all types,
+            # archived ones too, in the types' order; the record filters archived ones),
+            # every company's health thresholds (small tables) and the user's time zone
             rel=SQL.identifier(types.relation), metric_col=SQL.identifier(types.column1),
             type_col=SQL.identifier(types.column2),
-            # the plan's scope narrows the target (see sales.plan._scope_dimensions_of)
-            dims=SQL(", ").join(SQL("t.%s", SQL.identifier(dim)) for dim in DIMENSIONS[2:]),
             tz=SQL(
-                """, (SELECT rp.tz FROM res_users ru JOIN res_partner rp
-                       ON rp.id = ru.partner_id WHERE ru.id = %s)""", self.env.uid,
-            ) if with_tz else SQL(),
+                """(SELECT rp.tz FROM res_users ru JOIN res_partner rp
+                     ON rp.id = ru.partner_id WHERE ru.id = %s)""", self.env.uid,
+            ) if with_tz else SQL("NULL"),
             # one array literal joined (not ``IN``/``= ANY``): PostgreSQL parses it much
             # faster than 16k constants and does not estimate a selectivity per element
             ids="{%s}" % ",".join(map(str, ids)),
@@ -462,37 +504,34 @@ class SalesPlanTarget(models.Model):
         ))
         return self.env.cr.fetchall()
 
-    def _actuals_from_rows(self, rows):
-        result = {}
-        by_metric = {}
-        for tid, row in rows.items():
-            if row[F_IS_SNAPSHOT]:
-                result[tid] = row[F_SNAPSHOT_VALUE] or 0.0
-            elif not row[F_METRIC]:
-                result[tid] = 0.0
-            else:
-                by_metric.setdefault(row[F_METRIC], []).append(row)
+    def _actuals_from_rows(self, rows, header):
+        """``{target_id: actual}`` of the rows of ``_figure_rows``: the snapshot of a
+        closed plan's target, else one query per metric (``_compute_masked_values``)."""
+        result = {row[0]: row[F_SNAPSHOT] for row in rows if row[F_SNAPSHOT] is not None}
+        live = [row for row in rows if row[F_SNAPSHOT] is None] if result else rows
+        # a few metrics for many targets: one pass per metric (comprehensions) costs less
+        # than appending row by row
+        by_metric = {
+            mid: [row for row in live if row[F_METRIC] == mid]
+            for mid in sorted(set(map(itemgetter(F_METRIC), live)))
+        }
         metrics = self.env["sales.metric"].sudo().browse(list(by_metric))
         if metrics:
             # the metrics' definition came with the rows (flushed before): put it in the
             # cache where it is not there yet, so the metrics are not read again
-            firsts = [by_metric[mid][0] for mid in metrics._ids]
+            definitions = header["metrics"]
             cache, fields_ = self.env.cache, metrics._fields
-            for name, index in METRIC_DEFINITION:
-                cache.insert_missing(metrics, fields_[name], [row[index] for row in firsts])
-            # the (metric, type) pairs came with the first target asked for, when the
-            # rules let it through; else the ORM reads the types
-            pairs = next((row[F_M_TYPES] for row in rows.values()
-                          if row[F_M_TYPES] is not None), None)
-            if pairs is not None:
-                type_ids = {mid: [] for mid in metrics._ids}
-                for mid, type_id in pairs:
-                    if mid in type_ids:
-                        type_ids[mid].append(type_id)
-                cache.insert_missing(metrics, fields_["activity_type_ids"],
-                                     [tuple(type_ids[mid]) for mid in metrics._ids])
+            for i, name in enumerate(METRIC_DEFINITION):
+                cache.insert_missing(metrics, fields_[name],
+                                     [definitions[mid][i] for mid in metrics._ids])
+            type_ids = {mid: [] for mid in metrics._ids}
+            for mid, type_id in header["types"]:
+                if mid in type_ids:
+                    type_ids[mid].append(type_id)
+            cache.insert_missing(metrics, fields_["activity_type_ids"],
+                                 [tuple(type_ids[mid]) for mid in metrics._ids])
         for metric in metrics:
-            result.update(metric._compute_slot_values(by_metric[metric.id]))
+            result.update(metric._compute_masked_values(by_metric[metric.id]))
         return result
 
     def _get_figures(self):
@@ -500,50 +539,74 @@ class SalesPlanTarget(models.Model):
         for actual_value, expected_to_date, achievement, pace, variance and health.
 
         Saved targets are read in one query (``_figure_rows``) and their actuals in one
-        query per metric: the number of queries does not grow with the targets."""
-        rows, user_tz = self._figure_rows()
-        actuals = self._actuals_from_rows(rows)
-        if rows and not self.env.context.get("tz"):
-            # the user's time zone came with the rows (no user record to read)
-            today = fields.Date.context_today(self.with_context(tz=user_tz or "UTC"))
-        else:
-            today = fields.Date.context_today(self)
-        expected_value = self._expected_value
-        thresholds = {}
+        query per metric: the number of queries does not grow with the targets. A plan
+        tree holds 16k targets: what is done per target is kept to the figures' own
+        arithmetic (``_expected_value`` is called for targets whose period runs)."""
+        rows, header = self._figure_rows()
         result = {}
-        for tid in self._ids:
-            row = rows.get(tid)
-            if row is not None:
+        if rows:
+            actuals = self._actuals_from_rows(rows, header)
+            if not self.env.context.get("tz"):
+                # the user's time zone came with the rows (no user record to read)
+                today = fields.Date.context_today(self.with_context(tz=header["tz"] or "UTC"))
+            else:
+                today = fields.Date.context_today(self)
+            today_number = day_number(today)
+            additive = {mid: definition[0] != "win_ratio"
+                        for mid, definition in header["metrics"].items()}
+            thresholds = header["thresholds"]  # every company's
+            expected_value = self._expected_value
+            for row in rows:
+                tid = row[0]
                 value = row[F_TARGET_VALUE] or 0.0
-                expected = expected_value(
-                    row[F_DATE_FROM], row[F_DATE_TO], value, row[F_SEASONALITY],
-                    row[F_MEASURE] != "win_ratio", today,
-                )
-                if row[F_COMPANY]:
-                    # the thresholds of _health_from_pace, read in the same query
-                    on_track = row[F_ON_TRACK] or 90.0
-                    at_risk = row[F_AT_RISK] or 75.0
+                if today_number < row[F_DATE_FROM]:
+                    expected = 0.0
+                elif today_number >= row[F_DATE_TO] or not additive[row[F_METRIC]]:
+                    expected = value
                 else:
-                    on_track, at_risk = self._health_thresholds(self.env.company)
-            else:  # a new record (onchange): read through the ORM
-                target = self.browse(tid)
-                value = target.target_value
-                expected = target._expected_to_date(today)
-                company_id = target.company_id.id
-                if company_id not in thresholds:
-                    company = self.env["res.company"].browse(company_id) or self.env.company
-                    thresholds[company_id] = self._health_thresholds(company)
-                on_track, at_risk = thresholds[company_id]
-            actual = actuals.get(tid, 0.0)
+                    seasonality = row[F_SEASONALITY]
+                    expected = expected_value(
+                        from_day_number(row[F_DATE_FROM]), from_day_number(row[F_DATE_TO]),
+                        value, seasonality and json.loads(seasonality), True, today,
+                    )
+                limits = thresholds.get(row[F_COMPANY])
+                if limits is None:  # a target of no company
+                    limits = thresholds[row[F_COMPANY]] = self._health_thresholds(
+                        self.env.company)
+                on_track, at_risk = limits
+                actual = actuals.get(tid, 0.0)
+                pace = 100.0 * actual / expected if expected else 100.0
+                result[tid] = {
+                    "actual_value": actual,
+                    "expected_to_date": expected,
+                    "achievement": 100.0 * actual / value if value else 0.0,
+                    "pace": pace,
+                    "variance": actual - expected,
+                    "health": "on_track" if pace >= on_track
+                    else "at_risk" if pace >= at_risk else "off_track",
+                }
+        if len(result) < len(self._ids):
+            result.update(self._new_figures([tid for tid in self._ids if tid not in result]))
+        return result
+
+    def _new_figures(self, ids):
+        """``_get_figures`` of new records (an onchange), read through the ORM: no
+        actual value yet."""
+        result = {}
+        today = fields.Date.context_today(self)
+        for target in self.browse(ids):
+            value = target.target_value
+            expected = target._expected_to_date(today)
+            actual = 0.0
             pace = 100.0 * actual / expected if expected else 100.0
-            result[tid] = {
+            result[target.id] = {
                 "actual_value": actual,
                 "expected_to_date": expected,
                 "achievement": 100.0 * actual / value if value else 0.0,
                 "pace": pace,
                 "variance": actual - expected,
-                "health": "on_track" if pace >= on_track
-                else "at_risk" if pace >= at_risk else "off_track",
+                "health": self._health_from_pace(
+                    pace, target.company_id or self.env.company),
             }
         return result
 
