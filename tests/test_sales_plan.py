@@ -393,6 +393,53 @@ class TestSalesPlanActuals(SalesPlanCommon):
                         self.assertEqual(values[slot["key"]], 0.0)
                 self.assertTrue(any(values.values()), "the data has figures for the metric")
 
+    def test_figures_of_mixed_targets_in_one_batch(self):
+        """``_get_figures`` reads the targets' slots in SQL: whole months (with or
+        without a salesperson, team or country) take the grouped path, the others (a
+        quarter, half a month, a customer, a region) the joined one; in one batch every
+        target's actual equals its slot computed alone, and a closed plan's target keeps
+        its snapshot."""
+        benelux = self.env["sales.region"].create({
+            "name": "SM Benelux", "country_ids": [(6, 0, self.country_be.ids)],
+        })
+        half_march = {"date_from": "2025-03-01", "date_to": "2025-03-15"}
+        cases = [
+            ("revenue", MARCH, {}, True, 1500.0),
+            ("revenue", MARCH, {"user_id": self.user_salesman.id}, True, None),
+            ("revenue", MARCH, {"team_id": self.team.id}, True, None),
+            ("revenue", MARCH, {"country_id": self.country_be.id}, True, None),
+            ("revenue", Q1, {}, False, None),
+            ("revenue", half_march, {}, False, None),
+            ("revenue", MARCH, {"partner_id": self.customer_be.id}, False, 1000.0),
+            ("revenue", MARCH, {"region_id": benelux.id}, False, 1000.0),
+            ("orders", MARCH, {}, True, 2.0),
+            ("orders", MARCH, {"partner_id": self.customer_be.id}, False, None),
+            ("win_rate", MARCH, {}, True, 100.0 * 2 / 3),
+            ("opportunities", Q1, {"user_id": self.user_salesman_2.id}, False, 1.0),
+        ]
+        plan = self._plan()
+        targets = self.env["sales.plan.target"]
+        for code, period, dims, _grouped, _value in cases:
+            targets |= self._target(plan, code, 10.0, **period, **dims)
+        closed = self._target(self._plan(name="SM closed"), "revenue", 10.0, **MARCH)
+        closed.write({"is_snapshot": True, "snapshot_value": 1234.0})
+        self.env.invalidate_all()
+        rows, _header = targets._figure_rows()
+        gmask = {row[0]: row[3] for row in rows}
+        before = self.cr.sql_log_count
+        figures = (targets | closed)._get_figures()
+        self.assertEqual(self.cr.sql_log_count - before, 1 + 4)  # targets, one per metric
+        self.assertEqual(figures[closed.id]["actual_value"], 1234.0)
+        for target, (code, _period, dims, grouped, value) in zip(targets, cases):
+            with self.subTest(metric=code, period=target.date_from, dims=dims):
+                self.assertEqual(gmask[target.id] is not None, grouped)
+                alone = target.metric_id.sudo()._compute_values([target._slot()])
+                self.assertAlmostEqual(figures[target.id]["actual_value"],
+                                       alone[target.id], places=2)
+                if value is not None:
+                    self.assertAlmostEqual(figures[target.id]["actual_value"], value,
+                                           places=2)
+
     def test_figures_apply_the_record_rules(self):
         """``_get_figures`` applies the read rules in SQL: a salesperson gets the figures
         of his own plan's targets and an access error on another team's."""

@@ -396,8 +396,6 @@ class SalesControlAlert(models.Model):
             groups.setdefault(shape, []).extend(
                 [(index, 0, slot), (index, 1, reference)]
             )
-        region_fields = self.env["sales.region"]._fields
-        countries, states = region_fields["country_ids"], region_fields["state_ids"]
         for (dim, dims, has_region), rows in groups.items():
             column = "commercial_partner_id" if dim == "partner_id" else dim
             columns = ["idx", "period", "company_id", "date_from", "date_to", *dims]
@@ -411,28 +409,9 @@ class SalesControlAlert(models.Model):
                                    for _i, _p, slot in rows]),
                 *(SQL("%s::integer[]", [slot[d] for _i, _p, slot in rows]) for d in dims),
             ]
-            conditions = [
-                SQL("(r.company_id = t.company_id OR r.company_id IS NULL)"),
-                SQL("r.date >= t.date_from AND r.date < t.date_to + 1"),
-            ]
-            for d in dims:
-                if d == "partner_id":
-                    conditions.append(SQL(
-                        "(r.partner_id = t.partner_id OR r.commercial_partner_id = t.partner_id)"
-                    ))
-                else:
-                    conditions.append(SQL("r.%s = t.%s", SQL.identifier(d), SQL.identifier(d)))
             if has_region:
                 columns.append("region_id")
                 arrays.append(SQL("%s::integer[]", [slot["region_id"] for _i, _p, slot in rows]))
-                conditions.append(SQL(
-                    """(r.country_id IN (SELECT %s FROM %s WHERE %s = t.region_id)
-                        OR r.state_id IN (SELECT %s FROM %s WHERE %s = t.region_id))""",
-                    SQL.identifier(countries.column2), SQL.identifier(countries.relation),
-                    SQL.identifier(countries.column1),
-                    SQL.identifier(states.column2), SQL.identifier(states.relation),
-                    SQL.identifier(states.column1),
-                ))
             date_from = min(fields.Date.to_date(slot["date_from"]) for _i, _p, slot in rows)
             date_to = max(fields.Date.to_date(slot["date_to"]) for _i, _p, slot in rows)
             self.env.flush_all()
@@ -440,15 +419,15 @@ class SalesControlAlert(models.Model):
                 """
                 SELECT t.idx, t.period, r.%(column)s, %(aggregate)s
                   FROM (%(rows)s) AS r
-                  JOIN unnest(%(arrays)s) AS t(%(names)s) ON %(conditions)s
+                  JOIN %(table)s ON %(conditions)s
                  WHERE r.%(dim)s IS NOT NULL AND r.%(column)s IS NOT NULL
                    AND r.date >= %(date_from)s::date AND r.date < %(date_to)s::date + 1
               GROUP BY t.idx, t.period, r.%(column)s
                 """,
                 column=SQL.identifier(column), aggregate=metric._aggregate_sql(),
-                rows=metric._source_rows_sql(), arrays=SQL(", ").join(arrays),
-                names=SQL(", ").join(SQL.identifier(name) for name in columns),
-                conditions=SQL(" AND ").join(conditions), dim=SQL.identifier(dim),
+                rows=metric._source_rows_sql(), table=metric._unnest_table(columns, arrays),
+                conditions=SQL(" AND ").join(metric._slot_conditions(dims, has_region)),
+                dim=SQL.identifier(dim),
                 date_from=date_from, date_to=date_to,
             ))
             for index, period, member, value in self.env.cr.fetchall():

@@ -646,19 +646,34 @@ class SalesMetric(models.Model):
             # a region's countries and states: one row per (slot, region) joined below
             columns.append("region_id")
             arrays.append(SQL("%s::integer[]", [slot[SLOT_REGION] for slot in slots]))
-        table = SQL(
+        table = self._unnest_table(columns, arrays)
+        conditions = self._slot_conditions(dims, has_region, monthly)
+        return SQL(
+            "(SELECT t.idx, (%s)::float8 FROM r JOIN %s ON %s GROUP BY t.idx)",
+            self._aggregate_sql(), table, SQL(" AND ").join(conditions),
+        )
+
+    @api.model
+    def _unnest_table(self, columns, arrays):
+        """``unnest(arrays) AS t(columns)``: slots sent as one array per column."""
+        return SQL(
             "unnest(%s) AS t(%s)", SQL(", ").join(arrays),
             SQL(", ").join(SQL.identifier(col) for col in columns),
         )
+
+    def _slot_conditions(self, dims, has_region, monthly=False):
+        """How the source rows ``r`` join the slots ``t`` (columns ``company_id``,
+        ``date_from``, ``date_to``, the ``dims`` and, ``has_region``, ``region_id``): a
+        row of no company counts for every company, a partner matches its contacts too,
+        a region any of its countries or states. ``monthly``: the slots are whole
+        calendar months (the month itself is a join key)."""
         conditions = [SQL("(r.company_id = t.company_id OR r.company_id IS NULL)")]
         if monthly:
-            # whole calendar months: the month itself is a join key
             conditions.append(SQL("%s = t.date_from", MONTH_SQL))
         else:
             conditions.append(SQL("r.date >= t.date_from AND r.date < t.date_to + 1"))
         for dim in dims:
             if dim == "partner_id":
-                # a partner matches its contacts too
                 conditions.append(SQL(
                     "(r.partner_id = t.partner_id OR r.commercial_partner_id = t.partner_id)"
                 ))
@@ -675,10 +690,7 @@ class SalesMetric(models.Model):
                 SQL.identifier(states.column2), SQL.identifier(states.relation),
                 SQL.identifier(states.column1),
             ))
-        return SQL(
-            "(SELECT t.idx, (%s)::float8 FROM r JOIN %s ON %s GROUP BY t.idx)",
-            self._aggregate_sql(), table, SQL(" AND ").join(conditions),
-        )
+        return conditions
 
     def _distinct_values(self, dimension, slot):
         """Ids of ``dimension`` (e.g. ``user_id``) found in the source rows of ``slot``:

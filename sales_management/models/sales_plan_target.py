@@ -18,8 +18,15 @@ from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from .sales_metric import (
-    DIMENSIONS, EPOCH_SQL, SLOT_COMPANY, SLOT_FROM, SLOT_GMASK, SLOT_REGION, SLOT_TO,
-    day_number, from_day_number,
+    DIMENSIONS,
+    EPOCH_SQL,
+    SLOT_COMPANY,
+    SLOT_FROM,
+    SLOT_GMASK,
+    SLOT_REGION,
+    SLOT_TO,
+    day_number,
+    from_day_number,
 )
 from .sales_plan import HEALTH
 
@@ -347,12 +354,13 @@ class SalesPlanTarget(models.Model):
         ``sales.metric._compute_masked_values`` takes them, then the metric, value,
         seasonality (JSON text, or None) and snapshot value (None for a live target).
         Every value a row carries costs its conversion to a Python object, 16k times
-        for a plan tree: no column repeats what is the same for every row. ``header`` is
-        what every row would repeat, read once in the same query (see ``_fetch_figure_rows``): ``{"metrics": {id: (measure,
-        source, domain)}, "types": [(metric_id, activity_type_id)], "thresholds":
-        {company_id: (on-track pace, at-risk pace)}, "tz": user tz or None}``; the time
-        zone is the user's when the context has none (``context_today`` would read the
-        user and its partner).
+        for a plan tree: dates come as day numbers, and no column repeats what is the
+        same for every row. ``header`` is what every row would repeat, read once in the
+        same query (see ``_fetch_figure_rows``): ``{"metrics": {id: (measure, source,
+        domain)}, "types": [(metric_id, activity_type_id)], "thresholds": {company_id:
+        (on-track pace, at-risk pace)}, "tz": user tz or None}``; the time zone is the
+        user's when the context has none (``context_today`` would read the user and its
+        partner).
 
         Record rules are applied in the same query (the rule domain as SQL, as ``search``
         does) instead of ``check_access``, which evaluates them in Python over the
@@ -375,15 +383,13 @@ class SalesPlanTarget(models.Model):
         self.env["res.company"].flush_model(
             ["sales_plan_on_track_pace", "sales_plan_at_risk_pace"])
         self.env["sales.metric"].flush_model([*METRIC_DEFINITION, "activity_type_ids"])
-        fetched = self._fetch_figure_rows(ids, rule, with_tz)
+        fetched, header = self._fetch_figure_rows(ids, rule, with_tz)
         if rule and len(fetched) < len(ids):
             missing = self.browse(set(ids).difference(map(itemgetter(0), fetched)))
             missing.check_access("read")
             # allowed after all (the rule as evaluated in Python): read them without it
-            fetched += self._fetch_figure_rows(missing.ids, SQL(), with_tz)
-        # the first target asked for carries the header (each query sends one)
-        metrics, types, thresholds, user_tz = json.loads(next(
-            row[F_HEADER] for row in fetched if row[F_HEADER] is not None))
+            fetched += self._fetch_figure_rows(missing.ids, SQL(), with_tz)[0]
+        metrics, types, thresholds, user_tz = json.loads(header)
         header = {
             "metrics": {mid: tuple(definition) for mid, *definition in metrics or ()},
             "types": types or [],
@@ -461,7 +467,13 @@ class SalesPlanTarget(models.Model):
                    t.metric_id, t.target_value,
                    CASE WHEN t.seasonality IS NOT NULL THEN t.seasonality::text END,
                    CASE WHEN t.is_snapshot THEN COALESCE(t.snapshot_value, 0.0) END,
-                   CASE WHEN ids.n = 1 THEN json_build_array(
+                   NULL::text
+              FROM unnest(%(ids)s::integer[]) AS ids(id)
+              JOIN sales_plan_target t ON t.id = ids.id
+              JOIN sales_plan p ON p.id = t.plan_id
+             WHERE TRUE %(rule)s
+             UNION ALL
+            SELECT %(nulls)s, json_build_array(
                         (SELECT json_agg(json_build_array(m.id, m.measure, m.source, m.domain))
                            FROM sales_metric m),
                         (SELECT json_agg(json_build_array(rel.%(metric_col)s, rel.%(type_col)s)
@@ -472,11 +484,7 @@ class SalesPlanTarget(models.Model):
                                                           c.sales_plan_at_risk_pace))
                            FROM res_company c),
                         %(tz)s
-                   )::text END
-              FROM unnest(%(ids)s::integer[]) WITH ORDINALITY AS ids(id, n)
-              JOIN sales_plan_target t ON t.id = ids.id
-              JOIN sales_plan p ON p.id = t.plan_id
-             WHERE TRUE %(rule)s
+                   )::text
             """,
             dims=SQL(", ").join(dims),
             epoch=EPOCH_SQL,
@@ -487,7 +495,8 @@ class SalesPlanTarget(models.Model):
                 SQL("CASE WHEN %s IS NULL THEN 0 ELSE %s END", dim, 1 << i)
                 for i, dim in enumerate(dims)
             ),
-            # the header, sent with the first row only: every metric's definition, every
+            nulls=SQL(", ").join(SQL("NULL") for _col in FIGURE_COLUMNS[:-1]),
+            # the header, a row of its own: every metric's definition, every
             # (metric, activity type) pair as the ORM reads the metrics' types (all types,
             # archived ones too, in the types' order; the record filters archived ones),
             # every company's health thresholds (small tables) and the user's time zone
@@ -502,7 +511,9 @@ class SalesPlanTarget(models.Model):
             ids="{%s}" % ",".join(map(str, ids)),
             rule=rule,
         ))
-        return self.env.cr.fetchall()
+        rows = self.env.cr.fetchall()
+        header = next(i for i in range(len(rows) - 1, -1, -1) if rows[i][0] is None)
+        return rows, rows.pop(header)[F_HEADER]
 
     def _actuals_from_rows(self, rows, header):
         """``{target_id: actual}`` of the rows of ``_figure_rows``: the snapshot of a
