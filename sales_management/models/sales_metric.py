@@ -28,11 +28,11 @@ PRODUCT_DIMENSIONS = ("product_id", "product_categ_id")
 # Positions in the slot tuples of ``_compute_masked_values``: (key, company_id, first day,
 # grouping mask, *DIMENSIONS values, last day, region_id); days are day numbers
 # (``day_number``). A slot tuple may carry more items after these. What a grouped slot is
-# looked up by comes first: ``slot[SLOT_COMPANY:SLOT_END]``.
+# looked up by comes first: ``slot[SLOT_COMPANY:SLOT_END]``, or a shorter slice when no
+# grouped slot sets the last dimensions (see ``_compute_masked_values``).
 SLOT_KEY, SLOT_COMPANY, SLOT_FROM, SLOT_GMASK, SLOT_DIMS = range(5)
 SLOT_END = SLOT_DIMS + len(DIMENSIONS)
 SLOT_TO, SLOT_REGION = SLOT_END, SLOT_END + 1
-_SLOT_GROUP_KEY = itemgetter(slice(SLOT_COMPANY, SLOT_END))
 PARTNER_POS = DIMENSIONS.index("partner_id")
 # Day numbers: days since EPOCH. 16k targets' dates cost much less read as integers (and
 # hashed as integers) than as date objects.
@@ -455,17 +455,20 @@ class SalesMetric(models.Model):
         companies = sorted(set(map(itemgetter(SLOT_COMPANY), grouped)))
         # the dimensions of the grouped slots, in a fixed order: GROUPING() bits
         group_dims = [dim for i, dim in enumerate(DIMENSIONS) if any(m & 1 << i for m in masks)]
+        # the key of a grouped slot stops after the last dimension a mask sets (beyond, its
+        # dimensions are all None): usually (company, month, mask, salesperson, team)
+        width = max(masks).bit_length() if masks else 0
         if grouped:
             if branches:
                 # same columns as the grouped branch: (idx, *slot key, value)
                 pad = SQL(", ").join(
-                    SQL("NULL::integer") for _col in range(SLOT_COMPANY, SLOT_END))
+                    SQL("NULL::integer") for _col in range(SLOT_COMPANY, SLOT_DIMS + width))
                 branches = [
                     SQL("(SELECT b.idx, %s, b.value FROM %s AS b(idx, value))", pad, branch)
                     for branch in branches
                 ]
             branches.insert(0, self._grouping_sets_query(companies, masks, group_dims,
-                                                         inline=not joined))
+                                                         width, inline=not joined))
         # only the rows of the slots' whole period are read (once, whatever the shapes),
         # and only the columns the slots use: joins nobody needs are left out by PostgreSQL
         used = {"company_id", "date", *self._aggregate_columns(), *group_dims}
@@ -513,7 +516,8 @@ class SalesMetric(models.Model):
                 found[row[1:-1]] = row[-1]
         result.update(zip(
             map(itemgetter(SLOT_KEY), grouped),
-            map(found.get, map(_SLOT_GROUP_KEY, grouped), repeat(0.0)),
+            map(found.get, map(itemgetter(slice(SLOT_COMPANY, SLOT_DIMS + width)), grouped),
+                repeat(0.0)),
         ))
         return result
 
@@ -553,11 +557,11 @@ class SalesMetric(models.Model):
             conditions.append(SQL("(%s)", SQL(" OR ").join(alternatives)))
         return conditions
 
-    def _grouping_sets_query(self, companies, masks, group_dims, inline=False):
+    def _grouping_sets_query(self, companies, masks, group_dims, width, inline=False):
         """One aggregation of the rows for all the grouped slots, ``GROUP BY GROUPING
         SETS ((company, month, dims of a mask), ...)``, each row keyed as a slot is:
-        ``SELECT NULL, company, month (day number), mask, *DIMENSIONS (NULL when not
-        grouped), value``. A row of no company counts for every company (as in
+        ``SELECT NULL, company, month (day number), mask, *DIMENSIONS[:width] (NULL when
+        not grouped), value``. A row of no company counts for every company (as in
         ``_shape_query``)."""
         if len(companies) == 1:
             # one company: a constant outside the aggregation (not a grouping column)
@@ -590,17 +594,17 @@ class SalesMetric(models.Model):
         # the aggregation returns its narrow rows (PostgreSQL hashes them in memory), the
         # outer query shapes them as slot keys
         return SQL(
-            """(SELECT NULL::integer, %(company)s, g.month - %(epoch)s, %(gmask)s,
-                       %(dims)s, g.value::float8
+            """(SELECT NULL::integer, %(company)s, g.month - %(epoch)s,
+                       %(gmask)s%(dims)s, g.value::float8
                   FROM (SELECT %(gid)s AS gid%(cid)s, %(month)s AS month%(columns)s,
                                %(agg)s AS value
                           FROM r %(join)s %(where)s
                       GROUP BY GROUPING SETS (%(sets)s)) AS g)""",
             company=company,
             epoch=EPOCH_SQL,
-            dims=SQL(", ").join(
-                SQL("g.%s", SQL.identifier(dim)) if dim in columns else SQL("NULL::integer")
-                for dim in DIMENSIONS
+            dims=SQL("").join(
+                SQL(", g.%s", SQL.identifier(dim)) if dim in columns else SQL(", NULL::integer")
+                for dim in DIMENSIONS[:width]
             ),
             gmask=gmask,
             gid=SQL("GROUPING(%s)", SQL(", ").join(columns.values())) if columns else SQL("0"),

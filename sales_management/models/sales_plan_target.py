@@ -388,7 +388,12 @@ class SalesPlanTarget(models.Model):
             missing = self.browse(set(ids).difference(map(itemgetter(0), fetched)))
             missing.check_access("read")
             # allowed after all (the rule as evaluated in Python): read them without it
-            fetched += self._fetch_figure_rows(missing.ids, SQL(), with_tz)[0]
+            more, more_header = self._fetch_figure_rows(missing.ids, SQL(), with_tz)
+            fetched += more
+            header = header or more_header
+        if header is None:  # the first target asked for does not exist (any more)
+            self.env.cr.execute(SQL("SELECT %s", self._figure_header_sql(with_tz)))
+            header = self.env.cr.fetchone()[0]
         metrics, types, thresholds, user_tz = json.loads(header)
         header = {
             "metrics": {mid: tuple(definition) for mid, *definition in metrics or ()},
@@ -445,9 +450,9 @@ class SalesPlanTarget(models.Model):
         return True
 
     def _fetch_figure_rows(self, ids, rule, with_tz):
-        target_fields = self._fields
-        assert all(target_fields[dim].store for dim in DIMENSIONS[2:])
-        types = self.env["sales.metric"]._fields["activity_type_ids"]
+        """``(rows, header)`` of the targets ``ids`` the ``rule`` lets through (see
+        ``_figure_rows``): the header comes with the first target (None if that one
+        was not returned)."""
         # the effective dimensions: the plan's scope narrows the target (see
         # sales.plan._scope_dimensions_of)
         dims = [
@@ -467,24 +472,10 @@ class SalesPlanTarget(models.Model):
                    t.metric_id, t.target_value,
                    CASE WHEN t.seasonality IS NOT NULL THEN t.seasonality::text END,
                    CASE WHEN t.is_snapshot THEN COALESCE(t.snapshot_value, 0.0) END,
-                   NULL::text
-              FROM unnest(%(ids)s::integer[]) AS ids(id)
-              JOIN sales_plan_target t ON t.id = ids.id
+                   CASE WHEN t.id = %(first)s THEN %(header)s END
+              FROM sales_plan_target t
               JOIN sales_plan p ON p.id = t.plan_id
-             WHERE TRUE %(rule)s
-             UNION ALL
-            SELECT %(nulls)s, json_build_array(
-                        (SELECT json_agg(json_build_array(m.id, m.measure, m.source, m.domain))
-                           FROM sales_metric m),
-                        (SELECT json_agg(json_build_array(rel.%(metric_col)s, rel.%(type_col)s)
-                                         ORDER BY mat.sequence, mat.id)
-                           FROM %(rel)s rel
-                           JOIN mail_activity_type mat ON mat.id = rel.%(type_col)s),
-                        (SELECT json_agg(json_build_array(c.id, c.sales_plan_on_track_pace,
-                                                          c.sales_plan_at_risk_pace))
-                           FROM res_company c),
-                        %(tz)s
-                   )::text
+             WHERE t.id = ANY(%(ids)s::integer[]) %(rule)s
             """,
             dims=SQL(", ").join(dims),
             epoch=EPOCH_SQL,
@@ -495,38 +486,58 @@ class SalesPlanTarget(models.Model):
                 SQL("CASE WHEN %s IS NULL THEN 0 ELSE %s END", dim, 1 << i)
                 for i, dim in enumerate(dims)
             ),
-            nulls=SQL(", ").join(SQL("NULL") for _col in FIGURE_COLUMNS[:-1]),
-            # the header, a row of its own: every metric's definition, every
-            # (metric, activity type) pair as the ORM reads the metrics' types (all types,
-            # archived ones too, in the types' order; the record filters archived ones),
-            # every company's health thresholds (small tables) and the user's time zone
+            # the header, sent with the first target asked for
+            first=ids[0],
+            header=self._figure_header_sql(with_tz),
+            # one array literal (not ``IN`` and 16k constants, which PostgreSQL parses
+            # much more slowly): a hashed test on a scan of the targets when there are
+            # many, the primary key's index when there are a few
+            ids="{%s}" % ",".join(map(str, ids)),
+            rule=rule,
+        ))
+        rows = self.env.cr.fetchall()
+        return rows, next((row[F_HEADER] for row in rows if row[0] == ids[0]), None)
+
+    def _figure_header_sql(self, with_tz):
+        """The header of ``_figure_rows`` as JSON text: every metric's definition, every
+        (metric, activity type) pair as the ORM reads the metrics' types (all types,
+        archived ones too, in the types' order; the record filters archived ones), every
+        company's health thresholds (small tables) and the user's time zone."""
+        types = self.env["sales.metric"]._fields["activity_type_ids"]
+        return SQL(
+            """json_build_array(
+                (SELECT json_agg(json_build_array(m.id, m.measure, m.source, m.domain))
+                   FROM sales_metric m),
+                (SELECT json_agg(json_build_array(rel.%(metric_col)s, rel.%(type_col)s)
+                                 ORDER BY mat.sequence, mat.id)
+                   FROM %(rel)s rel
+                   JOIN mail_activity_type mat ON mat.id = rel.%(type_col)s),
+                (SELECT json_agg(json_build_array(c.id, c.sales_plan_on_track_pace,
+                                                  c.sales_plan_at_risk_pace))
+                   FROM res_company c),
+                %(tz)s
+            )::text""",
             rel=SQL.identifier(types.relation), metric_col=SQL.identifier(types.column1),
             type_col=SQL.identifier(types.column2),
             tz=SQL(
                 """(SELECT rp.tz FROM res_users ru JOIN res_partner rp
                      ON rp.id = ru.partner_id WHERE ru.id = %s)""", self.env.uid,
             ) if with_tz else SQL("NULL"),
-            # one array literal joined (not ``IN``/``= ANY``): PostgreSQL parses it much
-            # faster than 16k constants and does not estimate a selectivity per element
-            ids="{%s}" % ",".join(map(str, ids)),
-            rule=rule,
-        ))
-        rows = self.env.cr.fetchall()
-        header = next(i for i in range(len(rows) - 1, -1, -1) if rows[i][0] is None)
-        return rows, rows.pop(header)[F_HEADER]
+        )
 
     def _actuals_from_rows(self, rows, header):
         """``{target_id: actual}`` of the rows of ``_figure_rows``: the snapshot of a
         closed plan's target, else one query per metric (``_compute_masked_values``)."""
         result = {row[0]: row[F_SNAPSHOT] for row in rows if row[F_SNAPSHOT] is not None}
         live = [row for row in rows if row[F_SNAPSHOT] is None] if result else rows
-        # a few metrics for many targets: one pass per metric (comprehensions) costs less
-        # than appending row by row
-        by_metric = {
-            mid: [row for row in live if row[F_METRIC] == mid]
-            for mid in sorted(set(map(itemgetter(F_METRIC), live)))
-        }
-        metrics = self.env["sales.metric"].sudo().browse(list(by_metric))
+        by_metric = {}
+        get = by_metric.get
+        for row in live:
+            metric_rows = get(row[F_METRIC])
+            if metric_rows is None:
+                metric_rows = by_metric[row[F_METRIC]] = []
+            metric_rows.append(row)
+        metrics = self.env["sales.metric"].sudo().browse(sorted(by_metric))
         if metrics:
             # the metrics' definition came with the rows (flushed before): put it in the
             # cache where it is not there yet, so the metrics are not read again
