@@ -5,10 +5,59 @@ tag them: ``SalesManagementTestMixin`` sets what it would (``test_tags``, ``test
 ``test_class``, ``test_sequence``), which TransactionCase, HttpCase and tours need.
 Fixtures are built in ``setUpClass`` without relying on demo data: one company, two sales
 teams, a user per role of the sales_team ladder, customers and products.
+
+No test reads the real clock. Every class runs frozen at ``REFERENCE_NOW`` (Odoo's
+``freeze_time`` class attribute), unless it sets another instant; the browser of a tour runs
+on the same clock (``_shift_browser_clock``). Classes that read "today" — through a default
+(a task's start date, "this week", a plan's period), a filter or a job — are decorated with
+``@on_edge_dates`` and run once more on each of ``EDGE_DATES`` in the same pytest run.
 """
+
+import os
+import sys
+import time
+from datetime import datetime
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+#: The instant every test runs at unless its class says otherwise: a Wednesday in the middle
+#: of a month, of a quarter and of a non-leap year, in the morning (UTC).
+#: ``SM_TEST_NOW`` runs the whole suite at another instant (a check by hand, see README).
+REFERENCE_NOW = os.environ.get("SM_TEST_NOW") or "2026-05-13 10:00:00"
+
+#: The calendar's edges, which the date-sensitive classes also run on.
+EDGE_DATES = {
+    "monday": "2026-11-30 10:00:00",
+    "sunday": "2026-11-29 10:00:00",
+    "month_first": "2026-10-01 10:00:00",  # also a quarter's first day, a Thursday
+    "month_last": "2026-09-30 10:00:00",  # also a quarter's last day
+    "dec31": "2026-12-31 10:00:00",
+    "jan1": "2027-01-01 10:00:00",
+    "leap_day": "2028-02-29 10:00:00",
+}
+
+
+def on_edge_dates(cls=None, *, only=None):
+    """Class decorator: run the test class on every date of ``EDGE_DATES`` as well (or on
+    those named in ``only``), as one subclass per date (``<Class>_<label>``) in the class's
+    module, which pytest collects like any other. The class itself still runs at its own
+    ``freeze_time``. ``@on_edge_dates`` or ``@on_edge_dates(only=("dec31", "jan1"))``."""
+
+    def decorate(cls):
+        module = sys.modules[cls.__module__]
+        for label in only or EDGE_DATES:
+            instant = EDGE_DATES[label]
+            name = f"{cls.__name__}_{label}"
+            variant = type(cls)(name, (cls,), {
+                "freeze_time": instant, "__module__": cls.__module__, "__qualname__": name,
+                "__doc__": f"{cls.__name__} on {instant} ({label}).",
+            })
+            setattr(module, name, variant)
+        return cls
+
+    return decorate(cls) if cls else decorate
 
 DISABLED_MAIL_CONTEXT = {
     "tracking_disable": True,
@@ -23,10 +72,22 @@ class SalesManagementTestMixin:
     test_tags = {"standard", "at_install"}
     test_module = "sales_management"
     test_sequence = 0
+    # Odoo's TransactionCase freezes the class at this instant (freezegun) once its cursor
+    # is open, before any fixture is built.
+    freeze_time = REFERENCE_NOW
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.test_class = cls.__name__
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The class's cursor is a real one, whose now() asks PostgreSQL: create_date and
+        # write_date would keep the real date while fields.*.today()/now() are frozen.
+        # Make it follow the (frozen) clock like the test cursors of HTTP requests do.
+        if cls.freeze_time:
+            cls.startClassPatcher(patch.object(cls.cr, "now", datetime.now))
 
 
 class SalesManagementCommon(SalesManagementTestMixin, TransactionCase):
@@ -142,3 +203,28 @@ class SalesManagementCommon(SalesManagementTestMixin, TransactionCase):
 
 class SalesManagementHttpCommon(SalesManagementTestMixin, HttpCase):
     """Browser tests; users are made per test class."""
+
+    def authenticate(self, user, password, browser=None):
+        session = super().authenticate(user, password, browser=browser)
+        if browser and self.freeze_time:
+            self._shift_browser_clock(browser)
+        return session
+
+    @staticmethod
+    def _shift_browser_clock(browser):
+        """Start the page's clock at the server's frozen instant (it ticks from there), so
+        that what the web client computes from "today" matches the server's records."""
+        frozen_ms = int(time.time() * 1000)  # freezegun's clock, in UTC
+        browser._websocket_request("Page.addScriptToEvaluateOnNewDocument", params={
+            "source": """(() => {
+                const RealDate = Date;
+                const offset = %d - RealDate.now();
+                class ShiftedDate extends RealDate {
+                    constructor(...args) {
+                        super(...(args.length ? args : [RealDate.now() + offset]));
+                    }
+                    static now() { return RealDate.now() + offset; }
+                }
+                globalThis.Date = ShiftedDate;
+            })();""" % frozen_ms,
+        })

@@ -26,6 +26,7 @@ import os
 
 import psycopg2
 from access_common import ROLES, AccessFixtures
+from common import on_edge_dates
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -362,6 +363,7 @@ class TestAccessMatrix(AccessFixtures):
         self.assertEqual(len(observed), len(expected))
 
 
+@on_edge_dates
 class TestConfidentiality(AccessFixtures):
     """Printed reports and dashboard data follow the same scope as the documents."""
 

@@ -1,6 +1,6 @@
 """The app installs, its menus and actions open for each role, and the web client renders it."""
 
-from common import SalesManagementCommon, SalesManagementHttpCommon
+from common import SalesManagementCommon, SalesManagementHttpCommon, on_edge_dates
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
@@ -9,6 +9,7 @@ ROOT = "sales_management.menu_sales_management_root"
 PHASES = ("planning", "execution", "control", "reporting")
 
 
+@on_edge_dates
 class TestFoundation(SalesManagementCommon):
     def _visible_menus(self, user):
         """Menu xml ids the web client would show ``user`` (load_menus is what it calls)."""

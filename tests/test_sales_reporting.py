@@ -12,7 +12,6 @@ from io import BytesIO
 
 import openpyxl
 from common import SalesManagementCommon
-from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -22,8 +21,9 @@ TODAY = date(2025, 6, 15)
 INJECTION = "=cmd|' /C calc'!A0"
 
 
-@freeze_time("2025-06-15 12:00:00")
 class TestSalesReporting(SalesManagementCommon):
+    freeze_time = "2025-06-15 12:00:00"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

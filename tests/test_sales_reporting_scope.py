@@ -8,13 +8,13 @@ managers see everything.
 Every expected figure is computed here from the orders and opportunities the test builds."""
 
 from common import SalesManagementCommon
-from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 
 
-@freeze_time("2025-06-15 12:00:00")
 class TestSalesReportingLeaderScope(SalesManagementCommon):
+    freeze_time = "2025-06-15 12:00:00"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

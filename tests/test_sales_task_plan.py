@@ -3,12 +3,14 @@ with one grouped query for all of them; a task is created from a target."""
 
 from datetime import timedelta
 
+from common import on_edge_dates
 from test_sales_task import SalesTaskCommon
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form
 
 
+@on_edge_dates
 class TestSalesTaskPlan(SalesTaskCommon):
     @classmethod
     def setUpClass(cls):

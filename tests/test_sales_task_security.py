@@ -4,12 +4,14 @@ multi-company rule and a user without sales rights."""
 
 from datetime import timedelta
 
+from common import on_edge_dates
 from test_sales_task import SalesTaskCommon
 
 from odoo import Command
 from odoo.exceptions import AccessError
 
 
+@on_edge_dates
 class TestSalesTaskSecurity(SalesTaskCommon):
     @classmethod
     def setUpClass(cls):
