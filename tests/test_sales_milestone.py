@@ -5,7 +5,7 @@ filter, the cron's no-op, and access per role."""
 import statistics
 from datetime import timedelta
 
-from common import SalesManagementCommon
+from common import SalesManagementCommon, on_edge_dates
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
@@ -66,6 +66,7 @@ class MilestoneCommon(SalesManagementCommon):
         activity.with_user(user).action_feedback(feedback=feedback)
 
 
+@on_edge_dates
 class TestMilestoneAdvance(MilestoneCommon):
     def test_guards_criteria_then_activities_then_advance(self):
         lead = self._lead()
@@ -222,6 +223,7 @@ class TestMilestoneAdvance(MilestoneCommon):
                     self.company.write(values)
 
 
+@on_edge_dates
 class TestMilestoneHistory(MilestoneCommon):
     """A history with known outcomes; expected figures computed from the spec below."""
 
@@ -514,6 +516,20 @@ class TestMilestoneHistory(MilestoneCommon):
             "lead_id": fresh.id, "milestone_id": self.m1.id,
             "date_reached": fields.Datetime.now() - timedelta(days=3),
         })
+        # the search and the field agree at the border, on the ORM's clock: 10½ days in m1
+        # are 10 whole days (not above 2 × 5), 11 days are
+        border, over = self._lead(name="Border"), self._lead(name="Over")
+        for lead, age in ((border, timedelta(days=10, hours=12)), (over, timedelta(days=11))):
+            self.env["sales.lead.milestone"].create({
+                "lead_id": lead.id, "milestone_id": self.m1.id,
+                "date_reached": fields.Datetime.now() - age,
+            })
+        both = border | over
+        self.assertEqual(both.filtered("milestone_stalled"), over)
+        self.assertEqual(self.env["crm.lead"].search(
+            [("id", "in", both.ids), ("milestone_stalled", "=", True)]), over)
+        self.assertEqual(self.env["crm.lead"].search(
+            [("id", "in", both.ids), ("milestone_stalled", "!=", True)]), border)
         stalled = self.env["crm.lead"].search([("milestone_stalled", "=", True)])
         expected = self.leads.filtered(lambda ld: ld.name in ("History 9", "History 12"))
         self.assertEqual(stalled & (self.leads | fresh), expected)
@@ -632,6 +648,7 @@ class TestMilestoneHistory(MilestoneCommon):
         self.assertNotIn(m_other, lead._milestone_context()[lead.id]["applicable"])
 
 
+@on_edge_dates
 class TestMilestoneActivityQuality(MilestoneCommon):
     def test_right_activities_way_and_amount(self):
         self.m1.criterion_ids.unlink()

@@ -112,15 +112,18 @@ class CrmLead(models.Model):
     def _search_milestone_stalled(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on the Stalled filter."))
+        # The compute's definition, in SQL: whole days in the milestone (a floor, as
+        # timedelta.days) above factor × median, i.e. at least floor(factor × median) + 1
+        # whole days; "now" is the ORM's clock, not the database server's.
         self.env.flush_all()
         self.env.cr.execute(SQL("""
             SELECT l.id
               FROM crm_lead l
               JOIN sales_milestone m ON m.id = l.milestone_id
              WHERE l.active AND NOT COALESCE(m.is_won, FALSE) AND m.median_days_to_next > 0
-               AND l.milestone_date < (now() AT TIME ZONE 'UTC')
-                   - make_interval(secs => m.median_days_to_next * %(factor)s * 86400)
-        """, factor=self.env.company.milestone_stalled_factor))
+               AND l.milestone_date <= %(now)s - make_interval(
+                   days => (floor(m.median_days_to_next * %(factor)s) + 1)::int)
+        """, now=fields.Datetime.now(), factor=self.env.company.milestone_stalled_factor))
         ids = [row[0] for row in self.env.cr.fetchall()]
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
