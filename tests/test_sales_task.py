@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from common import SalesManagementCommon
+from common import SalesManagementCommon, on_edge_dates
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
@@ -32,6 +32,7 @@ class SalesTaskCommon(SalesManagementCommon):
         return self.env["mail.activity"].search([("sales_task_todo_id", "in", todos.ids)])
 
 
+@on_edge_dates
 class TestSalesTaskRollups(SalesTaskCommon):
     def test_progress_weighted_by_planned_hours(self):
         todos = [
@@ -143,6 +144,7 @@ class TestSalesTaskRollups(SalesTaskCommon):
         self.assertFalse(todo.is_overdue)
 
 
+@on_edge_dates
 class TestSalesTaskWorkflow(SalesTaskCommon):
     def test_start_done_cancel_reset(self):
         task = self._task(todos=[{"name": "Call"}])
@@ -225,6 +227,7 @@ class TestSalesTaskWorkflow(SalesTaskCommon):
         self.assertIn("date_deadline", tracked)
 
 
+@on_edge_dates
 class TestSalesTaskBadInput(SalesTaskCommon):
     def test_deadline_before_start(self):
         with self.assertRaisesRegex(ValidationError, "cannot be before its start date"), \
@@ -278,6 +281,7 @@ class TestSalesTaskBadInput(SalesTaskCommon):
         self.assertFalse(self.Task.search([("name", "=", "Already done")]))
 
 
+@on_edge_dates
 class TestSalesTaskTemplates(SalesTaskCommon):
     @classmethod
     def setUpClass(cls):
@@ -328,6 +332,7 @@ class TestSalesTaskTemplates(SalesTaskCommon):
         self.assertEqual(template.line_count, 4)
 
 
+@on_edge_dates
 class TestSalesTaskFromLeadAndPartner(SalesTaskCommon):
     def test_from_opportunity(self):
         lead = self.env["crm.lead"].create({
@@ -370,6 +375,7 @@ class TestSalesTaskFromLeadAndPartner(SalesTaskCommon):
         self.assertEqual(task.manager_id, self.user_leader)
 
 
+@on_edge_dates
 class TestSalesTaskViews(SalesTaskCommon):
     def test_views_load_for_a_salesperson(self):
         Task = self.Task.with_user(self.user_salesman)
@@ -419,7 +425,8 @@ class TestSalesTaskViews(SalesTaskCommon):
             for node in etree.fromstring(arch).iter("filter") if node.get("domain")
         }
         monday = self.today - timedelta(days=self.today.weekday())
-        mine = self._task(name="Mine", date_deadline=monday)
+        # every task starts on or before its deadline, whatever the weekday of "today"
+        mine = self._task(name="Mine", date_start=monday - timedelta(days=7), date_deadline=monday)
         theirs = self._task(user=self.user_salesman_2, name="Theirs",
                             date_start=monday - timedelta(days=7),
                             date_deadline=monday + timedelta(days=6))
@@ -429,7 +436,8 @@ class TestSalesTaskViews(SalesTaskCommon):
         late = self._task(user=self.user_salesman_2, name="Late",
                           date_start=monday - timedelta(days=30),
                           date_deadline=monday - timedelta(days=1))
-        done = self._task(name="Done this week", date_deadline=monday + timedelta(days=2))
+        done = self._task(name="Done this week", date_start=monday,
+                          date_deadline=monday + timedelta(days=2))
         done.action_done()
         tasks = mine | theirs | with_my_todo | late | done
 
@@ -442,6 +450,48 @@ class TestSalesTaskViews(SalesTaskCommon):
             return self.Task.search([("id", "in", tasks.ids)] + domain)
 
         self.assertEqual(run("my_tasks", self.user_salesman), mine | with_my_todo | done)
-        self.assertEqual(run("due_this_week", self.user_salesman), mine | theirs)
         overdue = late | (mine if monday < self.today else self.Task)
         self.assertEqual(run("overdue", self.user_salesman), overdue)
+        self.assertEqual(filters["due_this_week"], "[('is_due_this_week', '=', True)]")
+
+    def test_due_this_week_follows_the_language(self):
+        """"Due This Week" is the week of the user's language, as Odoo's calendar shows it:
+        Sunday to Saturday in English (US), Monday to Sunday where the week starts on
+        Monday. Expected weeks come from ISO week numbers."""
+        days = [self.today + timedelta(days=d) for d in range(-8, 9)]
+        tasks = self.Task.browse([
+            self._task(name=f"Due {day}", date_start=day - timedelta(days=1),
+                       date_deadline=day).id
+            for day in days
+        ])
+        done = self._task(name="Done", date_start=self.today, date_deadline=self.today)
+        done.action_done()
+        todos = self._task(name="With to-dos", date_start=days[0], date_deadline=days[-1],
+                           todos=[{"name": f"Step {day}", "date_deadline": day}
+                                  for day in days]).todo_ids
+        english = self.env["res.lang"]._lang_get("en_US")
+        weeks = {
+            # a Sunday-to-Saturday week is the ISO week of the day after
+            "7": lambda day: (day + timedelta(days=1)).isocalendar()[:2],
+            "1": lambda day: day.isocalendar()[:2],
+        }
+        for week_start, week_of in weeks.items():
+            english.week_start = week_start
+            self.env.invalidate_all()  # the fields depend on the language, not on its week
+            Task = self.Task.with_context(lang="en_US")
+            Todo = self.Todo.with_context(lang="en_US")
+            this_week = {day for day in days if week_of(day) == week_of(self.today)}
+            self.assertEqual(len(this_week), 7)
+            found = Task.search([("id", "in", (tasks | done).ids),
+                                 ("is_due_this_week", "=", True)])
+            self.assertEqual(set(found.mapped("date_deadline")), this_week, week_start)
+            self.assertEqual(Task.search([("id", "in", (tasks | done).ids),
+                                          ("is_due_this_week", "!=", True)]),
+                             (tasks | done) - found)
+            self.assertEqual(tasks.with_context(lang="en_US").filtered("is_due_this_week"),
+                             found)
+            found_todos = Todo.search([("id", "in", todos.ids),
+                                       ("is_due_this_week", "=", True)])
+            self.assertEqual(set(found_todos.mapped("date_deadline")), this_week)
+            self.assertEqual(todos.with_context(lang="en_US").filtered("is_due_this_week"),
+                             found_todos)

@@ -10,6 +10,7 @@ mobile app and e-mail reminders show it without any extra UI.
 """
 
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -150,6 +151,12 @@ class SalesTask(models.Model):
     is_overdue = fields.Boolean(
         string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue",
     )
+    is_due_this_week = fields.Boolean(
+        string="Due This Week", compute="_compute_is_due_this_week",
+        search="_search_is_due_this_week",
+        help="Open, with a deadline in the current week; the week starts on the first day "
+        "of the week of the user's language, as in Odoo's calendar.",
+    )
     health = fields.Selection(
         selection=HEALTH, compute="_compute_health",
         help="Off track: overdue. At risk: progress behind the time elapsed between start "
@@ -246,6 +253,25 @@ class SalesTask(models.Model):
         domain = [("state", "in", OPEN_TASK_STATES), ("date_deadline", "<", today)]
         positive = (operator == "=") == value
         return domain if positive else ["!", "&", *domain]
+
+    @api.depends_context("tz", "lang")
+    @api.depends("state", "date_deadline")
+    def _compute_is_due_this_week(self):
+        start, end = self._current_week()
+        for task in self:
+            task.is_due_this_week = bool(
+                task.state in OPEN_TASK_STATES and task.date_deadline
+                and start <= task.date_deadline <= end
+            )
+
+    def _search_is_due_this_week(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported on 'Due This Week'."))
+        start, end = self._current_week()
+        domain = [("state", "in", OPEN_TASK_STATES),
+                  ("date_deadline", ">=", start), ("date_deadline", "<=", end)]
+        positive = (operator == "=") == value
+        return domain if positive else ["!", "&", "&", *domain]
 
     @api.depends_context("tz")
     @api.depends("state", "date_start", "date_deadline", "progress", "todo_ids.is_overdue")
@@ -504,6 +530,17 @@ class SalesTask(models.Model):
             total = len(counted)
             done = len(counted.filtered(lambda t: t.state == "done"))
         return round(100.0 * done / total, 2)
+
+    @api.model
+    def _current_week(self):
+        """First and last day of the user's current week: today in their time zone, the
+        week starting on their language's first day of the week (Sunday for English (US),
+        Monday for most others), as Odoo's calendar views do."""
+        today = fields.Date.context_today(self)
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or self.env.user.lang)
+        first_weekday = int(lang.week_start or 7) - 1  # as date.weekday(): Monday is 0
+        start = today - timedelta(days=(today.weekday() - first_weekday) % 7)
+        return start, start + timedelta(days=6)
 
     def _health_on(self, today):
         """Health of one task on ``today`` (see the field's help)."""

@@ -59,6 +59,11 @@ class SalesTaskTodo(models.Model):
     is_overdue = fields.Boolean(
         string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue",
     )
+    is_due_this_week = fields.Boolean(
+        string="Due This Week", compute="_compute_is_due_this_week",
+        search="_search_is_due_this_week",
+        help="To do, with a deadline in the current week (see the task's field).",
+    )
     activity_ids = fields.One2many(
         comodel_name="mail.activity", inverse_name="sales_task_todo_id",
         string="Reminder Activities", readonly=True,
@@ -93,6 +98,25 @@ class SalesTaskTodo(models.Model):
         domain = [("state", "=", "todo"), ("date_deadline", "<", today)]
         positive = (operator == "=") == value
         return domain if positive else ["!", "&", *domain]
+
+    @api.depends_context("tz", "lang")
+    @api.depends("state", "date_deadline")
+    def _compute_is_due_this_week(self):
+        start, end = self.env["sales.task"]._current_week()
+        for todo in self:
+            todo.is_due_this_week = bool(
+                todo.state == "todo" and todo.date_deadline
+                and start <= todo.date_deadline <= end
+            )
+
+    def _search_is_due_this_week(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported on 'Due This Week'."))
+        start, end = self.env["sales.task"]._current_week()
+        domain = [("state", "=", "todo"),
+                  ("date_deadline", ">=", start), ("date_deadline", "<=", end)]
+        positive = (operator == "=") == value
+        return domain if positive else ["!", "&", "&", *domain]
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("planned_hours", "spent_hours")
