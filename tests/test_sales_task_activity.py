@@ -4,11 +4,13 @@ reopen, unlink; and marking the activity done marks the to-do done."""
 
 from datetime import timedelta
 
+from common import on_edge_dates
 from test_sales_task import SalesTaskCommon
 
 from odoo import Command
 
 
+@on_edge_dates
 class TestSalesTaskActivities(SalesTaskCommon):
     @classmethod
     def setUpClass(cls):
@@ -33,7 +35,9 @@ class TestSalesTaskActivities(SalesTaskCommon):
             {"name": "With deadline", "date_deadline": deadline},
             {"name": "No deadline"},
             {"name": "Done already", "date_deadline": deadline, "state": "done"},
-            {"name": "Someone else's", "date_deadline": deadline,
+            # due a day later: the task's next activity (activity_user_id) is Sam's, not a
+            # tie between two activities of the same day broken by their ids
+            {"name": "Someone else's", "date_deadline": deadline + timedelta(days=1),
              "user_id": self.user_salesman_2.id},
         ])
         with_deadline, no_deadline, done, other = task.todo_ids
