@@ -268,11 +268,13 @@ class Bench:
             for tid, key in keys.items()
             if abs(figures[tid]["actual_value"] - floor.get(key, 0.0)) > FLOAT_TOLERANCE
         ]
-        nonzero = sum(1 for tid in keys if figures[tid]["actual_value"])
+        # the months of the year still to come have no history: count the started ones
+        started = {t.id for t in targets if t.date_from <= self.today}
+        nonzero = sum(1 for tid in started if figures[tid]["actual_value"])
         self.check("plan actuals equal the SQL floor", not mismatches,
                    f"{len(mismatches)} of {len(keys)} differ, e.g. {mismatches[:3]}")
-        self.check("plan actuals are not all zero", nonzero > len(keys) / 4,
-                   f"{nonzero} non-zero of {len(keys)}")
+        self.check("plan actuals are not all zero", nonzero > len(started) / 4,
+                   f"{nonzero} non-zero of the {len(started)} started targets")
         self.row("actuals", f"1. plan tree actuals ({len(targets)} targets, "
                  f"{len(self.plans)} plans) vs SQL floor", orm_time, floor_time, goal=1.5)
         # 2. queries at two tree sizes
