@@ -48,6 +48,11 @@ class TestSalesTaskActivities(SalesTaskCommon):
         self.assertFalse(self._activities(done))
         # the task's own activity list (systray, My Activities) shows them
         self.assertEqual(task.activity_ids, self._activities(task.todo_ids))
+        # as a fresh request reads it (from the database, in the activities' order), not
+        # from this transaction's cache, whose order of activity_ids is the order the ORM
+        # happened to put them in (it made the test fail on some runs)
+        task.invalidate_recordset()
+        self.assertEqual(task.activity_ids[0].user_id, self.user_salesman)
         self.assertEqual(task.activity_user_id, self.user_salesman)
         # a deadline given later creates it
         no_deadline.date_deadline = deadline
