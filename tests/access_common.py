@@ -161,6 +161,15 @@ class AccessFixtures(SalesManagementCommon):
                 })
                 cls._put("sales.task.template", ckey, template)
                 cls._put("sales.task.template.line", ckey, template.line_ids)
+                cls._put("sales.job.failure", ckey, E["sales.job.failure"].create({
+                    "job": "deviation_alerts",
+                    "company_id": company.id, "record_name": f"SM failure {ckey}",
+                    "message": "ValueError: SM",
+                }))
+                cls._put("sales.report.dispatch", ckey, E["sales.report.dispatch"].create({
+                    "company_id": company.id, "date_ref": cls.today.replace(day=1),
+                    "period": f"SM period {ckey}",
+                }))
                 cls._put("sales.region", ckey, E["sales.region"].create({
                     "name": f"SM region {ckey}", "company_id": company.id,
                     "country_ids": [Command.set([cls.country_be.id])],

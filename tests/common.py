@@ -13,6 +13,7 @@ on the same clock (``_shift_browser_clock``). Classes that read "today" — thro
 ``@on_edge_dates`` and run once more on each of ``EDGE_DATES`` in the same pytest run.
 """
 
+import json
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 #: The instant every test runs at unless its class says otherwise: a Wednesday in the middle
 #: of a month, of a quarter and of a non-leap year, in the morning (UTC).
@@ -199,6 +201,23 @@ class SalesManagementCommon(SalesManagementTestMixin, TransactionCase):
         if date_order:
             order.date_order = date_order
         return order
+
+
+class JsonRpcMixin:
+    """``_rpc``: a ``call_kw`` over JSON-RPC with the test's real session (authenticate
+    first), as an external client sends it; returns the decoded JSON reply."""
+
+    @mute_logger("odoo.sql_db", "odoo.http")  # the refused SQL of expected errors
+    def _rpc(self, model, method, args, kwargs=None):
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
+            }}),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        return response.json()
 
 
 class SalesManagementHttpCommon(SalesManagementTestMixin, HttpCase):

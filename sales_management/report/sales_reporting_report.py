@@ -107,7 +107,7 @@ class ReportSalespersonScorecard(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         users = self.env["res.users"].browse(docids)
         self._check_scorecard_access(users)
-        data = data or {}
+        data = self.env["sales.management.dashboard"]._check_report_options(data)
         period = data.get("period", "year")
         date_ref = data.get("date_ref")
         Dashboard = self.env["sales.management.dashboard"]
@@ -190,7 +190,7 @@ class ReportExecutiveSummary(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         companies = self.env["res.company"].browse(docids)
-        data = data or {}
+        data = self.env["sales.management.dashboard"]._check_report_options(data)
         period = data.get("period", "year")
         date_ref = data.get("date_ref")
         summaries = {}
@@ -445,7 +445,7 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
     _description = "KPI Analysis XLSX"
 
     def generate_xlsx_report(self, workbook, data, objs):
-        data = data or {}
+        data = self.env["sales.management.dashboard"]._check_report_options(data)
         for company in objs or self.env.company:
             Dashboard = self.env["sales.management.dashboard"].with_company(company) \
                 .with_context(allowed_company_ids=[company.id])

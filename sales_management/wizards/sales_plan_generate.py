@@ -65,7 +65,9 @@ def split_exact(total, weights, rounding):
 class SalesPlanGenerate(CheckedValues, models.TransientModel):
     _name = "sales.plan.generate"
     _description = "Generate Sales Plan Targets"
+    _inherit = ["sales.link.guard.mixin"]
     _check_company_auto = True
+    _link_guard_fields = {"plan_id": "read"}
 
     plan_id = fields.Many2one(comodel_name="sales.plan", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id")
@@ -128,10 +130,15 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
     @api.model_create_multi
     def create(self, vals_list):
         check_vals(self, vals_list)  # before this create reads the values
+        self._check_links(vals_list)
         wizards = super().create(vals_list)
         # only on plans the user may read: the history it shows is computed with sudo()
         wizards.plan_id.check_access("read")
         return wizards
+
+    def write(self, vals):
+        self._check_links([vals])
+        return super().write(vals)
 
     @api.depends("plan_id")
     def _compute_metric_id(self):
@@ -218,6 +225,7 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
         previous targets of the metric on the same periods."""
         self.ensure_one()
         plan = self.plan_id
+        plan.check_access("write")
         plan._check_can_manage()
         if self.metric_id.measure == "win_ratio":
             raise UserError(self.env._(
@@ -331,6 +339,9 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
         raw, target, seasonality}]``. Two queries (base by period, base by month)."""
         self.ensure_one()
         plan, metric = self.plan_id, self.metric_id
+        # the history below is read with sudo(): only for a plan the caller reads (an
+        # onchange may name any plan id)
+        plan.check_access("read")
         shift = self._base_shift()
         periods = self._periods()
         months = self._months(plan.date_from, plan.date_to)
@@ -392,12 +403,16 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
         (and whoever sold in the base period), the customers or categories with history."""
         self.ensure_one()
         plan, metric = self.plan_id, self.metric_id
+        # per-key history (colleagues' figures): only for whoever may write the plan
+        plan.check_access("write")
         base_slot = {
             "company_id": plan.company_id.id, **plan._scope_dimensions(),
             "date_from": self.base_date_from, "date_to": self.base_date_to,
         }
         if self.allocate_by == "sub_plans":
-            children = plan.child_ids.filtered(lambda c: c.state != "cancelled")
+            children = plan.child_ids._filtered_access("read").filtered(
+                lambda c: c.state != "cancelled"
+            )
             slots = [
                 {**base_slot, **child._scope_dimensions(), "key": child.id}
                 for child in children
@@ -420,6 +435,9 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
                 ))
             members = plan.team_id.member_ids if plan.team_id else self.env["res.users"]
             ids = list(dict.fromkeys(members.ids + ids))
+            # a leader sees his team's members, a salesperson himself, a manager anyone
+            visible = self._link_guard_assignable(self.env["res.users"].browse(ids))
+            ids = [key for key in ids if key in visible.ids]
         slots = [{**base_slot, dimension: key, "key": key} for key in ids]
         history = metric.sudo()._compute_values(slots)
         return sorted(((key, history[key]) for key in ids), key=lambda kv: (-kv[1], kv[0]))
@@ -479,6 +497,8 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
 class SalesPlanGenerateLine(CheckedValues, models.TransientModel):
     _name = "sales.plan.generate.line"
     _description = "Generate Sales Plan Targets: allocation line"
+    _inherit = ["sales.link.guard.mixin"]
+    _link_guard_fields = {"sub_plan_id": "read"}
     _order = "history_value desc, id"
 
     wizard_id = fields.Many2one(
@@ -506,6 +526,7 @@ class SalesPlanGenerateLine(CheckedValues, models.TransientModel):
     @api.model_create_multi
     def create(self, vals_list):
         check_vals(self, vals_list)  # before this create reads the values
+        self._check_links(vals_list)
         lines = super().create(vals_list)
         # only in one's own wizard (the wizards' record rule)
         lines.wizard_id.check_access("write")
