@@ -52,6 +52,7 @@
         # Control views
         "views/sales_control_views.xml",
         "views/sales_corrective_action_views.xml",
+        "views/sales_job_failure_views.xml",
         # Reporting views
         "views/sales_management_dashboard_views.xml",
         "views/sales_kpi_report_views.xml",

@@ -14,18 +14,18 @@ field not written), or in a safely stored value: finite numbers, sanitized rich 
 """
 
 import io
-import json
 import math
 import os
 
 import openpyxl
 from access_common import AccessFixtures
+from common import JsonRpcMixin, SalesManagementCommon
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo import Command
+from odoo.addons.sales_management.models.sales_input_guard import readable_seasonality
 from odoo.tests import HttpCase
-from odoo.tools import mute_logger
 
 CLEAN_ERRORS = {
     "odoo.exceptions.UserError", "odoo.exceptions.ValidationError",
@@ -76,7 +76,7 @@ def hostile_values(field):
     return [("value", v) for v in values] + [("type", v) for v in malformed]
 
 
-class TestHostileInput(AccessFixtures, HttpCase):
+class TestHostileInput(JsonRpcMixin, AccessFixtures, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -171,17 +171,6 @@ class TestHostileInput(AccessFixtures, HttpCase):
         cls.env.flush_all()
 
     # ------------------------------------------------------------------ helpers
-    @mute_logger("odoo.sql_db", "odoo.http")  # the refused SQL of expected errors
-    def _rpc(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200, response.text[:500])
-        return response.json()
 
     def _editable_fields(self, model):
         described = self.env[model].fields_get(attributes=["type", "readonly", "relation"])
@@ -348,3 +337,158 @@ class TestReportEscaping(AccessFixtures):
                                 self.assertEqual(cell.data_type, "s", f"{cell.coordinate}")
         self.assertEqual(set(found), set(self.PAYLOADS[:4]), "every payload was exported")
         self.assertEqual(set(found.values()), {"s"})
+
+
+# ---------------------------------------------------------------------- structured values
+MONTH_KEYS = st.sampled_from([
+    "2026-01", "2026-06", "2026-12", "2025-12", "2027-01", "2026-13", "2026-1", "0001-01",
+    "9999-12", "x", "", "2026-01-01",
+])
+ANY_SCALAR = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**20), 10**20),
+    st.text(max_size=8), st.booleans(), st.none(),
+)
+SEASONALITIES = st.one_of(
+    st.dictionaries(MONTH_KEYS, st.one_of(ANY_SCALAR, st.lists(st.integers(), max_size=2)),
+                    max_size=4),
+    st.text(max_size=20), st.lists(ANY_SCALAR, max_size=3), ANY_SCALAR,
+)
+DASHBOARD_ARGS = st.tuples(
+    st.one_of(st.sampled_from(["month", "quarter", "year"]), ANY_SCALAR),
+    st.one_of(st.sampled_from(["2026-03-11", "0001-01-01", "9999-12-31", "2026-02-30",
+                               "abc", ""]), ANY_SCALAR, st.lists(st.text(max_size=3),
+                                                                 max_size=2)),
+    st.one_of(st.none(), st.lists(ANY_SCALAR, max_size=3), ANY_SCALAR),
+)
+# context keys a client may send with any call (those that grant rights are another
+# guard's: here, that none of them turns into a server error or a poisoned figure)
+CONTEXT_KEYS = st.sampled_from([
+    "tz", "lang", "active_test", "today", "sales_control_batch_size",
+    "sales_control_mail_lines", "default_target_value", "default_seasonality",
+    "default_date_from", "bin_size", "tracking_disable", "search_default_open",
+])
+CONTEXTS = st.dictionaries(CONTEXT_KEYS, st.one_of(
+    ANY_SCALAR.filter(lambda v: not (isinstance(v, float) and math.isnan(v))),
+    st.lists(st.integers(0, 10), max_size=2),
+), max_size=3)
+ONCHANGE_VALUES = st.fixed_dictionaries({}, optional={
+    "target_value": st.one_of(st.sampled_from(NUMBERS), st.text(max_size=5),
+                              st.lists(st.integers(), max_size=1)),
+    "seasonality": SEASONALITIES,
+    "date_from": st.one_of(st.sampled_from(DATES), ANY_SCALAR),
+    "date_to": st.one_of(st.sampled_from(DATES), ANY_SCALAR),
+})
+STRUCTURED_SETTINGS = settings(
+    derandomize=True, deadline=None, max_examples=25, database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+class TestHostileStructured(JsonRpcMixin, SalesManagementCommon, HttpCase):
+    """Hostile structured values, context keys and onchange payloads over JSON-RPC (a
+    manager's session): each call ends in a clean ``odoo.exceptions`` error with nothing
+    written, or in a safe result (a readable seasonality, finite figures)."""
+
+    freeze_time = "2026-03-11 10:00:00"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.metric = cls.env.ref("sales_management.sales_metric_revenue")
+        cls.plan = cls.env["sales.plan"].create({
+            "name": "H structured", "user_id": cls.user_salesman.id, "team_id": cls.team.id,
+            "date_from": "2026-01-01", "date_to": "2026-12-31",
+            "target_ids": [Command.create({"metric_id": cls.metric.id,
+                                           "target_value": 1000.0})],
+        })
+        cls.target = cls.plan.target_ids
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("sm_manager", "sm_manager")
+
+    def _assert_clean(self, reply, where):
+        if "error" in reply:
+            name = reply["error"]["data"]["name"]
+            self.assertIn(name, CLEAN_ERRORS,
+                          f"{where}: {name}: {reply['error']['data']['message'][:300]}")
+            return False
+        return True
+
+    def _each(self, strategy, check):
+        @STRUCTURED_SETTINGS
+        @given(case=strategy)
+        def run(case):
+            with self.env.cr.savepoint(flush=False) as savepoint:
+                check(case)
+                savepoint.rollback()
+            self.env.invalidate_all()
+
+        run()
+
+    def test_seasonality_values(self):
+        def check(value):
+            before = self.target.read(["seasonality"])[0]["seasonality"]
+            reply = self._rpc("sales.plan.target", "write",
+                              [self.target.ids, {"seasonality": value}])
+            self.env.invalidate_all()
+            where = f"seasonality={value!r:.80}"
+            if self._assert_clean(reply, where):
+                stored = self.target.seasonality
+                self.assertTrue(not stored or readable_seasonality(stored), where)
+                self.assertTrue(math.isfinite(self.target.expected_to_date), where)
+            else:
+                self.assertEqual(self.target.read(["seasonality"])[0]["seasonality"],
+                                 before, f"{where}: partial write")
+
+        self._each(SEASONALITIES, check)
+
+    def test_dashboard_parameters(self):
+        def check(args):
+            reply = self._rpc("sales.management.dashboard", "get_dashboard_data", list(args))
+            if self._assert_clean(reply, f"dashboard{args!r:.80}"):
+                self.assertIn("kpis", reply["result"])
+
+        self._each(DASHBOARD_ARGS, check)
+
+    def test_context_keys(self):
+        def check(context):
+            where = f"context={context!r:.80}"
+            reply = self._rpc("sales.management.dashboard", "get_dashboard_data", ["year"],
+                              {"context": context})
+            self._assert_clean(reply, where)
+            reply = self._rpc("sales.plan", "search_read", [[("id", "=", self.plan.id)]],
+                              {"fields": ["target_value", "expected_to_date", "pace"],
+                               "context": context})
+            if self._assert_clean(reply, where):
+                for row in reply["result"]:
+                    self.assertTrue(all(math.isfinite(row[f]) for f in
+                                        ("target_value", "expected_to_date", "pace")), where)
+            reply = self._rpc("sales.plan.target", "create", [{
+                "plan_id": self.plan.id, "metric_id": self.metric.id,
+            }], {"context": context})
+            if self._assert_clean(reply, where):
+                created = self.env["sales.plan.target"].browse(reply["result"])
+                self.assertTrue(math.isfinite(created.target_value), where)
+                self.assertTrue(not created.seasonality
+                                or readable_seasonality(created.seasonality), where)
+
+        self._each(CONTEXTS, check)
+
+    def test_onchange_payloads(self):
+        spec = {name: {} for name in ("target_value", "seasonality", "date_from", "date_to",
+                                      "expected_to_date", "pace", "health",
+                                      "seasonality_warning")}
+
+        def check(values):
+            payload = {"plan_id": self.plan.id, "metric_id": self.metric.id, **values}
+            changed = sorted(values)  # none: the form's first onchange
+            where = f"onchange {values!r:.80}"
+            reply = self._rpc("sales.plan.target", "onchange", [[], payload, changed, spec])
+            if self._assert_clean(reply, where):
+                value = reply["result"].get("value", {})
+                for name in ("expected_to_date", "pace"):
+                    if name in value:
+                        self.assertTrue(math.isfinite(value[name]), f"{where}: {name}")
+
+        self._each(ONCHANGE_VALUES, check)

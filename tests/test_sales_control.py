@@ -290,8 +290,8 @@ class TestOverdueDigest(ControlDigestCommon):
 
     @freeze_time("2026-03-10 08:00:00")
     def test_failure_in_the_middle_of_a_batch(self):
-        """A failing recipient is logged and skipped; the others of the same batch are
-        sent; the next run sends the missing one only."""
+        """A failing recipient is recorded (sales.job.failure) and skipped; the others of
+        the same batch are sent; the next run sends the missing one only."""
         self._schedule_known_activities()
         Digest = type(self.env[DIGEST])
         original = Digest._send_digest
@@ -302,10 +302,13 @@ class TestOverdueDigest(ControlDigestCommon):
             return original(self_, user, own, escalations)
 
         with patch.object(Digest, "_send_digest", failing), \
-                self.assertLogs("odoo.addons.sales_management.models.sales_control_digest",
+                self.assertLogs("odoo.addons.sales_management.models.sales_job_failure",
                                 level="ERROR"):
             first = self.env[DIGEST].with_context(sales_control_batch_size=2) \
                 ._send_overdue_digests()
+        failure = self.env["sales.job.failure"].search([("job", "=", "overdue_digest")])
+        self.assertEqual((failure.res_model, failure.res_id),
+                         ("res.users", self.user_salesman_2.id), "recorded for a manager")
         self.assertEqual(
             set(first.user_id),
             {self.user_salesman, self.user_other_team, self.user_leader, self.user_manager},

@@ -135,16 +135,38 @@ class ResCompany(models.Model):
     @api.model
     def _cron_send_sales_management_report(self):
         """Monthly job: e-mail the executive summary of the period just ended to the
-        recipients configured on each company (one mail per company, PDF attached)."""
+        recipients configured on each company (one mail per company, PDF attached).
+
+        Idempotent (``sales.report.dispatch``: a rerun in the month sends nothing) and
+        isolated: a company whose report fails is recorded (``sales.job.failure``) and
+        the others are sent; committed per company when the scheduler runs it."""
+        Failure = self.env["sales.job.failure"]
+        since = Failure._last_id()
         companies = self.search([("sales_report_recipient_ids", "!=", False)])
+        sent = self.env["mail.mail"]
         for done, company in enumerate(companies, 1):
-            company._send_sales_management_report()
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(companies) - done)
+            try:
+                with self.env.cr.savepoint():
+                    sent |= company._send_sales_management_report() or sent.browse()
+            except Exception as error:  # isolate the company, go on
+                self.env.invalidate_all()
+                Failure._record("management_report", company, error)
+            self.env["sales.control.digest"]._control_commit_batch(
+                done, len(companies) - done)
+        Failure._report_run("management_report", since, len(sent))
+        return sent
 
     def _send_sales_management_report(self, date_ref=None):
+        """Render and mail the report of the period ending ``date_ref`` (default: the
+        last day of the previous month), once: nothing (False) when this period's report
+        of the company was already claimed (``sales.report.dispatch``)."""
         self.ensure_one()
         today = fields.Date.context_today(self)
         date_ref = date_ref or today.replace(day=1) - relativedelta(days=1)
+        dispatch = self.env["sales.report.dispatch"].sudo()._claim(
+            self, date_ref, self.sales_report_period)
+        if not dispatch:
+            return False
         data = {"period": self.sales_report_period, "date_ref": fields.Date.to_string(date_ref)}
         report = self.env["ir.actions.report"].with_company(self).with_context(
             allowed_company_ids=[self.id],
@@ -177,4 +199,5 @@ class ResCompany(models.Model):
             "attachment_ids": [Command.set(attachment.ids)],
             "auto_delete": False,
         })
+        dispatch.mail_id = mail
         return mail

@@ -148,8 +148,12 @@ class SalesControlDigest(models.Model):
     # ------------------------------------------------------------------ job
     @api.model
     def _cron_send_overdue_digests(self):
-        """Scheduled action: send today's digests (safe to rerun, several workers)."""
-        self._send_overdue_digests()
+        """Scheduled action: send today's digests (safe to rerun, several workers); its
+        last log line says how many companies or users failed (``sales.job.failure``)."""
+        Failure = self.env["sales.job.failure"]
+        since = Failure._last_id()
+        digests = self._send_overdue_digests()
+        Failure._report_run("overdue_digest", since, len(digests))
 
     @api.model
     def _send_overdue_digests(self):
@@ -173,10 +177,9 @@ class SalesControlDigest(models.Model):
                 with self.env.cr.savepoint():
                     for items in self._iter_overdue_items(company):
                         self._digest_items_store(items)
-            except Exception:
-                _logger.exception(
-                    "Overdue digest: collecting items of %s failed", company.name
-                )
+            except Exception as error:  # isolate the company
+                self.env.invalidate_all()
+                self.env["sales.job.failure"]._record("overdue_digest", company, error)
         self.env.cr.execute(SQL(
             "SELECT DISTINCT recipient_id FROM %s ORDER BY recipient_id",
             SQL.identifier(ITEMS_TABLE),
@@ -193,9 +196,9 @@ class SalesControlDigest(models.Model):
                 try:
                     with self.env.cr.savepoint():
                         digest_ids += self._send_digest(user, own, escalations).ids
-                except Exception:
+                except Exception as error:  # isolate the user
                     self.env.invalidate_all()
-                    _logger.exception("Overdue digest for user %s failed", user.login)
+                    self.env["sales.job.failure"]._record("overdue_digest", user, error)
             done = min(start + batch_size, len(user_ids))
             self._control_commit_batch(done, len(user_ids) - done)
             self._clear_cache()

@@ -133,7 +133,11 @@ class SalesMilestone(models.Model):
                     "SELECT id FROM ir_config_parameter WHERE key = %s FOR NO KEY UPDATE",
                     FINGERPRINT_PARAM,
                 ), log_exceptions=False)
-                return self._compute_statistics()
+                Failure = self.env["sales.job.failure"]
+                since = Failure._last_id()
+                computed = self._compute_statistics()
+                Failure._report_run("milestone_statistics", since, int(computed))
+                return computed
         except psycopg2.errors.SerializationFailure:
             _logger.info("Milestone probabilities: rows changed by a concurrent transaction "
                          "(another run of the job): skipped, the next run recomputes if needed")
@@ -187,10 +191,18 @@ class SalesMilestone(models.Model):
                                 "sample_count": 0} for m in milestones}
         stat_vals = []
         today = fields.Date.context_today(self)
+        failed = self.env["res.company"]
         for company in self.env["res.company"].sudo().search([]):
             window_start = today - relativedelta(months=max(company.milestone_window_months, 1))
-            outcome = self._statistics_outcomes(company, window_start)
-            medians = self._statistics_medians(company, window_start)
+            try:
+                with self.env.cr.savepoint():
+                    outcome = self._statistics_outcomes(company, window_start)
+                    medians = self._statistics_medians(company, window_start)
+            except Exception as error:  # isolate the company
+                self.env.invalidate_all()
+                self.env["sales.job.failure"]._record("milestone_statistics", company, error)
+                failed |= company
+                continue
             for (milestone_id, team_id), (closed, won) in outcome["team"].items():
                 enough = outcome["team_closed"].get(team_id, 0) >= company.milestone_min_closed
                 if enough and closed:
@@ -217,6 +229,14 @@ class SalesMilestone(models.Model):
         # changed milestone for recompute (``milestone_probability`` depends on it) and
         # recompute them all in one flush, its memory growing with the opportunities
         changed_ids = set()
+        if failed:
+            # the failed companies keep their figures until a run computes them
+            milestones = milestones.filtered(lambda m: m.company_id not in failed)
+            stat_vals += [{
+                "milestone_id": stat.milestone_id.id, "team_id": stat.team_id.id,
+                "company_id": stat.company_id.id, "sample_count": stat.sample_count,
+                "probability": stat.probability,
+            } for stat in Stat.search([("company_id", "in", failed.ids)])]
         for milestone in milestones:
             values = global_values[milestone.id]
             if any(milestone[name] != value for name, value in values.items()):
@@ -247,7 +267,8 @@ class SalesMilestone(models.Model):
         if changed_ids:
             self.env.flush_all()
             self._write_lead_probabilities(sorted(changed_ids))
-        params.set_param(FINGERPRINT_PARAM, self._statistics_fingerprint())
+        if not failed:  # else the next run computes again
+            params.set_param(FINGERPRINT_PARAM, self._statistics_fingerprint())
         return True
 
     @api.model
