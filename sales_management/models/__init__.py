@@ -1,3 +1,5 @@
+from . import sales_link_guard_mixin
+from . import sales_workflow_guard_mixin
 from . import res_company
 from . import res_config_settings
 from . import sales_management_demo
@@ -37,4 +39,6 @@ from . import sales_corrective_action
 # Reporting
 from . import sales_management_dashboard
 from . import sales_plan_report
+from . import sales_job_failure
+from . import sales_report_dispatch
 from . import sales_input_guard

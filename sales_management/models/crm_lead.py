@@ -297,7 +297,10 @@ class CrmLead(models.Model):
         elif override and problems:
             note = "\n".join(filter(None, [note, self.env._("Manager override; not met:")]
                                     + problems))
-        self.env["sales.lead.milestone"].create({
+        # the log is append-only: written here, once the rules and the caller's right to
+        # change the opportunity are checked (sales.lead.milestone's docstring)
+        self.check_access("write")
+        self.env["sales.lead.milestone"].sudo().create({
             "lead_id": self.id,
             "milestone_id": milestone.id,
             "note": note,

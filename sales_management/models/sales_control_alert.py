@@ -71,21 +71,30 @@ class SalesControlAlert(models.Model):
     def action_create_corrective_action(self):
         """One click from an alert: a corrective action on its plan and target."""
         self.ensure_one()
+        # _create_from_alert reads the alert with sudo() (its note becomes the action's
+        # description): only for an alert the caller reads
+        self.check_access("read")
         action = self.env["sales.corrective.action"]._create_from_alert(self)
         return action._get_form_action()
 
     # ------------------------------------------------------------------ job
     @api.model
     def _cron_deviation_alerts(self):
-        """Scheduled action: compare every running approved target with its pace."""
-        self._run_deviation_alerts()
+        """Scheduled action: compare every running approved target with its pace; its
+        last log line says how many targets failed (``sales.job.failure``)."""
+        Failure = self.env["sales.job.failure"]
+        since = Failure._last_id()
+        alerts = self._run_deviation_alerts()
+        Failure._report_run("deviation_alerts", since, len(alerts))
 
     @api.model
     def _run_deviation_alerts(self):
         """Evaluate the running targets in batches; return the alerts created.
 
-        A failing target (or company) is logged and skipped; the others go on. Safe to
-        rerun and to run concurrently: alerts are claimed per target and level."""
+        A failing target (or company, or plan) is skipped and recorded
+        (``sales.job.failure``, and a note on its plan); the others go on: when the
+        figures of a batch fail, they are computed target by target. Safe to rerun and to
+        run concurrently: alerts are claimed per target and level."""
         today = fields.Date.context_today(self)
         Target = self.env["sales.plan.target"].sudo()
         alerts = self.browse()
@@ -98,19 +107,14 @@ class SalesControlAlert(models.Model):
                     ("plan_id.state", "=", "approved"),
                     ("date_from", "<=", today), ("date_to", ">=", today),
                 ], order="id")
-            except Exception:
-                _logger.exception("Deviation alerts: listing the targets of %s failed",
-                                  company.name)
+            except Exception as error:  # isolate the company
+                self.env.invalidate_all()
+                self.env["sales.job.failure"]._record("deviation_alerts", company, error)
         batch_size = self.env.context.get("sales_control_batch_size") or BATCH_SIZE
         Digest = self.env["sales.control.digest"]
         for start in range(0, len(all_targets), batch_size):
             batch = all_targets[start:start + batch_size]
-            try:
-                figures = batch.with_context(tz="UTC")._get_figures()
-            except Exception:
-                _logger.exception("Deviation alerts: computing figures failed")
-                self.env.invalidate_all()
-                continue
+            figures, batch = self._batch_figures(batch)
             self._prepare_gap_contributors(batch, figures, today)
             # a second worker skips the targets the first one evaluated meanwhile (instead
             # of failing on their rows, with an error logged for each)
@@ -129,9 +133,9 @@ class SalesControlAlert(models.Model):
                     self.env.invalidate_all()
                     _logger.info("Deviation alert of target %s: evaluated by a concurrent "
                                  "worker", target.id)
-                except Exception:
+                except Exception as error:  # isolate the target
                     self.env.invalidate_all()
-                    _logger.exception("Deviation alert of target %s failed", target.id)
+                    self.env["sales.job.failure"]._record("deviation_alerts", target, error)
             plans = batch.plan_id
             free_plans = self._lock_rows("sales_plan", plans.ids)
             try:
@@ -140,13 +144,40 @@ class SalesControlAlert(models.Model):
             except psycopg2.errors.SerializationFailure:
                 self.env.invalidate_all()
                 _logger.info("Deviation alerts: plan health updated by a concurrent worker")
-            except Exception:
+            except Exception:  # plan by plan, to find the failing one
                 self.env.invalidate_all()
-                _logger.exception("Deviation alerts: updating plan health failed")
+                for plan in plans.browse(sorted(free_plans)):
+                    try:
+                        with self.env.cr.savepoint():
+                            plan._update_alert_health()
+                    except Exception as error:  # isolate the plan
+                        self.env.invalidate_all()
+                        self.env["sales.job.failure"]._record("deviation_alerts", plan,
+                                                              error)
             done = min(start + batch_size, len(all_targets))
             Digest._control_commit_batch(done, len(all_targets) - done)
             Digest._clear_cache()  # memory bounded by a batch
         return alerts
+
+    @api.model
+    def _batch_figures(self, batch):
+        """``(figures, targets)``: the figures of the batch in one computation, or, when
+        that fails, target by target, the failing ones recorded and left out."""
+        try:
+            with self.env.cr.savepoint():
+                return batch.with_context(tz="UTC")._get_figures(), batch
+        except Exception:  # find the failing target(s) below
+            self.env.invalidate_all()
+        figures, ok = {}, batch.browse()
+        for target in batch:
+            try:
+                with self.env.cr.savepoint():
+                    figures.update(target.with_context(tz="UTC")._get_figures())
+                    ok |= target
+            except Exception as error:  # isolate the target
+                self.env.invalidate_all()
+                self.env["sales.job.failure"]._record("deviation_alerts", target, error)
+        return figures, ok
 
     @api.model
     def _lock_rows(self, table, ids):
@@ -522,6 +553,7 @@ class SalesPlan(models.Model):
         the target of the plan's latest, most severe alert, largest gap first (or the
         plan alone)."""
         self.ensure_one()
+        self.check_access("read")  # the plan's alerts are read with sudo() below
         alert = self.env["sales.control.alert"].sudo().search(
             [("plan_id", "=", self.id)], order="date desc, level desc, gap, id desc", limit=1,
         )

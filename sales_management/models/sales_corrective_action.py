@@ -17,9 +17,16 @@ STATES = [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")]
 class SalesCorrectiveAction(models.Model):
     _name = "sales.corrective.action"
     _description = "Sales Corrective Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
+        "sales.workflow.guard.mixin",
+    ]
+    # the gap the action was opened on (computed at creation) and the alert it answers
+    # (set by ``_create_from_alert``)
+    _workflow_fields = frozenset({"gap_at_open", "alert_id"})
     _order = "state, date_deadline, id desc"
     _check_company_auto = True
+    _link_guard_fields = {"plan_id": "read", "target_id": "read", "user_id": "assign"}
 
     name = fields.Char(required=True, tracking=True)
     plan_id = fields.Many2one(
@@ -71,7 +78,9 @@ class SalesCorrectiveAction(models.Model):
     @api.depends("target_id", "gap_at_open")
     def _compute_gap(self):
         """The live gap of all targets in one batch (see ``_get_figures``)."""
-        targets = self.target_id.sudo()
+        # the figures are computed with sudo() (a target's actual counts colleagues'
+        # orders) but only for targets the caller reads: an onchange may name any id
+        targets = self.target_id._filtered_access("read").sudo()
         figures = targets._get_figures() if targets else {}
         for action in self:
             gap = figures.get(action.target_id.id, {}).get("variance", 0.0)
@@ -107,14 +116,21 @@ class SalesCorrectiveAction(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_fields(vals_list, create=True)
+        self._check_links(vals_list)
         for vals in vals_list:
-            if vals.get("target_id") and "gap_at_open" not in vals:
+            if vals.get("target_id") and not (self.env.su and "gap_at_open" in vals):
                 target = self.env["sales.plan.target"].sudo().browse(vals["target_id"])
                 vals["gap_at_open"] = target._get_figures()[target.id]["variance"]
             if not vals.get("name") and vals.get("plan_id"):
                 plan = self.env["sales.plan"].browse(vals["plan_id"])
                 vals["name"] = self.env._("Corrective action: %(plan)s", plan=plan.display_name)
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_workflow_fields([vals])
+        self._check_links([vals])
+        return super().write(vals)
 
     # ------------------------------------------------------------------ actions
     def action_done(self):
@@ -166,11 +182,11 @@ class SalesCorrectiveAction(models.Model):
             ),
             "plan_id": plan.id,
             "target_id": alert.target_id.id,
-            "alert_id": alert.id,
             "user_id": plan.user_id.id or self.env.user.id,
             "date_deadline": fields.Date.context_today(self) + timedelta(days=14),
             "description": alert.note,
         })
+        action._workflow_write({"alert_id": alert.id})
         if alert.activity_id:
             alert.activity_id.action_feedback(feedback=self.env._(
                 "Corrective action created: %(name)s", name=action.name,

@@ -119,10 +119,20 @@ class SalesManagementDashboard(models.AbstractModel):
             "user_ids": [user.id] if level == "own" else [],
         }
         if user_ids:
-            scope["user_ids"] = list(user_ids) if level != "own" else [
-                uid for uid in user_ids if uid == user.id
-            ] or [0]
-            scope["label"] = ", ".join(self.env["res.users"].browse(user_ids).mapped("name"))
+            # only people the caller may look at: himself (own), his teams' members (team),
+            # users of his companies (all); the others are dropped, never named
+            users = self.env["res.users"].sudo().browse(
+                [uid for uid in user_ids if isinstance(uid, int)]
+            ).exists()
+            if level == "own":
+                users &= user.sudo()
+            elif level == "team":
+                users &= (led_teams.member_ids | led_teams.user_id | user).sudo()
+            else:
+                company_ids = set(self.env.companies.ids)
+                users = users.filtered(lambda u: company_ids & set(u.company_ids.ids))
+            scope["user_ids"] = users.ids or [0]
+            scope["label"] = ", ".join(users.mapped("name")) or self.env._("Nobody")
         return scope
 
     @api.model

@@ -15,17 +15,23 @@ from odoo.tools import float_round
 HEALTH = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
 # fields a salesperson (not leader, not manager) may change on their own draft plan
 CONTRIBUTOR_FIELDS = {"commitment"}
-WORKFLOW_FIELDS = {"state"}
+# changed only by the actions (submit, approve, reset, close, cancel)
+WORKFLOW_FIELDS = frozenset({"state"})
 
 
 class SalesPlan(models.Model):
     _name = "sales.plan"
     _description = "Sales Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
+        "sales.workflow.guard.mixin",
+    ]
     _parent_store = True
     _order = "date_from desc, parent_path, id"
     _rec_name = "complete_name"
     _check_company_auto = True
+    _link_guard_fields = {"parent_id": "write", "user_id": "assign", "team_id": "assign"}
+    _workflow_fields = WORKFLOW_FIELDS
 
     name = fields.Char(required=True, tracking=True)
     complete_name = fields.Char(
@@ -297,12 +303,16 @@ class SalesPlan(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_fields(vals_list, create=True)
+        self._check_links(vals_list)
         plans = super().create(vals_list)
         return plans
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("sales_plan_workflow"):
+        self._check_workflow_fields([vals])
+        if not self.env.su:
             self._check_write_fields(set(vals))
+        self._check_links([vals])
         if vals.get("parent_id"):
             self._check_no_cycle(self.browse(vals["parent_id"]))
         return super().write(vals)
@@ -316,6 +326,7 @@ class SalesPlan(models.Model):
 
     # ------------------------------------------------------------------ actions
     def action_submit(self):
+        self.check_access("read")  # record rules first; then who may do what
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._(
@@ -333,6 +344,7 @@ class SalesPlan(models.Model):
         return True
 
     def action_approve(self):
+        self.check_access("read")  # record rules first; then who may do what
         for plan in self:
             if plan.state not in ("draft", "submitted"):
                 raise UserError(self.env._(
@@ -349,6 +361,7 @@ class SalesPlan(models.Model):
         return True
 
     def action_reset_draft(self):
+        self.check_access("read")  # record rules first; then who may do what
         for plan in self:
             if plan.state not in ("submitted", "cancelled"):
                 raise UserError(self.env._(
@@ -362,6 +375,7 @@ class SalesPlan(models.Model):
 
     def action_close(self):
         """Close the plans and freeze their targets' actuals as snapshot values."""
+        self.check_access("read")  # record rules first; then who may do what
         for plan in self:
             if plan.state != "approved":
                 raise UserError(self.env._(
@@ -379,12 +393,19 @@ class SalesPlan(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("read")  # record rules first; then who may do what
         for plan in self:
             if plan.state == "closed":
                 raise UserError(self.env._(
                     "A closed plan cannot be cancelled (%(name)s).", name=plan.name
                 ))
             plan._check_can_manage()
+            if plan.state == "approved" and not plan._can_approve():
+                # cancelling, then resetting to draft, would reopen an approved plan
+                raise AccessError(self.env._(
+                    "Only a sales manager or the responsible of the parent plan can cancel "
+                    "the approved plan %(name)s.", name=plan.name,
+                ))
         self._workflow_write({"state": "cancelled"})
         return True
 
@@ -559,10 +580,11 @@ class SalesPlan(models.Model):
     def _check_write_fields(self, field_names):
         """Salespersons edit only the commitment of their own draft plan; locked plans
         are edited only by managers."""
-        field_names = field_names - {"message_main_attachment_id"}
+        # workflow-owned fields reach here only unchanged (``_check_workflow_fields``)
+        field_names = field_names - {"message_main_attachment_id"} - WORKFLOW_FIELDS
         is_manager = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
         for plan in self:
-            if plan.state in ("closed", "cancelled") and field_names - {"state"}:
+            if plan.state in ("closed", "cancelled") and field_names:
                 raise UserError(self.env._(
                     "Plan %(name)s is %(state)s: it cannot be changed.",
                     name=plan.name, state=plan.state,
@@ -583,10 +605,6 @@ class SalesPlan(models.Model):
                     "You may only edit the commitment of your own draft plan %(name)s.",
                     name=plan.name,
                 ))
-
-    def _workflow_write(self, vals):
-        """State changes go through the actions, which check who may do them."""
-        return self.sudo().with_context(sales_plan_workflow=True).write(vals)
 
     def _next_period_shift(self):
         """relativedelta moving the plan to the period that follows it: whole months when

@@ -56,6 +56,10 @@ LOCKED_FIELDS = {
 class SalesPlanTarget(models.Model):
     _name = "sales.plan.target"
     _description = "Sales Plan Target"
+    _inherit = ["sales.link.guard.mixin", "sales.workflow.guard.mixin"]
+    _link_guard_fields = {"plan_id": "write"}
+    # the actual frozen when the plan is closed (``sales.plan.action_close``)
+    _workflow_fields = frozenset({"is_snapshot", "snapshot_value"})
     _order = "plan_id, sequence, date_from, id"
     _check_company_auto = True
 
@@ -238,11 +242,15 @@ class SalesPlanTarget(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_fields(vals_list, create=True)
+        self._check_links(vals_list)
         targets = super().create(vals_list)
         targets.plan_id._check_targets_editable()
         return targets
 
     def write(self, vals):
+        self._check_workflow_fields([vals])
+        self._check_links([vals])
         locked = set(vals) & LOCKED_FIELDS
         if locked:
             self.plan_id._check_targets_editable()

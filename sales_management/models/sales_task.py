@@ -33,9 +33,18 @@ HEALTH = [
 class SalesTask(models.Model):
     _name = "sales.task"
     _description = "Sales Task"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
+        "sales.workflow.guard.mixin",
+    ]
     _order = "priority desc, date_deadline asc, id desc"
+    # set by the state transitions only (write, below)
+    _workflow_fields = frozenset({"date_done"})
     _check_company_auto = True
+    _link_guard_fields = {
+        "plan_id": "read", "target_id": "read", "lead_id": "read",
+        "user_id": "assign", "team_id": "assign",
+    }
     # Invariants (dates, non-negative amounts) are Python constraints, not SQL CHECKs:
     # create() inserts the row before constraints run, and a CHECK would surface as a raw
     # IntegrityError instead of a translated ValidationError naming the task.
@@ -352,6 +361,8 @@ class SalesTask(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_fields(vals_list, create=True)
+        self._check_links(vals_list)
         for vals in vals_list:
             if vals.get("state", "draft") != "draft":
                 # a task starts as a draft: the transitions and their checks apply
@@ -390,15 +401,17 @@ class SalesTask(models.Model):
         return tasks
 
     def write(self, vals):
+        self._check_workflow_fields([vals])
+        self._check_links([vals])
         state = vals.get("state")
         if state == "done":
             self._check_no_open_todos()
         if state == "in_progress":
             self._check_can_start(vals)
         if state == "done":
-            vals.setdefault("date_done", fields.Date.context_today(self))
+            vals["date_done"] = fields.Date.context_today(self)
         elif state:
-            vals.setdefault("date_done", False)
+            vals["date_done"] = False
         previous_users = {}
         if "user_id" in vals:
             previous_users = {task.id: task.user_id for task in self}

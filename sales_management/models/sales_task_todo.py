@@ -14,8 +14,12 @@ ACTIVITY_FIELDS = {"state", "date_deadline", "user_id", "name", "task_id"}
 class SalesTaskTodo(models.Model):
     _name = "sales.task.todo"
     _description = "Sales Task To-Do"
+    _inherit = ["sales.link.guard.mixin", "sales.workflow.guard.mixin"]
     _order = "task_id, sequence, id"
+    # set by the state transitions only (create/write, below)
+    _workflow_fields = frozenset({"date_done"})
     _check_company_auto = True
+    _link_guard_fields = {"task_id": "write", "user_id": "assign"}
 
     # ------------------------------------------------------------------ fields
     task_id = fields.Many2one(
@@ -130,22 +134,26 @@ class SalesTaskTodo(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_workflow_fields(vals_list, create=True)
+        self._check_links(vals_list)
         task_ids = {vals.get("task_id") for vals in vals_list if vals.get("task_id")}
         self.env["sales.task"].browse(task_ids)._check_accepts_todos()
         for vals in vals_list:
             if vals.get("state") == "done":
-                vals.setdefault("date_done", fields.Date.context_today(self))
+                vals["date_done"] = fields.Date.context_today(self)
         todos = super().create(vals_list)
         todos._sync_activities()
         return todos
 
     def write(self, vals):
+        self._check_workflow_fields([vals])
+        self._check_links([vals])
         if vals.get("task_id"):
             self.env["sales.task"].browse(vals["task_id"])._check_accepts_todos()
         if vals.get("state") == "done":
-            vals.setdefault("date_done", fields.Date.context_today(self))
+            vals["date_done"] = fields.Date.context_today(self)
         elif vals.get("state"):
-            vals.setdefault("date_done", False)
+            vals["date_done"] = False
         res = super().write(vals)
         if ACTIVITY_FIELDS & vals.keys():
             self._sync_activities()
