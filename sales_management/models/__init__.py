@@ -26,7 +26,6 @@ from . import sales_task_demo
 from . import sales_milestone
 from . import sales_lead_milestone
 from . import crm_team
-from . import ir_rule
 from . import mail_message
 from . import sales_milestone_demo
 
