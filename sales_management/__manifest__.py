@@ -7,7 +7,9 @@
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "sales_management developers",
-    "website": "https://example.invalid/sales_management",
+    "maintainers": ["sales-management-devs"],
+    "website": "https://github.com/sales-management/sales_management",
+    "development_status": "Beta",
     "depends": ["crm", "sale_management", "report_xlsx"],
     "uninstall_hook": "uninstall_hook",
     "data": [
