@@ -1,5 +1,6 @@
 from . import sales_link_guard_mixin
 from . import sales_workflow_guard_mixin
+from . import sales_input_guard_mixin
 from . import res_company
 from . import res_config_settings
 from . import sales_management_demo
@@ -40,4 +41,3 @@ from . import sales_management_dashboard
 from . import sales_plan_report
 from . import sales_job_failure
 from . import sales_report_dispatch
-from . import sales_input_guard

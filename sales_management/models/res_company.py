@@ -5,6 +5,13 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .sales_input_guard import (
+    COMPANY_SETTING_BOUNDS,
+    SALES_COMPANY_SETTINGS,
+    check_setting_bounds,
+    check_vals,
+)
+
 
 class ResCompany(models.Model):
     """Per-company settings of Sales Management (exposed in res.config.settings).
@@ -201,3 +208,18 @@ class ResCompany(models.Model):
         })
         dispatch.mail_id = mail
         return mail
+
+    # ------------------------------------------------------------------ settings' values
+    # The addon's settings are checked on the way in like the documents' values (a text
+    # for a number, NaN, infinity) and bounded (COMPANY_SETTING_BOUNDS). Only the addon's
+    # fields: the core's company fields keep the core's rules.
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(check_vals(self, vals_list, SALES_COMPANY_SETTINGS))
+
+    def write(self, vals):
+        return super().write(check_vals(self, [vals], SALES_COMPANY_SETTINGS)[0])
+
+    @api.constrains(*COMPANY_SETTING_BOUNDS)
+    def _check_sales_settings_bounds(self):
+        check_setting_bounds(self)

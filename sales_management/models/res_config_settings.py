@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .sales_input_guard import SALES_COMPANY_SETTINGS, check_vals
 
 
 class ResConfigSettings(models.TransientModel):
@@ -67,3 +69,12 @@ class ResConfigSettings(models.TransientModel):
     sales_report_period = fields.Selection(
         related="company_id.sales_report_period", readonly=False,
     )
+
+    # the addon's settings checked on the way in (their bounds: on the company, where the
+    # related settings are stored)
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(check_vals(self, vals_list, SALES_COMPANY_SETTINGS))
+
+    def write(self, vals):
+        return super().write(check_vals(self, [vals], SALES_COMPANY_SETTINGS)[0])

@@ -11,6 +11,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sales_input_guard import check_input, check_vals
+
 STATES = [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")]
 
 
@@ -19,7 +21,7 @@ class SalesCorrectiveAction(models.Model):
     _description = "Sales Corrective Action"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
-        "sales.workflow.guard.mixin",
+        "sales.workflow.guard.mixin", "sales.input.guard.mixin",
     ]
     # the gap the action was opened on (computed at creation) and the alert it answers
     # (set by ``_create_from_alert``)
@@ -51,6 +53,7 @@ class SalesCorrectiveAction(models.Model):
     user_id = fields.Many2one(
         comodel_name="res.users", string="Responsible", required=True, index=True,
         tracking=True, default=lambda self: self.env.user, domain=[("share", "=", False)],
+        check_company=True,  # the responsible works in the plan's company
     )
     date_deadline = fields.Date(string="Deadline", tracking=True)
     description = fields.Html(help="What will be done, by whom, and the expected effect.")
@@ -113,9 +116,14 @@ class SalesCorrectiveAction(models.Model):
                     target=action.target_id.display_name, plan=action.plan_id.display_name,
                 ))
 
+    @api.constrains("date_deadline")
+    def _check_input_guard(self):
+        check_input(self, dates=("date_deadline",))
+
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = check_vals(self, vals_list)
         self._check_workflow_fields(vals_list, create=True)
         self._check_links(vals_list)
         for vals in vals_list:
@@ -128,6 +136,7 @@ class SalesCorrectiveAction(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_workflow_fields([vals])
         self._check_links([vals])
         return super().write(vals)

@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Guards on the numbers and dates users type (or a hostile client sends).
+"""Guards on the numbers and dates users type (or a hostile client sends): the checks
+themselves, called by ``sales.input.guard.mixin``, by the models' own ``create``/``write``
+(``check_vals``) and constraints (``check_input``), and by the dashboard's and the reports'
+parameters (``check_date_param``, ``check_ids_param``).
 
 JSON-RPC accepts ``NaN`` and ``Infinity``; PostgreSQL stores them in float columns and every
 sum they enter becomes NaN. Dates outside 1900-2999 are typing mistakes that break the
@@ -12,7 +15,7 @@ import json
 import math
 import re
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
 YEAR_MIN, YEAR_MAX = 1900, 2999
@@ -134,52 +137,6 @@ def check_vals(model, vals_list, names=None):
     return result
 
 
-class CheckedValues:
-    """Python mixin, first base of every guarded model and wizard, so that its create and
-    write run *before* the model's own overrides (which may browse an id or read a date
-    from the values): every value is checked by ``check_vals`` before anything uses it."""
-
-    __slots__ = ()  # the layout of Odoo's record classes (BaseModel uses __slots__)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return super().create(check_vals(self, vals_list))
-
-    def write(self, vals):
-        return super().write(check_vals(self, [vals])[0])
-
-    @api.model
-    def _add_missing_default_values(self, values):
-        """Defaults are values too: a client sets any ``default_<field>`` in the context.
-        Those are checked before the ORM converts them, and every default (context or
-        ``ir.default``) goes through ``check_vals`` (JSON values normalized)."""
-        prefix = "default_"
-        from_context = {
-            key[len(prefix):]: value for key, value in self.env.context.items()
-            if isinstance(key, str) and key.startswith(prefix)
-            and key[len(prefix):] in self._fields and key[len(prefix):] not in values
-        }
-        if from_context:
-            check_vals(self, [from_context])
-        result = super()._add_missing_default_values(values)
-        defaulted = {name: value for name, value in result.items() if name not in values}
-        if defaulted:
-            result.update(check_vals(self, [defaulted])[0])
-        return result
-
-    def onchange(self, values, field_names, fields_spec):
-        """A form's values go through the same checks before the onchange computes
-        anything from them (a text for a number would raise a ValueError in the ORM).
-        Not the relational ones: the web client sends a line's parent as a dict of its
-        values, and a line's commands, which the ORM reads itself."""
-        if isinstance(values, dict):
-            values = check_vals(self, [values], {
-                name for name in values
-                if name in self._fields and not self._fields[name].relational
-            })[0]
-        return super().onchange(values, field_names, fields_spec)
-
-
 def check_input(records, numbers=(), non_negative=(), dates=()):
     """Raise a ValidationError when a number of ``numbers`` is NaN or infinite, one of
     ``non_negative`` is below zero, or a date of ``dates`` is outside YEAR_MIN-YEAR_MAX."""
@@ -207,7 +164,7 @@ def check_input(records, numbers=(), non_negative=(), dates=()):
                 ))
 
 
-def _month_start(key):
+def month_start(key):
     match = SEASONALITY_MONTH.match(key) if isinstance(key, str) else None
     if not match:
         return None
@@ -240,7 +197,7 @@ def normalize_seasonality(env, value):
         ))
     shares = {}
     for key, weight in value.items():
-        if _month_start(key) is None:
+        if month_start(key) is None:
             raise ValidationError(env._(
                 "Seasonality: %(key)s is not a month (YYYY-MM).", key=repr(key)[:40],
             ))
@@ -267,195 +224,12 @@ def readable_seasonality(value):
     if not isinstance(value, dict) or len(value) > SEASONALITY_MAX_MONTHS:
         return None
     for key, weight in value.items():
-        if _month_start(key) is None or not _is_number(weight) \
+        if month_start(key) is None or not _is_number(weight) \
                 or not math.isfinite(weight) or not 0 <= weight <= MAX_MAGNITUDE:
             return None
     if not any(value.values()):
         return None
     return value
-
-
-class SalesPlan(CheckedValues, models.Model):
-    _inherit = "sales.plan"
-
-    @api.constrains("date_from", "date_to")
-    def _check_input_guard(self):
-        check_input(self, dates=("date_from", "date_to"))
-
-
-class SalesPlanTarget(CheckedValues, models.Model):
-    _inherit = "sales.plan.target"
-
-    seasonality_warning = fields.Char(
-        compute="_compute_seasonality_warning",
-        help="Set when the stored seasonality is not a valid one (data from before the "
-        "input guard): the figures then spread the target evenly over its period.",
-    )
-
-    @api.depends("seasonality")
-    def _compute_seasonality_warning(self):
-        for target in self:
-            target.seasonality_warning = (
-                target.seasonality and readable_seasonality(target.seasonality) is None
-            ) and self.env._(
-                "The seasonality of this target is not valid: its figures spread the "
-                "target evenly over the period. Regenerate the plan or clear it."
-            ) or False
-
-    @api.constrains("date_from", "date_to", "target_value")
-    def _check_input_guard(self):
-        check_input(self, numbers=("target_value",), dates=("date_from", "date_to"))
-
-    @api.constrains("seasonality", "date_from", "date_to")
-    def _check_seasonality_period(self):
-        """The months of a seasonality lie in the target's period: a weight outside it
-        would silently shift the shares of the months inside."""
-        for target in self:
-            if not target.seasonality or not target.date_from or not target.date_to:
-                continue
-            shares = readable_seasonality(target.seasonality)
-            if shares is None:
-                continue  # legacy value, not written now (writes are normalized)
-            first = target.date_from.replace(day=1)
-            outside = sorted(key for key in shares
-                             if not first <= _month_start(key) <= target.date_to)
-            if outside:
-                raise ValidationError(self.env._(
-                    "Target %(name)s: the seasonality names months outside its period "
-                    "(%(months)s).", name=target.display_name, months=", ".join(outside[:6]),
-                ))
-
-    @api.model
-    def _guard_json_seasonality(self, value):
-        return normalize_seasonality(self.env, value)
-
-    @api.model
-    def _elapsed_share_of(self, start, end, seasonality, today):
-        """An invalid stored seasonality reads as none (an even spread), never crashes
-        the figures (list, dashboard, PDF, deviation job)."""
-        return super()._elapsed_share_of(start, end, readable_seasonality(seasonality), today)
-
-    def _shift_seasonality(self, shift):
-        if readable_seasonality(self.seasonality) is None:
-            return False
-        return super()._shift_seasonality(shift)
-
-
-class SalesTask(CheckedValues, models.Model):
-    _inherit = "sales.task"
-
-    @api.constrains("date_start", "date_deadline", "expected_result", "actual_result",
-                    "planned_hours", "spent_hours", "budget", "cost")
-    def _check_input_guard(self):
-        check_input(self, numbers=("expected_result", "actual_result"),
-                    non_negative=("planned_hours", "spent_hours", "budget", "cost"),
-                    dates=("date_start", "date_deadline"))
-
-
-class SalesTaskTodo(CheckedValues, models.Model):
-    _inherit = "sales.task.todo"
-
-    @api.constrains("date_deadline", "planned_hours", "spent_hours", "expected_value",
-                    "actual_value")
-    def _check_input_guard(self):
-        check_input(self, numbers=("expected_value", "actual_value"),
-                    non_negative=("planned_hours", "spent_hours"), dates=("date_deadline",))
-
-
-class SalesTaskResource(CheckedValues, models.Model):
-    _inherit = "sales.task.resource"
-
-    @api.constrains("quantity_planned", "quantity_used", "amount_planned", "amount_used")
-    def _check_input_guard(self):
-        check_input(self, non_negative=("quantity_planned", "quantity_used",
-                                        "amount_planned", "amount_used"))
-
-
-class SalesTaskTemplateLine(CheckedValues, models.Model):
-    _inherit = "sales.task.template.line"
-
-    @api.constrains("planned_hours", "expected_value")
-    def _check_input_guard(self):
-        check_input(self, numbers=("expected_value",), non_negative=("planned_hours",))
-
-
-class SalesCorrectiveAction(CheckedValues, models.Model):
-    _inherit = "sales.corrective.action"
-
-    # the responsible works in the plan's company
-    user_id = fields.Many2one(check_company=True)
-
-    @api.constrains("date_deadline")
-    def _check_input_guard(self):
-        check_input(self, dates=("date_deadline",))
-
-
-class SalesMilestone(CheckedValues, models.Model):
-    _inherit = "sales.milestone"
-
-    @api.constrains("probability")
-    def _check_input_guard(self):
-        check_input(self, non_negative=("probability",))
-
-
-class SalesLeadMilestone(CheckedValues, models.Model):
-    _inherit = "sales.lead.milestone"
-
-    # who recorded the milestone: a user of the opportunity's company
-    user_id = fields.Many2one(check_company=True)
-
-    @api.constrains("date_reached")
-    def _check_input_guard(self):
-        check_input(self, dates=("date_reached",))
-
-
-
-class SalesRegion(CheckedValues, models.Model):
-    _inherit = "sales.region"
-
-
-class SalesMilestoneCriterion(CheckedValues, models.Model):
-    _inherit = "sales.milestone.criterion"
-
-
-class SalesTaskTemplate(CheckedValues, models.Model):
-    _inherit = "sales.task.template"
-
-
-class SalesMetric(CheckedValues, models.Model):
-    _inherit = "sales.metric"
-
-
-# ---------------------------------------------------------------------- company settings
-class ResCompany(models.Model):
-    """The addon's company settings: checked on the way in like the documents' values
-    (``check_vals``: a text for a number, NaN, infinity) and bounded (``COMPANY_SETTING_BOUNDS``).
-    Only the addon's fields: the core's company fields keep the core's rules."""
-
-    _inherit = "res.company"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return super().create(check_vals(self, vals_list, SALES_COMPANY_SETTINGS))
-
-    def write(self, vals):
-        return super().write(check_vals(self, [vals], SALES_COMPANY_SETTINGS)[0])
-
-    @api.constrains(*COMPANY_SETTING_BOUNDS)
-    def _check_sales_settings_bounds(self):
-        check_setting_bounds(self)
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return super().create(check_vals(self, vals_list, SALES_COMPANY_SETTINGS))
-
-    def write(self, vals):
-        return super().write(check_vals(self, [vals], SALES_COMPANY_SETTINGS)[0])
-    # (the bounds are checked on the company, where the related settings are stored)
 
 
 def check_setting_bounds(records):
@@ -518,43 +292,3 @@ def check_ids_param(env, value, label):
     return [int(v) for v in value]
 
 
-class SalesManagementDashboard(models.AbstractModel):
-    """The dashboard's public methods (called over JSON-RPC by the OWL dashboard and by
-    anyone): every parameter checked before it reaches the figures."""
-
-    _inherit = "sales.management.dashboard"
-
-    @api.model
-    def get_dashboard_data(self, period="year", date_ref=None, user_ids=None):
-        period, date_ref, user_ids = self._check_dashboard_params(period, date_ref, user_ids)
-        return super().get_dashboard_data(period, date_ref, user_ids)
-
-    @api.model
-    def action_print(self, kind, period="year"):
-        if not isinstance(kind, str) or not isinstance(period, str):
-            raise UserError(self.env._("Unknown report %(kind)s.", kind=repr(kind)[:40]))
-        return super().action_print(kind, period)
-
-    @api.model
-    def _check_dashboard_params(self, period, date_ref, user_ids):
-        if not isinstance(period, str) or period not in ("month", "quarter", "year"):
-            raise UserError(self.env._(
-                "Unknown period %(period)s: choose a month, a quarter or a year.",
-                period=repr(period)[:40],
-            ))
-        date_ref = check_date_param(self.env, date_ref, self.env._("Reference date"))
-        user_ids = check_ids_param(self.env, user_ids, self.env._("Salespersons"))
-        return period, date_ref, user_ids or None
-
-    @api.model
-    def _check_report_options(self, data):
-        """The options a report action passes to its renderer (``data``: period and
-        reference date), as the dashboard checks them; returns them cleaned."""
-        if data in (None, False):
-            return {}
-        if not isinstance(data, dict):
-            raise UserError(self.env._("The report options must be an object."))
-        period, date_ref, _users = self._check_dashboard_params(
-            data.get("period") or "year", data.get("date_ref"), None)
-        return dict(data, period=period,
-                    date_ref=date_ref and fields.Date.to_string(date_ref) or None)

@@ -4,6 +4,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .sales_input_guard import check_input, check_vals
+
 # what a sales manager may correct on a recorded line (each correction logged in the
 # opportunity's chatter); everything else is written once, by ``crm.lead._reach_milestone``
 CORRECTABLE_FIELDS = frozenset({"date_reached", "note"})
@@ -21,7 +23,7 @@ class SalesLeadMilestone(models.Model):
 
     _name = "sales.lead.milestone"
     _description = "Milestone Reached by an Opportunity"
-    _inherit = ["sales.workflow.guard.mixin"]
+    _inherit = ["sales.workflow.guard.mixin", "sales.input.guard.mixin"]
     _workflow_fields = frozenset({"lead_id", "milestone_id", "user_id", "overridden"})
     _order = "date_reached desc, id desc"
     _check_company_auto = True
@@ -41,6 +43,7 @@ class SalesLeadMilestone(models.Model):
     )
     user_id = fields.Many2one(
         comodel_name="res.users", string="Recorded By", default=lambda self: self.env.user,
+        check_company=True,  # a user of the opportunity's company
     )
     note = fields.Text()
     overridden = fields.Boolean(
@@ -65,6 +68,10 @@ class SalesLeadMilestone(models.Model):
         for line in self:
             line.display_name = f"{line.lead_id.name} – {line.milestone_id.name}"
 
+    @api.constrains("date_reached")
+    def _check_input_guard(self):
+        check_input(self, dates=("date_reached",))
+
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
@@ -76,6 +83,7 @@ class SalesLeadMilestone(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_workflow_fields([vals])
         if self.env.su:
             return super().write(vals)

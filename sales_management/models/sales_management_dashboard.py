@@ -22,6 +22,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+from .sales_input_guard import check_date_param, check_ids_param
+
 PERIODS = ("month", "quarter", "year")
 OPEN_TASK_STATES = ("draft", "in_progress")
 
@@ -39,11 +41,7 @@ class SalesManagementDashboard(models.AbstractModel):
         ``user_ids`` narrows the scope to these salespersons (the scorecard); it never
         widens it: records the current user cannot read stay out.
         """
-        if period not in PERIODS:
-            raise UserError(self.env._(
-                "Unknown period %(period)s: choose a month, a quarter or a year.",
-                period=period,
-            ))
+        period, date_ref, user_ids = self._check_dashboard_params(period, date_ref, user_ids)
         today = fields.Date.context_today(self)
         ref = fields.Date.to_date(date_ref) if date_ref else today
         dates = self._period_dates(period, ref, today=today)
@@ -89,10 +87,38 @@ class SalesManagementDashboard(models.AbstractModel):
             "summary": ("sales_management.action_report_executive_summary", self.env.company),
             "xlsx": ("sales_management.action_report_kpi_analysis_xlsx", self.env.company),
         }
-        if kind not in reports or period not in PERIODS:
-            raise UserError(self.env._("Unknown report %(kind)s.", kind=kind))
+        if not isinstance(kind, str) or kind not in reports \
+                or not isinstance(period, str) or period not in PERIODS:
+            raise UserError(self.env._("Unknown report %(kind)s.", kind=repr(kind)[:40]))
         xmlid, records = reports[kind]
         return self.env.ref(xmlid).report_action(records, data={"period": period})
+
+    # ------------------------------------------------------------------ parameters
+    @api.model
+    def _check_dashboard_params(self, period, date_ref, user_ids):
+        """The public methods' parameters (sent by the OWL dashboard, and by anyone over
+        JSON-RPC), checked before they reach the figures."""
+        if not isinstance(period, str) or period not in PERIODS:
+            raise UserError(self.env._(
+                "Unknown period %(period)s: choose a month, a quarter or a year.",
+                period=repr(period)[:40],
+            ))
+        date_ref = check_date_param(self.env, date_ref, self.env._("Reference date"))
+        user_ids = check_ids_param(self.env, user_ids, self.env._("Salespersons"))
+        return period, date_ref, user_ids or None
+
+    @api.model
+    def _check_report_options(self, data):
+        """The options a report action passes to its renderer (``data``: period and
+        reference date), as the dashboard checks them; returns them cleaned."""
+        if data in (None, False):
+            return {}
+        if not isinstance(data, dict):
+            raise UserError(self.env._("The report options must be an object."))
+        period, date_ref, _users = self._check_dashboard_params(
+            data.get("period") or "year", data.get("date_ref"), None)
+        return dict(data, period=period,
+                    date_ref=date_ref and fields.Date.to_string(date_ref) or None)
 
     # ------------------------------------------------------------------ scope
     @api.model

@@ -262,6 +262,7 @@ def _source_sql(source, parts):
 class SalesMetric(models.Model):
     _name = "sales.metric"
     _description = "Sales Metric"
+    _inherit = ["sales.input.guard.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
     _sql_constraints = [

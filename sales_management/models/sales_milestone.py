@@ -17,6 +17,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .sales_input_guard import check_input
+
 _logger = logging.getLogger(__name__)
 
 FINGERPRINT_PARAM = "sales_management.milestone_stats_fingerprint"
@@ -27,6 +29,7 @@ STATISTICS_LOCK = 718_180_001
 class SalesMilestone(models.Model):
     _name = "sales.milestone"
     _description = "Sales Milestone"
+    _inherit = ["sales.input.guard.mixin"]
     _order = "sequence, id"
     _check_company_auto = True
 
@@ -89,6 +92,10 @@ class SalesMilestone(models.Model):
         ("probability_range", "CHECK(probability >= 0 AND probability <= 100)",
          "A milestone probability lies between 0 and 100."),
     ]
+
+    @api.constrains("probability")
+    def _check_input_guard(self):
+        check_input(self, non_negative=("probability",))
 
     @api.depends("criterion_ids")
     def _compute_criterion_count(self):
@@ -383,6 +390,7 @@ class SalesMilestone(models.Model):
 class SalesMilestoneCriterion(models.Model):
     _name = "sales.milestone.criterion"
     _description = "Sales Milestone Criterion"
+    _inherit = ["sales.input.guard.mixin"]
     _order = "milestone_id, sequence, id"
 
     milestone_id = fields.Many2one(

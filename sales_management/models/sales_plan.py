@@ -12,6 +12,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
+from .sales_input_guard import check_input, check_vals
+
 HEALTH = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
 # fields a salesperson (not leader, not manager) may change on their own draft plan
 CONTRIBUTOR_FIELDS = {"commitment"}
@@ -25,6 +27,7 @@ class SalesPlan(models.Model):
     _inherit = [
         "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
         "sales.workflow.guard.mixin",
+        "sales.input.guard.mixin",
     ]
     _parent_store = True
     _order = "date_from desc, parent_path, id"
@@ -281,6 +284,10 @@ class SalesPlan(models.Model):
                     name=plan.name,
                 ))
 
+    @api.constrains("date_from", "date_to")
+    def _check_input_guard(self):
+        check_input(self, dates=("date_from", "date_to"))
+
     @api.constrains("parent_id")
     def _check_parent(self):
         if self._has_cycle():
@@ -303,12 +310,14 @@ class SalesPlan(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = check_vals(self, vals_list)
         self._check_workflow_fields(vals_list, create=True)
         self._check_links(vals_list)
         plans = super().create(vals_list)
         return plans
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_workflow_fields([vals])
         if not self.env.su:
             self._check_write_fields(set(vals))

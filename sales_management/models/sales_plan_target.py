@@ -17,6 +17,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from .sales_input_guard import (
+    check_input,
+    check_vals,
+    month_start,
+    normalize_seasonality,
+    readable_seasonality,
+)
 from .sales_metric import (
     DIMENSIONS,
     EPOCH_SQL,
@@ -56,7 +63,9 @@ LOCKED_FIELDS = {
 class SalesPlanTarget(models.Model):
     _name = "sales.plan.target"
     _description = "Sales Plan Target"
-    _inherit = ["sales.link.guard.mixin", "sales.workflow.guard.mixin"]
+    _inherit = [
+        "sales.link.guard.mixin", "sales.workflow.guard.mixin", "sales.input.guard.mixin",
+    ]
     _link_guard_fields = {"plan_id": "write"}
     # the actual frozen when the plan is closed (``sales.plan.action_close``)
     _workflow_fields = frozenset({"is_snapshot", "snapshot_value"})
@@ -124,6 +133,11 @@ class SalesPlanTarget(models.Model):
         help="Actual frozen when the plan was closed.",
     )
     is_snapshot = fields.Boolean(readonly=True, copy=False)
+    seasonality_warning = fields.Char(
+        compute="_compute_seasonality_warning",
+        help="Set when the stored seasonality is not a valid one (data from before the "
+        "input guard): the figures then spread the target evenly over its period.",
+    )
     actual_value = fields.Float(string="Actual", compute="_compute_figures", aggregator="sum")
     expected_to_date = fields.Float(
         compute="_compute_figures",
@@ -230,6 +244,44 @@ class SalesPlanTarget(models.Model):
                     country=target.country_id.name,
                 ))
 
+    @api.depends("seasonality")
+    def _compute_seasonality_warning(self):
+        for target in self:
+            target.seasonality_warning = (
+                target.seasonality and readable_seasonality(target.seasonality) is None
+            ) and self.env._(
+                "The seasonality of this target is not valid: its figures spread the "
+                "target evenly over the period. Regenerate the plan or clear it."
+            ) or False
+
+    @api.constrains("date_from", "date_to", "target_value")
+    def _check_input_guard(self):
+        check_input(self, numbers=("target_value",), dates=("date_from", "date_to"))
+
+    @api.constrains("seasonality", "date_from", "date_to")
+    def _check_seasonality_period(self):
+        """The months of a seasonality lie in the target's period: a weight outside it
+        would silently shift the shares of the months inside."""
+        for target in self:
+            if not target.seasonality or not target.date_from or not target.date_to:
+                continue
+            shares = readable_seasonality(target.seasonality)
+            if shares is None:
+                continue  # legacy value, not written now (writes are normalized)
+            first = target.date_from.replace(day=1)
+            outside = sorted(key for key in shares
+                             if not first <= month_start(key) <= target.date_to)
+            if outside:
+                raise ValidationError(self.env._(
+                    "Target %(name)s: the seasonality names months outside its period "
+                    "(%(months)s).", name=target.display_name, months=", ".join(outside[:6]),
+                ))
+
+    @api.model
+    def _guard_json_seasonality(self, value):
+        """``check_vals``' hook for the seasonality: checked and normalized."""
+        return normalize_seasonality(self.env, value)
+
     @api.depends("metric_id", "date_from", "date_to", "plan_id")
     def _compute_display_name(self):
         for target in self:
@@ -242,6 +294,7 @@ class SalesPlanTarget(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = check_vals(self, vals_list)
         self._check_workflow_fields(vals_list, create=True)
         self._check_links(vals_list)
         targets = super().create(vals_list)
@@ -249,6 +302,7 @@ class SalesPlanTarget(models.Model):
         return targets
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_workflow_fields([vals])
         self._check_links([vals])
         locked = set(vals) & LOCKED_FIELDS
@@ -686,9 +740,12 @@ class SalesPlanTarget(models.Model):
 
     @api.model
     def _elapsed_share_of(self, start, end, seasonality, today):
+        """Share of the target expected by ``today``. An invalid stored seasonality reads
+        as none (an even spread): it never crashes the figures (list, dashboard, PDF,
+        deviation job)."""
         total_days = (end - start).days + 1
         elapsed_days = (today - start).days + 1
-        shares = seasonality or {}
+        shares = readable_seasonality(seasonality) or {}
         total_share = sum(shares.values())
         if not shares or total_share <= 0:
             return elapsed_days / total_days
@@ -710,7 +767,7 @@ class SalesPlanTarget(models.Model):
 
     def _shift_seasonality(self, shift):
         self.ensure_one()
-        if not self.seasonality:
+        if readable_seasonality(self.seasonality) is None:
             return False
         shifted = {}
         for key, share in self.seasonality.items():

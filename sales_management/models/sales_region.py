@@ -9,6 +9,7 @@ class SalesRegion(models.Model):
 
     _name = "sales.region"
     _description = "Sales Region"
+    _inherit = ["sales.input.guard.mixin"]
     _order = "name"
     _check_company_auto = True
 

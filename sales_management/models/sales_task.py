@@ -16,6 +16,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
+from .sales_input_guard import check_input, check_vals
+
 TASK_STATES = [
     ("draft", "Draft"),
     ("in_progress", "In Progress"),
@@ -35,7 +37,7 @@ class SalesTask(models.Model):
     _description = "Sales Task"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
-        "sales.workflow.guard.mixin",
+        "sales.workflow.guard.mixin", "sales.input.guard.mixin",
     ]
     _order = "priority desc, date_deadline asc, id desc"
     # set by the state transitions only (write, below)
@@ -358,9 +360,17 @@ class SalesTask(models.Model):
             if not self.result_unit and self.template_id.result_unit:
                 self.result_unit = self.template_id.result_unit
 
+    @api.constrains("date_start", "date_deadline", "expected_result", "actual_result",
+                    "planned_hours", "spent_hours", "budget", "cost")
+    def _check_input_guard(self):
+        check_input(self, numbers=("expected_result", "actual_result"),
+                    non_negative=("planned_hours", "spent_hours", "budget", "cost"),
+                    dates=("date_start", "date_deadline"))
+
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = check_vals(self, vals_list)
         self._check_workflow_fields(vals_list, create=True)
         self._check_links(vals_list)
         for vals in vals_list:
@@ -401,6 +411,7 @@ class SalesTask(models.Model):
         return tasks
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_workflow_fields([vals])
         self._check_links([vals])
         state = vals.get("state")

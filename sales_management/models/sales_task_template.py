@@ -15,10 +15,13 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .sales_input_guard import check_input
+
 
 class SalesTaskTemplate(models.Model):
     _name = "sales.task.template"
     _description = "Sales Task Template"
+    _inherit = ["sales.input.guard.mixin"]
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -64,6 +67,7 @@ class SalesTaskTemplate(models.Model):
 class SalesTaskTemplateLine(models.Model):
     _name = "sales.task.template.line"
     _description = "Sales Task Template To-Do"
+    _inherit = ["sales.input.guard.mixin"]
     _order = "template_id, sequence, id"
 
     template_id = fields.Many2one(
@@ -87,3 +91,7 @@ class SalesTaskTemplateLine(models.Model):
                     "cannot be negative.",
                     todo=line.name,
                 ))
+
+    @api.constrains("planned_hours", "expected_value")
+    def _check_input_guard(self):
+        check_input(self, numbers=("expected_value",), non_negative=("planned_hours",))

@@ -6,6 +6,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sales_input_guard import check_input, check_vals
+
 TODO_STATES = [("todo", "To Do"), ("done", "Done"), ("cancelled", "Cancelled")]
 # a change of these to-do fields may create, move, reassign, close or remove its activity
 ACTIVITY_FIELDS = {"state", "date_deadline", "user_id", "name", "task_id"}
@@ -14,7 +16,9 @@ ACTIVITY_FIELDS = {"state", "date_deadline", "user_id", "name", "task_id"}
 class SalesTaskTodo(models.Model):
     _name = "sales.task.todo"
     _description = "Sales Task To-Do"
-    _inherit = ["sales.link.guard.mixin", "sales.workflow.guard.mixin"]
+    _inherit = [
+        "sales.link.guard.mixin", "sales.workflow.guard.mixin", "sales.input.guard.mixin",
+    ]
     _order = "task_id, sequence, id"
     # set by the state transitions only (create/write, below)
     _workflow_fields = frozenset({"date_done"})
@@ -131,9 +135,16 @@ class SalesTaskTodo(models.Model):
                     "The hours of to-do '%(todo)s' cannot be negative.", todo=todo.name,
                 ))
 
+    @api.constrains("date_deadline", "planned_hours", "spent_hours", "expected_value",
+                    "actual_value")
+    def _check_input_guard(self):
+        check_input(self, numbers=("expected_value", "actual_value"),
+                    non_negative=("planned_hours", "spent_hours"), dates=("date_deadline",))
+
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = check_vals(self, vals_list)
         self._check_workflow_fields(vals_list, create=True)
         self._check_links(vals_list)
         task_ids = {vals.get("task_id") for vals in vals_list if vals.get("task_id")}
@@ -146,6 +157,7 @@ class SalesTaskTodo(models.Model):
         return todos
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_workflow_fields([vals])
         self._check_links([vals])
         if vals.get("task_id"):
@@ -283,6 +295,7 @@ class SalesTaskResource(models.Model):
 
     _name = "sales.task.resource"
     _description = "Sales Task Resource"
+    _inherit = ["sales.input.guard.mixin"]
     _order = "todo_id, sequence, id"
     _check_company_auto = True
 
@@ -320,3 +333,8 @@ class SalesTaskResource(models.Model):
                     "Quantities and amounts of resource '%(resource)s' cannot be negative.",
                     resource=line.description,
                 ))
+
+    @api.constrains("quantity_planned", "quantity_used", "amount_planned", "amount_used")
+    def _check_input_guard(self):
+        check_input(self, non_negative=("quantity_planned", "quantity_used",
+                                        "amount_planned", "amount_used"))

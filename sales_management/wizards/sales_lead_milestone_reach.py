@@ -1,14 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from ..models.sales_input_guard import CheckedValues, check_vals
+from ..models.sales_input_guard import check_vals
 
 
-class SalesLeadMilestoneReach(CheckedValues, models.TransientModel):
+class SalesLeadMilestoneReach(models.TransientModel):
     """Reach a chosen milestone with a note; a manager may override the rules here."""
 
     _name = "sales.lead.milestone.reach"
     _description = "Reach a Milestone"
+    _inherit = ["sales.input.guard.mixin"]
 
     lead_id = fields.Many2one(comodel_name="crm.lead", required=True, ondelete="cascade")
     candidate_ids = fields.Many2many(

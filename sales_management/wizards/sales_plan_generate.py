@@ -26,7 +26,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_round
 
-from ..models.sales_input_guard import CheckedValues, check_input, check_vals
+from ..models.sales_input_guard import check_input, check_vals
 
 ALLOCATIONS = [
     ("none", "No allocation"),
@@ -62,10 +62,10 @@ def split_exact(total, weights, rounding):
     return [round(n * rounding, digits) for n in floors]
 
 
-class SalesPlanGenerate(CheckedValues, models.TransientModel):
+class SalesPlanGenerate(models.TransientModel):
     _name = "sales.plan.generate"
     _description = "Generate Sales Plan Targets"
-    _inherit = ["sales.link.guard.mixin"]
+    _inherit = ["sales.link.guard.mixin", "sales.input.guard.mixin"]
     _check_company_auto = True
     _link_guard_fields = {"plan_id": "read"}
 
@@ -137,6 +137,7 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
         return wizards
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_links([vals])
         return super().write(vals)
 
@@ -494,10 +495,10 @@ class SalesPlanGenerate(CheckedValues, models.TransientModel):
         return result
 
 
-class SalesPlanGenerateLine(CheckedValues, models.TransientModel):
+class SalesPlanGenerateLine(models.TransientModel):
     _name = "sales.plan.generate.line"
     _description = "Generate Sales Plan Targets: allocation line"
-    _inherit = ["sales.link.guard.mixin"]
+    _inherit = ["sales.link.guard.mixin", "sales.input.guard.mixin"]
     _link_guard_fields = {"sub_plan_id": "read"}
     _order = "history_value desc, id"
 

@@ -2,16 +2,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.sales_input_guard import CheckedValues, check_vals
+from ..models.sales_input_guard import check_vals
 
 
-class SalesTaskDoneWizard(CheckedValues, models.TransientModel):
+class SalesTaskDoneWizard(models.TransientModel):
     """Close tasks whose to-dos are still open: the user decides, explicitly, whether the
     open to-dos were done or are dropped. Writing ``state='done'`` on a task with open
     to-dos anywhere else is refused."""
 
     _name = "sales.task.done.wizard"
     _description = "Close Sales Tasks with Open To-Dos"
+    _inherit = ["sales.input.guard.mixin"]
 
     task_ids = fields.Many2many(comodel_name="sales.task", string="Tasks", required=True)
     todo_ids = fields.Many2many(
