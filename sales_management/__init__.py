@@ -1,6 +1,7 @@
 from . import models
 from . import report
 from . import wizards
+from . import demo
 
 
 def uninstall_hook(env):

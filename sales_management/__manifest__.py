@@ -50,14 +50,14 @@
         "views/sales_milestone_views.xml",
         "views/crm_lead_views.xml",
         "views/crm_team_views.xml",
-        "views/sales_milestone_report_views.xml",
+        "report/sales_milestone_report_views.xml",
         # Control views
         "views/sales_control_views.xml",
         "views/sales_corrective_action_views.xml",
         "views/sales_job_failure_views.xml",
         # Reporting views
         "views/sales_management_dashboard_views.xml",
-        "views/sales_kpi_report_views.xml",
+        "report/sales_kpi_report_views.xml",
         # wizards
         # Planning wizards
         "wizards/sales_plan_generate_views.xml",

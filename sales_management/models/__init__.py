@@ -1,9 +1,9 @@
 from . import sales_link_guard_mixin
 from . import sales_workflow_guard_mixin
 from . import sales_input_guard_mixin
+from . import sales_task_rollup_mixin
 from . import res_company
 from . import res_config_settings
-from . import sales_management_demo
 # shared by several features (one file per inherited core model)
 from . import crm_lead
 from . import mail_activity
@@ -13,7 +13,6 @@ from . import sale_order
 from . import sales_metric
 from . import sales_plan
 from . import sales_plan_target
-from . import sales_plan_demo
 from . import sales_region
 
 # Execution (sales tasks and to-dos)
@@ -21,14 +20,12 @@ from . import sales_task
 from . import sales_task_todo
 from . import sales_task_template
 from . import res_partner
-from . import sales_task_demo
 
 # Tracking (transitional milestones)
 from . import sales_milestone
 from . import sales_lead_milestone
 from . import crm_team
 from . import mail_message
-from . import sales_milestone_demo
 
 # Control
 from . import sales_control_escalation
@@ -38,6 +35,5 @@ from . import sales_corrective_action
 
 # Reporting
 from . import sales_management_dashboard
-from . import sales_plan_report
 from . import sales_job_failure
 from . import sales_report_dispatch

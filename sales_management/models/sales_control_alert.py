@@ -25,8 +25,6 @@ from .sales_metric import DIMENSIONS
 _logger = logging.getLogger(__name__)
 
 ALERT_LEVELS = [("at_risk", "At Risk"), ("off_track", "Off Track")]
-HEALTH = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
-HEALTH_RANK = {"on_track": 0, "at_risk": 1, "off_track": 2}
 # dimensions analysed for gap contributors, with the column the metric sources group by
 CONTRIBUTOR_DIMENSIONS = ("user_id", "partner_id", "product_id")
 TOP_CONTRIBUTORS = 3
@@ -503,76 +501,3 @@ class SalesControlAlert(models.Model):
                 items,
             ))
         return Markup("").join(lines)
-
-
-class SalesPlanTarget(models.Model):
-    _inherit = "sales.plan.target"
-
-    alert_level = fields.Selection(
-        selection=HEALTH, string="Alert Health", readonly=True, copy=False, index=True,
-        help="Set daily by the deviation alerts from the Control settings' thresholds.",
-    )
-    alert_ids = fields.One2many(
-        comodel_name="sales.control.alert", inverse_name="target_id", string="Alerts",
-        readonly=True,
-    )
-
-
-class SalesPlan(models.Model):
-    _inherit = "sales.plan"
-
-    alert_health = fields.Selection(
-        selection=HEALTH, readonly=True, copy=False, index=True,
-        help="Worst alert health of the plan's running targets (daily deviation alerts).",
-    )
-    corrective_action_ids = fields.One2many(
-        comodel_name="sales.corrective.action", inverse_name="plan_id",
-        string="Corrective Actions",
-    )
-    corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
-
-    @api.depends("corrective_action_ids.state")
-    def _compute_corrective_action_count(self):
-        counts = dict(self.env["sales.corrective.action"]._read_group(
-            [("plan_id", "in", self.ids), ("state", "=", "open")], ["plan_id"], ["__count"],
-        ))
-        for plan in self:
-            plan.corrective_action_count = counts.get(plan, 0)
-
-    def action_open_corrective_actions(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sales_management.sales_corrective_action_action"
-        )
-        action["domain"] = [("plan_id", "=", self.id)]
-        action["context"] = {"default_plan_id": self.id, "search_default_open": 1}
-        return action
-
-    def action_new_corrective_action(self):
-        """One click from the plan (its alert activity lives here): a corrective action on
-        the target of the plan's latest, most severe alert, largest gap first (or the
-        plan alone)."""
-        self.ensure_one()
-        self.check_access("read")  # the plan's alerts are read with sudo() below
-        alert = self.env["sales.control.alert"].sudo().search(
-            [("plan_id", "=", self.id)], order="date desc, level desc, gap, id desc", limit=1,
-        )
-        Action = self.env["sales.corrective.action"]
-        if alert:
-            return Action._create_from_alert(alert)._get_form_action()
-        return Action.create({"plan_id": self.id})._get_form_action()
-
-    def _update_alert_health(self):
-        """Plan health = worst alert level of its running targets."""
-        today = fields.Date.context_today(self)
-        levels = {}
-        for target in self.sudo().target_ids:
-            if target.date_from <= today <= target.date_to and target.alert_level:
-                current = levels.get(target.plan_id.id, "on_track")
-                if HEALTH_RANK[target.alert_level] > HEALTH_RANK[current]:
-                    current = target.alert_level
-                levels[target.plan_id.id] = current
-        for plan in self.sudo():
-            health = levels.get(plan.id, "on_track")
-            if plan.alert_health != health:
-                plan.alert_health = health

@@ -219,33 +219,10 @@ class SalesManagementDashboard(models.AbstractModel):
         return [("parent_id", "=", False)]
 
     @api.model
-    def _plan_row(self, plan):
-        return {
-            "id": plan.id,
-            "name": plan.complete_name,
-            "short_name": plan.name,
-            "user": plan.user_id.name,
-            "user_id": plan.user_id.id,
-            "team": plan.team_id.name or "",
-            "state": plan.state,
-            "metric": plan.metric_id.name or "",
-            "unit": plan.metric_unit or "amount",
-            "date_from": fields.Date.to_string(plan.date_from),
-            "date_to": fields.Date.to_string(plan.date_to),
-            "target": plan.target_value,
-            "actual": plan.actual_value,
-            "expected": plan.expected_to_date,
-            "achievement": plan.achievement,
-            "pace": plan.pace,
-            "health": plan.health or "",
-            "gap": max(plan.target_value - plan.actual_value, 0.0),
-        }
-
-    @api.model
     def _get_plan_figures(self, scope, dates, drill):
         plans = self._plans_in_period(dates, self._headline_plan_domain(scope))
         # one batch for the figures of every plan shown (computed fields over the recordset)
-        rows = [self._plan_row(plan) for plan in plans]
+        rows = [plan._plan_row() for plan in plans]
         drill["plans"] = {
             "res_model": "sales.plan",
             "domain": [("id", "in", plans.ids)],

@@ -6,6 +6,8 @@ workflow draft → submitted → approved → closed (or cancelled). Every figur
 ``sales.plan.target._get_actuals()`` in batch for the whole recordset.
 """
 
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -15,6 +17,9 @@ from odoo.tools import float_round
 from .sales_input_guard import check_input, check_vals
 
 HEALTH = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
+HEALTH_RANK = {"on_track": 0, "at_risk": 1, "off_track": 2}
+# how many sub-plans and targets the plan report lists as the main gap contributors
+GAP_CONTRIBUTORS = 5
 # fields a salesperson (not leader, not manager) may change on their own draft plan
 CONTRIBUTOR_FIELDS = {"commitment"}
 # changed only by the actions (submit, approve, reset, close, cancel)
@@ -26,8 +31,7 @@ class SalesPlan(models.Model):
     _description = "Sales Plan"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
-        "sales.workflow.guard.mixin",
-        "sales.input.guard.mixin",
+        "sales.workflow.guard.mixin", "sales.input.guard.mixin", "sales.task.rollup.mixin",
     ]
     _parent_store = True
     _order = "date_from desc, parent_path, id"
@@ -659,3 +663,182 @@ class SalesPlan(models.Model):
         for child in self.child_ids.filtered(lambda c: c.state != "cancelled"):
             child._copy_tree(shift, new_plan)
         return new_plan.sudo(False)
+
+    # ------------------------------------------------------------------ execution (tasks)
+    task_ids = fields.One2many(
+        comodel_name="sales.task", inverse_name="plan_id", string="Sales Tasks",
+    )
+    task_tree_ids = fields.Many2many(
+        comodel_name="sales.task", string="Tasks of the Plan Tree",
+        compute="_compute_task_tree_ids", recursive=True,
+        help="The tasks of this plan and of all its sub-plans.",
+    )
+
+    @api.depends("task_ids", "child_ids.task_tree_ids")
+    def _compute_task_tree_ids(self):
+        """One search for the sub-trees of all the plans, distributed by parent path."""
+        ids = [plan._origin.id for plan in self if plan._origin.id]
+        tasks = self.env["sales.task"].search([("plan_id", "child_of", ids)]) if ids else []
+        per_plan = defaultdict(list)
+        for task in tasks:
+            for owner in self._task_rollup_owners(task.plan_id):
+                per_plan[owner].append(task.id)
+        for plan in self:
+            plan.task_tree_ids = [fields.Command.set(per_plan.get(plan._origin.id, []))]
+
+    def _task_rollup_field(self):
+        return "plan_id"
+
+    def _task_rollup_domain(self, ids):
+        # a parent plan shows the tasks of its whole sub-tree
+        return [("plan_id", "child_of", ids)]
+
+    def _task_rollup_owners(self, record):
+        return [int(pid) for pid in record.parent_path.split("/") if pid]
+
+    def action_view_sales_tasks(self):
+        self.ensure_one()
+        return self._task_action(
+            [("plan_id", "child_of", self.id)],
+            {"default_plan_id": self.id, "default_user_id": self.user_id.id or self.env.uid},
+        )
+
+    # ------------------------------------------------------------------ control (alerts)
+    alert_health = fields.Selection(
+        selection=HEALTH, readonly=True, copy=False, index=True,
+        help="Worst alert health of the plan's running targets (daily deviation alerts).",
+    )
+    corrective_action_ids = fields.One2many(
+        comodel_name="sales.corrective.action", inverse_name="plan_id",
+        string="Corrective Actions",
+    )
+    corrective_action_count = fields.Integer(compute="_compute_corrective_action_count")
+
+    @api.depends("corrective_action_ids.state")
+    def _compute_corrective_action_count(self):
+        counts = dict(self.env["sales.corrective.action"]._read_group(
+            [("plan_id", "in", self.ids), ("state", "=", "open")], ["plan_id"], ["__count"],
+        ))
+        for plan in self:
+            plan.corrective_action_count = counts.get(plan, 0)
+
+    def action_open_corrective_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_management.sales_corrective_action_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id, "search_default_open": 1}
+        return action
+
+    def action_new_corrective_action(self):
+        """One click from the plan (its alert activity lives here): a corrective action on
+        the target of the plan's latest, most severe alert, largest gap first (or the
+        plan alone)."""
+        self.ensure_one()
+        self.check_access("read")  # the plan's alerts are read with sudo() below
+        alert = self.env["sales.control.alert"].sudo().search(
+            [("plan_id", "=", self.id)], order="date desc, level desc, gap, id desc", limit=1,
+        )
+        Action = self.env["sales.corrective.action"]
+        if alert:
+            return Action._create_from_alert(alert)._get_form_action()
+        return Action.create({"plan_id": self.id})._get_form_action()
+
+    def _update_alert_health(self):
+        """Plan health = worst alert level of its running targets."""
+        today = fields.Date.context_today(self)
+        levels = {}
+        for target in self.sudo().target_ids:
+            if target.date_from <= today <= target.date_to and target.alert_level:
+                current = levels.get(target.plan_id.id, "on_track")
+                if HEALTH_RANK[target.alert_level] > HEALTH_RANK[current]:
+                    current = target.alert_level
+                levels[target.plan_id.id] = current
+        for plan in self.sudo():
+            health = levels.get(plan.id, "on_track")
+            if plan.alert_health != health:
+                plan.alert_health = health
+
+    # ------------------------------------------------------------------ reporting
+    def _get_performance_data(self):
+        """``{plan_id: data}`` for the plans in ``self``: the plan tree below each plan
+        (depth-first, with its figures), its targets with their live figures, and the gap
+        contributors (sub-plans and targets furthest behind what they should have reached
+        by today). Figures come in batch from the plans' ``_compute_figures`` and the
+        targets' ``_get_figures`` over the whole tree."""
+        trees = self.search([("id", "child_of", self.ids)])
+        figures = trees.target_ids._get_figures()
+        result = {}
+        for plan in self:
+            rows = []
+            self._performance_walk(plan, 0, rows, trees)
+            targets = []
+            for target in plan.target_ids:
+                values = figures[target.id]
+                targets.append({
+                    "id": target.id,
+                    "metric": target.metric_id.name,
+                    "unit": target.metric_unit or "amount",
+                    "dimensions": target._report_dimensions(),
+                    "date_from": target.date_from,
+                    "date_to": target.date_to,
+                    "target": target.target_value,
+                    "is_breakdown": target.is_breakdown,
+                    **values,
+                })
+            contributors = [
+                {"kind": "plan", "name": row["short_name"], "user": row["user"],
+                 "variance": row["actual"] - row["expected"], "target": row["target"],
+                 "actual": row["actual"], "pace": row["pace"], "health": row["health"]}
+                for row in rows if row["depth"] == 1
+            ] + [
+                {"kind": "target", "name": f"{t['metric']} · {t['dimensions']}", "user": "",
+                 "variance": t["variance"], "target": t["target"], "actual": t["actual_value"],
+                 "pace": t["pace"], "health": t["health"]}
+                for t in targets if t["is_breakdown"]
+            ]
+            contributors = sorted(
+                (c for c in contributors if c["variance"] < 0), key=lambda c: c["variance"],
+            )[:GAP_CONTRIBUTORS]
+            result[plan.id] = {
+                "plan": plan,
+                "row": rows[0],
+                "tree": rows,
+                "targets": targets,
+                "gap_contributors": contributors,
+                "today": fields.Date.context_today(self),
+            }
+        return result
+
+    def _performance_walk(self, plan, depth, rows, trees):
+        row = plan._plan_row()
+        row["depth"] = depth
+        rows.append(row)
+        for child in plan.child_ids.filtered(lambda c: c in trees and c.state != "cancelled"):
+            self._performance_walk(child, depth + 1, rows, trees)
+
+    def _plan_row(self):
+        """The plan as one row of figures, as the dashboard, the PDF and the XLSX show it."""
+        self.ensure_one()
+        plan = self
+        return {
+            "id": plan.id,
+            "name": plan.complete_name,
+            "short_name": plan.name,
+            "user": plan.user_id.name,
+            "user_id": plan.user_id.id,
+            "team": plan.team_id.name or "",
+            "state": plan.state,
+            "metric": plan.metric_id.name or "",
+            "unit": plan.metric_unit or "amount",
+            "date_from": fields.Date.to_string(plan.date_from),
+            "date_to": fields.Date.to_string(plan.date_to),
+            "target": plan.target_value,
+            "actual": plan.actual_value,
+            "expected": plan.expected_to_date,
+            "achievement": plan.achievement,
+            "pace": plan.pace,
+            "health": plan.health or "",
+            "gap": max(plan.target_value - plan.actual_value, 0.0),
+        }

@@ -65,6 +65,7 @@ class SalesPlanTarget(models.Model):
     _description = "Sales Plan Target"
     _inherit = [
         "sales.link.guard.mixin", "sales.workflow.guard.mixin", "sales.input.guard.mixin",
+        "sales.task.rollup.mixin",
     ]
     _link_guard_fields = {"plan_id": "write"}
     # the actual frozen when the plan is closed (``sales.plan.action_close``)
@@ -801,3 +802,47 @@ class SalesPlanTarget(models.Model):
                     ),
                     author_id=self.env.user.partner_id.id,
                 )
+
+    # ------------------------------------------------------------------ execution (tasks)
+    task_ids = fields.One2many(
+        comodel_name="sales.task", inverse_name="target_id", string="Sales Tasks",
+    )
+
+    def _task_rollup_field(self):
+        return "target_id"
+
+    def action_new_sales_task(self):
+        """A task serving this target, prefilled from its dimensions."""
+        self.ensure_one()
+        action = self._task_action(
+            [("target_id", "=", self.id)],
+            {
+                "default_target_id": self.id,
+                "default_plan_id": self.plan_id.id,
+                "default_user_id": (self.user_id or self.plan_id.user_id or self.env.user).id,
+                "default_partner_id": self.partner_id.id,
+                "default_name": self.display_name,
+                "default_result_unit": self.metric_id.name,
+                "default_date_deadline": self.date_to
+                if self.date_to and self.date_to >= fields.Date.context_today(self) else False,
+            },
+        )
+        action.update({"view_mode": "form", "views": [(False, "form")], "res_id": False})
+        return action
+
+    # ------------------------------------------------------------------ control (alerts)
+    alert_level = fields.Selection(
+        selection=HEALTH, string="Alert Health", readonly=True, copy=False, index=True,
+        help="Set daily by the deviation alerts from the Control settings' thresholds.",
+    )
+    alert_ids = fields.One2many(
+        comodel_name="sales.control.alert", inverse_name="target_id", string="Alerts",
+        readonly=True,
+    )
+
+    # ------------------------------------------------------------------ reporting
+    def _report_dimensions(self):
+        """The target's dimensions as text ("All" when it has none)."""
+        self.ensure_one()
+        names = [self[dim].display_name for dim in DIMENSIONS if self[dim]]
+        return ", ".join(names) or self.env._("All")
