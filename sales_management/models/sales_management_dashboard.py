@@ -120,6 +120,18 @@ class SalesManagementDashboard(models.AbstractModel):
         return dict(data, period=period,
                     date_ref=date_ref and fields.Date.to_string(date_ref) or None)
 
+    @api.model
+    def _report_docids(self, docids, data):
+        """The records a report prints. A report action that carries ``data`` (the
+        period of the dashboard's print buttons) is called by the web client without
+        record ids (``/report/pdf/NAME?options=…&context=…``): its records are then the
+        ``active_ids`` of the action's context, which Odoo passes along in ``data``."""
+        if docids:
+            return docids
+        context = data.get("context") if isinstance(data, dict) else None
+        ids = context.get("active_ids") if isinstance(context, dict) else None
+        return check_ids_param(self.env, ids, self.env._("Records to print"))
+
     # ------------------------------------------------------------------ scope
     @api.model
     def _get_scope(self, user_ids=None):

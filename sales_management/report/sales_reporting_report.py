@@ -105,6 +105,7 @@ class ReportSalespersonScorecard(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        docids = self.env["sales.management.dashboard"]._report_docids(docids, data)
         users = self.env["res.users"].browse(docids)
         self._check_scorecard_access(users)
         data = self.env["sales.management.dashboard"]._check_report_options(data)
@@ -189,6 +190,7 @@ class ReportExecutiveSummary(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
+        docids = self.env["sales.management.dashboard"]._report_docids(docids, data)
         companies = self.env["res.company"].browse(docids)
         data = self.env["sales.management.dashboard"]._check_report_options(data)
         period = data.get("period", "year")
