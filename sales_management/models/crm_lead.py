@@ -146,10 +146,17 @@ class CrmLead(models.Model):
 
     @api.model
     def _read_group_milestone_ids(self, milestones, domain):
-        """Kanban by milestone: a column for every milestone of the current companies."""
-        return milestones | milestones.search(
-            [("company_id", "in", self.env.companies.ids + [False])]
-        )
+        """Kanban by milestone: a column for every milestone of the current companies on
+        the user's milestone track (the milestones of the teams they belong to or lead,
+        and those of every team); a user in no team sees every track. The columns of
+        milestones holding opportunities always show."""
+        user = self.env.user
+        teams = self.env["crm.team"].search(
+            ["|", ("member_ids", "in", user.ids), ("user_id", "=", user.id)])
+        track = [("company_id", "in", self.env.companies.ids + [False])]
+        if teams:
+            track += ["|", ("team_ids", "=", False), ("team_ids", "in", teams.ids)]
+        return milestones | milestones.search(track)
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
