@@ -24,9 +24,12 @@ class TestSalesPlanDemo(SalesManagementCommon):
         self.assertGreater(company.target_value, 0)
         self.assertGreater(company.actual_value, 0)
         self.assertTrue(company.health)
-        self.assertGreaterEqual(company.coverage, 99.99)
+        # allocations exact to the cent all the way down (issue 18: "Unallocated -0.09")
+        self.assertEqual(company.unallocated_value, 0.0)
+        self.assertAlmostEqual(company.coverage, 100.0, places=9)
         for team_plan in company.child_ids:
-            self.assertAlmostEqual(team_plan.coverage, 100.0, delta=0.5)
+            self.assertEqual(team_plan.unallocated_value, 0.0)
+            self.assertAlmostEqual(team_plan.coverage, 100.0, places=9)
             self.assertGreater(team_plan.actual_value, 0)
         alice = company.child_ids.child_ids.filtered(
             lambda p: p.user_id == self.env.ref("sales_management.demo_user_alice")

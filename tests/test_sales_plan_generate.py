@@ -90,9 +90,11 @@ class TestSalesPlanGenerate(SalesPlanCommon):
         weakest = min(h for h in history if h)
         raw = [h or weakest for h in history]
         mean = sum(raw) / len(raw)
-        adjusted = [t.target_value / (r / mean) for t, r in zip(parent, raw)]
-        for before, after in zip(adjusted, adjusted[1:]):
-            self.assertGreaterEqual(after, before - 1e-6)
+        #    (by more than the one rounding unit that keeps the total exact, issue 18)
+        index = [r / mean for r in raw]
+        adjusted = [t.target_value / i for t, i in zip(parent, index)]
+        for (before, after), i in zip(zip(adjusted, adjusted[1:]), index[1:]):
+            self.assertGreaterEqual(after, before - rounding / i - 1e-6)
         # 3. allocations add up exactly to the parent in every period
         for target in parent:
             children = self.sub_plans.target_ids.filtered(
@@ -197,6 +199,30 @@ class TestSalesPlanGenerate(SalesPlanCommon):
         wizard.action_load_lines()
         self.assertEqual(wizard.line_ids.partner_id, self.customer_us)
 
+    def test_no_cent_behind_down_the_tree(self):
+        """Issue 18: the periods add up exactly to the total asked for, the sub-plans to
+        their parent, and a sub-plan regenerated for what it was allocated (the demo's
+        team plans) keeps exactly that: nothing unallocated, not even a cent."""
+        wizard = self._wizard()
+        total = round(wizard.proposed_total * 1.07, 2) + 0.01  # cents that do not split
+        wizard.total_target = total
+        wizard.action_generate()
+        parent = self.plan_2026.target_ids
+        self.assertEqual(round(sum(parent.mapped("target_value")), 2), total)
+        self.plan_2026.invalidate_recordset()
+        self.assertEqual(self.plan_2026.unallocated_value, 0.0)
+        # Sam's plan regenerated for what it was allocated, or for its own growth when
+        # that is more (as the demo does), plus cents that do not split over 12 months
+        allocated = round(sum(self.plan_sam.target_ids.mapped("target_value")), 2)
+        again = self.env["sales.plan.generate"].create({
+            "plan_id": self.plan_sam.id, "growth": GROWTH, "allocate_by": "none",
+        })
+        asked = round(max(allocated, again.proposed_total) + 0.05, 2)
+        again.total_target = asked
+        again.action_generate()
+        self.assertEqual(round(sum(self.plan_sam.target_ids.mapped("target_value")), 2),
+                         asked)
+
     def test_no_history_flat_split_of_the_given_total(self):
         plan = self.env["sales.plan"].create({
             "name": "SM Future", "date_from": "2030-01-01", "date_to": "2030-06-30",
@@ -204,13 +230,16 @@ class TestSalesPlanGenerate(SalesPlanCommon):
         })
         wizard = self.env["sales.plan.generate"].create({
             "plan_id": plan.id, "growth": 5, "allocate_by": "none", "total_target": 1000.0,
+            # a base without history (the default would be the last complete half-year)
+            "base_date_from": "2029-01-01",
         })
         self.assertEqual(wizard.proposed_total, 0.0)
         wizard.action_generate()
         values = plan.target_ids.sorted("date_from").mapped("target_value")
         self.assertEqual(len(values), 6)
-        self.assertAlmostEqual(sum(values), 1000.02, places=2)  # 166.67 each, rounded up
-        self.assertEqual(len(set(values)), 1)
+        # no cent behind (issue 18): 1000.00 exactly, as even as cents allow
+        self.assertEqual(round(sum(values), 2), 1000.0)
+        self.assertEqual(sorted(set(values)), [166.66, 166.67])
 
     def test_bad_input(self):
         with self.assertRaises(ValidationError):

@@ -26,6 +26,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.tools import float_compare
 
 _logger = logging.getLogger(__name__)
 
@@ -336,8 +337,12 @@ class SalesManagementDemo(models.AbstractModel):
                 "plan_id": team_plan.id, "growth": 12.0, "periodicity": "quarter",
                 "allocate_by": "sub_plans",
             })
-            # the team keeps what the company allocated to it (when it beats its own growth)
-            wizard.total_target = max(allocated, wizard.proposed_total)
+            # the team keeps what the company allocated to it, to the cent (unless its own
+            # growth asks for more than that)
+            rounding = team_plan.currency_id.rounding
+            wizard.total_target = allocated if float_compare(
+                allocated, wizard.proposed_total - rounding, precision_rounding=rounding) >= 0 \
+                else wizard.proposed_total
             wizard.action_load_lines()
             wizard.action_generate()
         # operational targets: last year's figures of each salesperson, a little better

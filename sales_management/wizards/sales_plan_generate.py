@@ -9,9 +9,11 @@ The method, with the guarantees the tests check:
    like the weakest period that has history (a flat split when there is no history at all).
    The proposed total is the sum of these; the user may ask for more, never for less.
 3. The total is spread over the periods along the seasonal index ``raw_p / mean(raw)``, so
-   the seasonally adjusted series ``target_p / index_p`` is flat; rounding (up, to the
-   currency or to whole units) is done period after period so that this adjusted series
-   never decreases and ``target_p ≥ b_p × (1 + growth)`` always holds.
+   the seasonally adjusted series ``target_p / index_p`` is flat. Rounding (to the currency
+   or to whole units) leaves no cent behind: the periods add up *exactly* to the total
+   (``split_periods_exact``), ``target_p ≥ b_p × (1 + growth)`` always holds (at the
+   rounding's precision), and the adjusted series moves by less than one rounding unit
+   per period, never more (it would have to gain cents the total does not have).
 4. Allocation lines (sub-plans, salespersons, customers or product categories) weigh by
    their history in the base period. **Fair share**: a line without history weighs as much
    as the average line with history (all lines share equally when nobody has history).
@@ -19,6 +21,8 @@ The method, with the guarantees the tests check:
    weight. In each period the allocations are rounded by largest remainder, so they add up
    *exactly* to the period's target.
 """
+
+import math
 
 from dateutil.relativedelta import relativedelta
 
@@ -62,6 +66,27 @@ def split_exact(total, weights, rounding):
     return [round(n * rounding, digits) for n in floors]
 
 
+def split_periods_exact(wanted, minimums, total_units):
+    """Periods' targets in rounding units: close to ``wanted`` (floats, in units), each at
+    least its ``minimums`` (ints), adding up exactly to ``total_units`` — or to the sum of
+    the minimums when that is more (the minimums are the guarantee). Start from the floors,
+    then hand the remaining units out by largest remainder (later periods first on ties),
+    or take back the surplus from the periods furthest above what they wanted."""
+    units = [max(int(math.floor(round(w, 6))), m) for w, m in zip(wanted, minimums)]
+    total_units = max(total_units, sum(minimums))
+    left = total_units - sum(units)
+    if left > 0:
+        order = sorted(range(len(units)), key=lambda i: (-(wanted[i] - units[i]), -i))
+        for step in range(left):
+            units[order[step % len(order)]] += 1
+    while left < 0:
+        above = [i for i in range(len(units)) if units[i] > minimums[i]]
+        i = max(above, key=lambda i: (units[i] - wanted[i], i))
+        units[i] -= 1
+        left += 1
+    return units
+
+
 class SalesPlanGenerate(models.TransientModel):
     _name = "sales.plan.generate"
     _description = "Generate Sales Plan Targets"
@@ -93,6 +118,10 @@ class SalesPlanGenerate(models.TransientModel):
         "last year).",
     )
     base_date_to = fields.Date(string="Base Period End", compute="_compute_base_date_to")
+    base_warning = fields.Char(
+        compute="_compute_base_warning",
+        help="Set when the base period is not over: its last days have no sales yet.",
+    )
     growth = fields.Float(string="Growth (%)", default=10.0)
     periodicity = fields.Selection(
         selection=[("month", "Monthly"), ("quarter", "Quarterly")],
@@ -149,9 +178,32 @@ class SalesPlanGenerate(models.TransientModel):
 
     @api.depends("plan_id")
     def _compute_base_date_from(self):
+        """The same period one year back, or further back until it is over: next year's
+        plan made in December grows from the last complete year, not from an unfinished
+        one whose last weeks have no sales yet."""
+        today = fields.Date.context_today(self)
         for wizard in self:
-            wizard.base_date_from = wizard.plan_id.date_from and \
-                wizard.plan_id.date_from - relativedelta(years=1)
+            plan = wizard.plan_id
+            if not plan.date_from:
+                wizard.base_date_from = False
+                continue
+            years = 1
+            while plan.date_to and plan.date_to - relativedelta(years=years) >= today \
+                    and years < 100:
+                years += 1
+            wizard.base_date_from = plan.date_from - relativedelta(years=years)
+
+    @api.depends("base_date_from", "base_date_to")
+    def _compute_base_warning(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            end = wizard.base_date_to
+            wizard.base_warning = end and end >= today and self.env._(
+                "The base period is not over (it ends on %(end)s): its last %(days)s days "
+                "have no sales yet, and the targets grown from it will be too low for "
+                "them. Choose a complete period.",
+                end=end, days=(end - today).days + 1,
+            ) or False
 
     @api.depends("plan_id.date_from", "plan_id.date_to", "base_date_from")
     def _compute_base_date_to(self):
@@ -364,9 +416,10 @@ class SalesPlanGenerate(models.TransientModel):
         if not positive:
             raws = [0.0] * len(bases)
         raw_total = sum(raws)
-        total = max(self.total_target, raw_total)
+        # a total asked for may fall short of history x growth by less than one rounding
+        # unit (a sub-plan regenerated for exactly what it was allocated), not more
         if self.total_target and float_compare(
-            self.total_target, raw_total, precision_rounding=rounding
+            self.total_target, raw_total - rounding, precision_rounding=rounding
         ) < 0:
             raise UserError(self.env._(
                 "The total target (%(total)s) is below history × growth (%(proposed)s): "
@@ -374,6 +427,9 @@ class SalesPlanGenerate(models.TransientModel):
                 total=self.total_target,
                 proposed=float_round(raw_total, precision_rounding=rounding),
             ))
+        # a total asked for is kept to the cent (not raised by the fraction of a cent by
+        # which history x growth may exceed it)
+        total = self.total_target or raw_total
         # seasonal index: raw_p / mean(raw) (flat without history)
         if raw_total > 0:
             mean = raw_total / len(raws)
@@ -381,11 +437,23 @@ class SalesPlanGenerate(models.TransientModel):
         else:
             index = [1.0] * len(raws)
         level = total / len(raws) if raws else 0.0
-        result, previous_adjusted = [], 0.0
+        # in rounding units: the seasonal split of the total, each period at least its
+        # history x growth (at the rounding's precision: what float_compare accepts)
+        wanted = [level * index[i] / rounding for i in range(len(periods))]
+        # (amounts in units rounded to 6 decimals first: 409852.80000000005 is 40985280
+        # units, not 40985281)
+        total_units = int(math.ceil(round(total / rounding, 6)))
+        minimums = [int(math.floor(round(raw / rounding, 6) + 0.5)) for raw in raws]
+        if self.total_target and sum(minimums) > total_units:
+            # a total asked for is kept to the cent: when it is history x growth itself
+            # (a sub-plan regenerated for its allocation), the seasonal split alone decides
+            # and a period may stay below its own growth by about one rounding unit
+            minimums = [0] * len(raws)
+        units = split_periods_exact(wanted, minimums, total_units)
+        digits = max(0, -int(f"{rounding:e}".split("e")[1]))
+        result = []
         for i, (start, end) in enumerate(periods):
-            wanted = max(level * index[i], previous_adjusted * index[i], raws[i])
-            target = float_round(wanted, precision_rounding=rounding, rounding_method="UP")
-            previous_adjusted = target / index[i] if index[i] else previous_adjusted
+            target = round(units[i] * rounding, digits)
             month_history = {
                 ms.strftime("%Y-%m"): history[("m", j)]
                 for j, (ms, _me) in enumerate(months) if start <= ms <= end
