@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from common import JsonRpcMixin, SalesManagementCommon
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 
@@ -82,3 +83,41 @@ class TestDashboardPrints(JsonRpcMixin, SalesManagementCommon, HttpCase):
         response = self.url_open(url)
         self.assertEqual(response.status_code, 200)
         self.assertNotIn(self.user_salesman_2.name, response.text)
+
+    def test_a_manager_prints_any_salespersons_scorecard(self):
+        """Issue 18, point 11: doors to a salesperson's scorecard for who may print it —
+        the leaderboard's print icon (``action_print`` with the salesperson), the user
+        plan's *Print Scorecard* button, the Print menu of the users."""
+        Dashboard = self.env["sales.management.dashboard"]
+        action = Dashboard.with_user(self.user_manager).action_print(
+            "scorecard", "month", self.user_salesman.id)
+        self.assertEqual(action["context"]["active_ids"], self.user_salesman.ids)
+        html = self._render(action, self.user_manager)
+        self.assertIn(self.user_salesman.name, html)
+        self.assertIn("1,234.00", html)
+        # a team leader for his team's member; a salesperson not for a colleague
+        Dashboard.with_user(self.user_leader).action_print(
+            "scorecard", "month", self.user_salesman.id)
+        with self.assertRaises(AccessError):
+            Dashboard.with_user(self.user_salesman_2).action_print(
+                "scorecard", "month", self.user_salesman.id)
+        # the user plan's button
+        plan = self.env["sales.plan"].create({
+            "name": "SM Sam 2026", "user_id": self.user_salesman.id, "team_id": self.team.id,
+            "scope": "user", "date_from": "2026-01-01", "date_to": "2026-12-31",
+        })
+        action = plan.with_user(self.user_manager).action_print_scorecard()
+        self.assertEqual(action["context"]["active_ids"], self.user_salesman.ids)
+        self.assertEqual(action["data"]["period"], "year")
+        self.assertIn(self.user_salesman.name, self._render(action, self.user_manager))
+        # the Print menu of the users, for sales managers
+        report = self.env.ref("sales_management.action_report_salesperson_scorecard")
+        self.assertEqual(report.binding_model_id.model, "res.users")
+        self.assertIn(self.env.ref("sales_team.group_sale_manager"), report.groups_id)
+
+    def _render(self, action, user):
+        """The report as the route renders it for ``action`` (no ids: the action's
+        context in ``data``)."""
+        Report = self.env["ir.actions.report"].with_user(user)
+        data = dict(action["data"], context=action.get("context") or {})
+        return Report._render_qweb_html(action["report_name"], None, data=data)[0].decode()

@@ -80,10 +80,20 @@ class SalesManagementDashboard(models.AbstractModel):
         return data
 
     @api.model
-    def action_print(self, kind, period="year"):
-        """The report action of the dashboard's print buttons, for the same period."""
+    def action_print(self, kind, period="year", user_id=None):
+        """The report action of the dashboard's print buttons, for the same period.
+        ``user_id``: the scorecard of this salesperson (the leaderboard's print icons),
+        for whoever may print it (``_check_scorecard_access``); default: one's own."""
+        user = self.env.user
+        if user_id:
+            ids = check_ids_param(self.env, [user_id], self.env._("Salesperson"))
+            user = self.env["res.users"].browse(ids).exists()
+            if not user:
+                raise UserError(self.env._("This salesperson does not exist."))
+            self.env["report.sales_management.report_salesperson_scorecard"] \
+                ._check_scorecard_access(user)
         reports = {
-            "scorecard": ("sales_management.action_report_salesperson_scorecard", self.env.user),
+            "scorecard": ("sales_management.action_report_salesperson_scorecard", user),
             "summary": ("sales_management.action_report_executive_summary", self.env.company),
             "xlsx": ("sales_management.action_report_kpi_analysis_xlsx", self.env.company),
         }

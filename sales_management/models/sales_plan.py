@@ -842,3 +842,14 @@ class SalesPlan(models.Model):
             "health": plan.health or "",
             "gap": max(plan.target_value - plan.actual_value, 0.0),
         }
+
+    def action_print_scorecard(self):
+        """The scorecard of the plan's responsible, for the plan's year (a door for the
+        managers and team leaders who may print it)."""
+        self.ensure_one()
+        self.check_access("read")
+        today = fields.Date.context_today(self)
+        date_ref = min(max(today, self.date_from), self.date_to)
+        return self.env["sales.management.dashboard"].action_print(
+            "scorecard", "year", user_id=self.user_id.id,
+        ) | {"data": {"period": "year", "date_ref": fields.Date.to_string(date_ref)}}

@@ -108,10 +108,11 @@ export class SalesManagementDashboard extends Component {
         });
     }
 
-    async print(kind) {
+    async print(kind, userId = false) {
         const action = await this.orm.call("sales.management.dashboard", "action_print", [
             kind,
             this.state.period,
+            userId,
         ]);
         await this.action.doAction(action);
     }
