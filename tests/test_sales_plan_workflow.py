@@ -103,8 +103,10 @@ class TestSalesPlanWorkflow(SalesPlanCommon):
         self.assertEqual(self.sam_target.target_value, 2000.0)
         self.sam_target.with_user(self.user_manager).target_value = 2500.0
         message = self.sam.message_ids[0]
-        self.assertIn("2000.0", message.body)
-        self.assertIn("2500.0", message.body)
+        # figures as people read them (issue 18): "$ 2,000.00", not "2000.0"
+        self.assertIn("2,000.00", message.body)
+        self.assertIn("2,500.00", message.body)
+        self.assertNotIn("2000.0", message.body)
         self.assertEqual(message.author_id, self.user_manager.partner_id)
         # the salesperson cannot edit even the commitment once approved
         with self.assertRaises(UserError):

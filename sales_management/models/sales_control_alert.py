@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.tools import SQL, format_amount, formatLang
+from odoo.tools import SQL, formatLang
 
 from .sales_metric import DIMENSIONS
 
@@ -464,10 +464,7 @@ class SalesControlAlert(models.Model):
         return result
 
     def _format_value(self, value):
-        target = self.target_id
-        if target.metric_id.unit == "amount":
-            return format_amount(self.env, value, target.currency_id)
-        return formatLang(self.env, value, digits=1 if target.metric_id.unit == "percent" else 0)
+        return self.target_id._format_figure(value)
 
     def _render_note(self):
         """The alert as HTML: numbers and the main gap contributors."""

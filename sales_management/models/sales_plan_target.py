@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, formatLang
 from odoo.tools.safe_eval import safe_eval
 
 from .sales_input_guard import (
@@ -777,6 +777,17 @@ class SalesPlanTarget(models.Model):
             shifted[moved.strftime("%Y-%m")] = share
         return shifted
 
+    def _format_figure(self, value):
+        """A figure of the target as people read it: an amount in its currency, a count
+        without decimals, a percentage with its sign."""
+        self.ensure_one()
+        unit = self.metric_id.unit
+        if unit == "amount":
+            return format_amount(self.env, value, self.currency_id)
+        if unit == "percent":
+            return f"{formatLang(self.env, value, digits=1)} %"
+        return formatLang(self.env, value, digits=0 if unit == "count" else 2)
+
     def _post_change_message(self, old, field_names):
         """Changes to targets of an approved plan are tracked in the plan's chatter."""
         for target in self:
@@ -788,6 +799,8 @@ class SalesPlanTarget(models.Model):
                 field = self._fields[name]
                 if field.type == "many2one":
                     before, after = before.display_name or "", after.display_name or ""
+                elif field.type == "float":
+                    before, after = target._format_figure(before), target._format_figure(after)
                 changes.append(self.env._(
                     "%(field)s: %(before)s → %(after)s",
                     field=field.get_description(self.env)["string"],
