@@ -119,9 +119,10 @@ class TestSalesPlanActuals(SalesPlanCommon):
         with self.assertRaises(ValidationError):
             self.env["sales.region"].create({"name": "SM Empty"})
 
+    @freeze_time("2025-03-31 12:00:00")  # the last day of Q1: its pace still decides
     def test_health_thresholds_are_company_settings(self):
         plan = self._plan()
-        target = self._target(plan, "revenue", 1800.0, **Q1)  # pace 83 % once Q1 is over
+        target = self._target(plan, "revenue", 1800.0, **Q1)  # pace 83 %
         self.assertEqual(target.health, "at_risk")
         self.company.write({"sales_plan_on_track_pace": 80.0, "sales_plan_at_risk_pace": 50.0})
         target.invalidate_recordset()
@@ -210,13 +211,18 @@ class TestSalesPlanActuals(SalesPlanCommon):
         with freeze_time("2024-12-01"):
             target.invalidate_recordset()
             self.assertEqual(target.expected_to_date, 0.0)
-            self.assertEqual(target.health, "on_track")
+            self.assertEqual(target.health, "not_started")  # issue 18: not "on track"
         target.target_value = 1550.0
-        with freeze_time("2025-06-01"):
+        with freeze_time("2025-03-31"):
             target.invalidate_recordset()
             self.assertEqual(target.health, "on_track")  # 1500 / 1550 = 96.8 %
             target.target_value = 1800.0
             self.assertEqual(target.health, "at_risk")  # 83 %
+        with freeze_time("2025-06-01"):  # Q1 is over: what happened, not a pace
+            target.invalidate_recordset()
+            self.assertEqual(target.health, "missed")
+            target.target_value = 1500.0
+            self.assertEqual(target.health, "achieved")
         # seasonality from history: January weighs 10 %, February 30 %, March 60 %
         target.write({"target_value": 1000.0,
                       "seasonality": {"2025-01": 1.0, "2025-02": 3.0, "2025-03": 6.0}})

@@ -12,6 +12,33 @@ from .sales_input_guard import (
     check_vals,
 )
 
+# The health of a figure, read the same everywhere (screens, prints, exports): while its
+# period runs, from its pace; before, "not started"; once over, achieved or missed.
+HEALTH = [
+    ("not_started", "Not Started"),
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("off_track", "Off Track"),
+    ("achieved", "Achieved"),
+    ("missed", "Missed"),
+]
+# what the daily deviation alerts set (running periods only)
+PACE_HEALTH = HEALTH[1:4]
+
+
+def sales_health(pace, achievement, date_from, date_to, today, on_track=90.0, at_risk=75.0):
+    """The one definition of a figure's health (see ``HEALTH``); ``res.company``'s
+    ``_sales_health`` gives it the company's thresholds."""
+    if date_from and today < date_from:
+        return "not_started"
+    if date_to and today > date_to:
+        return "achieved" if round(achievement, 6) >= 100.0 else "missed"
+    if pace >= on_track:
+        return "on_track"
+    if pace >= at_risk:
+        return "at_risk"
+    return "off_track"
+
 
 class ResCompany(models.Model):
     """Per-company settings of Sales Management (exposed in res.config.settings).
@@ -223,3 +250,15 @@ class ResCompany(models.Model):
     @api.constrains(*COMPANY_SETTING_BOUNDS)
     def _check_sales_settings_bounds(self):
         check_setting_bounds(self)
+
+    # ------------------------------------------------------------------ health of figures
+    def _sales_health_thresholds(self):
+        """(on-track pace, at-risk pace) of the company (defaults 90 % and 75 %)."""
+        self.ensure_one()
+        return (self.sales_plan_on_track_pace or 90.0, self.sales_plan_at_risk_pace or 75.0)
+
+    def _sales_health(self, pace, achievement, date_from, date_to, today):
+        """``sales_health`` with the company's thresholds."""
+        self.ensure_one()
+        on_track, at_risk = self._sales_health_thresholds()
+        return sales_health(pace, achievement, date_from, date_to, today, on_track, at_risk)

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.tools import SQL, formatLang
 
+from .res_company import sales_health
 from .sales_metric import DIMENSIONS
 
 _logger = logging.getLogger(__name__)
@@ -206,7 +207,8 @@ class SalesControlAlert(models.Model):
     @api.model
     def _level_from_pace(self, pace, company):
         """The same thresholds as the targets' live ``health`` (Settings → Planning)."""
-        return self.env["sales.plan.target"]._health_from_pace(pace, company)
+        on_track, at_risk = company._sales_health_thresholds()
+        return sales_health(pace, 0.0, None, None, None, on_track, at_risk)
 
     @api.model
     def _evaluate_target(self, target, figures, today):

@@ -14,9 +14,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_round
 
+from .res_company import HEALTH, PACE_HEALTH
 from .sales_input_guard import check_input, check_vals
 
-HEALTH = [("on_track", "On Track"), ("at_risk", "At Risk"), ("off_track", "Off Track")]
 HEALTH_RANK = {"on_track": 0, "at_risk": 1, "off_track": 2}
 # how many sub-plans and targets the plan report lists as the main gap contributors
 GAP_CONTRIBUTORS = 5
@@ -223,6 +223,7 @@ class SalesPlan(models.Model):
         "target_ids.date_to", "child_ids.target_ids.target_value", "state",
     )
     def _compute_figures(self):
+        today = fields.Date.context_today(self)
         # only the headline targets (main metric) count here: their figures in one batch
         headlines = (self | self.child_ids)._headline_targets_batch()
         values = self.env["sales.plan.target"].union(
@@ -250,8 +251,8 @@ class SalesPlan(models.Model):
             plan.expected_to_date = expected
             plan.achievement = 100.0 * actual / target if target else 0.0
             plan.pace = 100.0 * actual / expected if expected else (100.0 if main else 0.0)
-            plan.health = self.env["sales.plan.target"]._health_from_pace(
-                plan.pace, plan.company_id
+            plan.health = (plan.company_id or self.env.company)._sales_health(
+                plan.pace, plan.achievement, plan.date_from, plan.date_to, today,
             ) if main else False
             plan.children_target_value = children
             plan.coverage = 100.0 * children / target if target else 0.0
@@ -705,7 +706,7 @@ class SalesPlan(models.Model):
 
     # ------------------------------------------------------------------ control (alerts)
     alert_health = fields.Selection(
-        selection=HEALTH, readonly=True, copy=False, index=True,
+        selection=PACE_HEALTH, readonly=True, copy=False, index=True,
         help="Worst alert health of the plan's running targets (daily deviation alerts).",
     )
     corrective_action_ids = fields.One2many(

@@ -17,6 +17,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, formatLang
 from odoo.tools.safe_eval import safe_eval
 
+from .res_company import HEALTH, PACE_HEALTH, sales_health
 from .sales_input_guard import (
     check_input,
     check_vals,
@@ -35,7 +36,6 @@ from .sales_metric import (
     day_number,
     from_day_number,
 )
-from .sales_plan import HEALTH
 
 # live figures the pivot, graph and grouped lists can add up (see ``_read_group``)
 LIVE_SUMS = ("actual_value", "expected_to_date", "variance")
@@ -656,19 +656,21 @@ class SalesPlanTarget(models.Model):
                     )
                 limits = thresholds.get(row[F_COMPANY])
                 if limits is None:  # a target of no company
-                    limits = thresholds[row[F_COMPANY]] = self._health_thresholds(
-                        self.env.company)
+                    limits = thresholds[row[F_COMPANY]] = \
+                        self.env.company._sales_health_thresholds()
                 on_track, at_risk = limits
                 actual = actuals.get(tid, 0.0)
                 pace = 100.0 * actual / expected if expected else 100.0
+                achievement = 100.0 * actual / value if value else 0.0
                 result[tid] = {
                     "actual_value": actual,
                     "expected_to_date": expected,
-                    "achievement": 100.0 * actual / value if value else 0.0,
+                    "achievement": achievement,
                     "pace": pace,
                     "variance": actual - expected,
-                    "health": "on_track" if pace >= on_track
-                    else "at_risk" if pace >= at_risk else "off_track",
+                    # (dates as day numbers: they compare as the dates do)
+                    "health": sales_health(pace, achievement, row[F_DATE_FROM],
+                                           row[F_DATE_TO], today_number, on_track, at_risk),
                 }
         if len(result) < len(self._ids):
             result.update(self._new_figures([tid for tid in self._ids if tid not in result]))
@@ -684,34 +686,18 @@ class SalesPlanTarget(models.Model):
             expected = target._expected_to_date(today)
             actual = 0.0
             pace = 100.0 * actual / expected if expected else 100.0
+            achievement = 100.0 * actual / value if value else 0.0
             result[target.id] = {
                 "actual_value": actual,
                 "expected_to_date": expected,
-                "achievement": 100.0 * actual / value if value else 0.0,
+                "achievement": achievement,
                 "pace": pace,
                 "variance": actual - expected,
-                "health": self._health_from_pace(
-                    pace, target.company_id or self.env.company),
+                "health": (target.company_id or self.env.company)._sales_health(
+                    pace, achievement, target.date_from, target.date_to, today),
             }
         return result
 
-    @api.model
-    def _health_thresholds(self, company):
-        """(on-track pace, at-risk pace) of a company (see ``_health_from_pace``)."""
-        return (company.sales_plan_on_track_pace or 90.0,
-                company.sales_plan_at_risk_pace or 75.0)
-
-    @api.model
-    def _health_from_pace(self, pace, company=None):
-        """on_track from the company's on-track pace (default 90 % of what should be
-        reached by today), at_risk from its at-risk pace (default 75 %), else off_track.
-        The deviation alerts (Control) use the same thresholds."""
-        company = company or self.env.company
-        if pace >= (company.sales_plan_on_track_pace or 90.0):
-            return "on_track"
-        if pace >= (company.sales_plan_at_risk_pace or 75.0):
-            return "at_risk"
-        return "off_track"
 
     def _expected_to_date(self, today):
         """The target prorated by the time elapsed (today included). Ratio metrics
@@ -845,7 +831,7 @@ class SalesPlanTarget(models.Model):
 
     # ------------------------------------------------------------------ control (alerts)
     alert_level = fields.Selection(
-        selection=HEALTH, string="Alert Health", readonly=True, copy=False, index=True,
+        selection=PACE_HEALTH, string="Alert Health", readonly=True, copy=False, index=True,
         help="Set daily by the deviation alerts from the Control settings' thresholds.",
     )
     alert_ids = fields.One2many(

@@ -11,7 +11,15 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import float_round
 
-HEALTH_COLOURS = {"on_track": "#28a745", "at_risk": "#f0ad4e", "off_track": "#dc3545"}
+HEALTH_COLOURS = {
+    "not_started": "#6c757d", "on_track": "#28a745", "at_risk": "#f0ad4e",
+    "off_track": "#dc3545", "achieved": "#28a745", "missed": "#dc3545",
+}
+
+
+def health_labels(env):
+    """The health labels of the figures, in the user's language (``res_company.HEALTH``)."""
+    return dict(env["sales.plan"]._fields["health"]._description_selection(env))
 
 
 def _escape_svg(text):
@@ -96,6 +104,7 @@ class ReportPlanPerformance(models.AbstractModel):
             "docs": plans,
             "performance": plans._get_performance_data(),
             "health_colours": HEALTH_COLOURS,
+            "health_labels": health_labels(self.env),
         }
 
 
@@ -123,6 +132,7 @@ class ReportSalespersonScorecard(models.AbstractModel):
             "docs": users,
             "cards": cards,
             "health_colours": HEALTH_COLOURS,
+            "health_labels": health_labels(self.env),
         }
 
     @api.model
@@ -212,6 +222,7 @@ class ReportExecutiveSummary(models.AbstractModel):
             "docs": companies,
             "summaries": summaries,
             "health_colours": HEALTH_COLOURS,
+            "health_labels": health_labels(self.env),
         }
 
     @api.model

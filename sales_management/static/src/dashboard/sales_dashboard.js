@@ -58,14 +58,19 @@ export class SalesManagementDashboard extends Component {
             on_track: "text-bg-success",
             at_risk: "text-bg-warning",
             off_track: "text-bg-danger",
+            achieved: "text-bg-success",
+            missed: "text-bg-danger",
         }[health] || "text-bg-secondary";
     }
 
     healthLabel(health) {
         return {
+            not_started: _t("Not Started"),
             on_track: _t("On Track"),
             at_risk: _t("At Risk"),
             off_track: _t("Off Track"),
+            achieved: _t("Achieved"),
+            missed: _t("Missed"),
         }[health] || "";
     }
 
