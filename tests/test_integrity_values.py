@@ -361,3 +361,12 @@ class TestStructuredValuesRpc(JsonRpcMixin, IntegrityCommon, HttpCase):
         self.authenticate("sm_salesman", "sm_salesman")
         reply = self._rpc("sales.management.dashboard", "get_dashboard_data", ["year"])
         self.assertIn("result", reply)
+        # a form's defaults asked directly, with hostile default_<field> context values:
+        # a clean error, not a ValueError in the ORM's conversion
+        for model, fname, value in (("sales.plan.target", "target_value", "abc"),
+                                    ("sales.plan.target", "seasonality", "abc"),
+                                    ("sales.task", "planned_hours", [1, 2]),
+                                    ("sales.plan", "date_from", "2026-13-45")):
+            reply = self._rpc(model, "default_get", [[fname]],
+                              {"context": {f"default_{fname}": value}})
+            self._assert_clean_error(reply, f"default_get {model}.{fname}={value!r}")

@@ -26,10 +26,15 @@ class SalesInputGuardMixin(models.AbstractModel):
         return super().write(check_vals(self, [vals])[0])
 
     @api.model
-    def _add_missing_default_values(self, values):
-        """Defaults are values too: those of the context are checked before the ORM
-        converts them, and every default (context or ``ir.default``) goes through
-        ``check_vals`` (JSON values normalized)."""
+    def default_get(self, fields_list):
+        """The form's defaults (``onchange`` of a new record, or a direct call): the
+        ``default_<field>`` values of the context are checked before the ORM converts
+        them."""
+        self._check_context_defaults({})
+        return super().default_get(fields_list)
+
+    @api.model
+    def _check_context_defaults(self, values):
         prefix = "default_"
         from_context = {
             key[len(prefix):]: value for key, value in self.env.context.items()
@@ -38,6 +43,13 @@ class SalesInputGuardMixin(models.AbstractModel):
         }
         if from_context:
             check_vals(self, [from_context])
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        """Defaults are values too: those of the context are checked before the ORM
+        converts them, and every default (context or ``ir.default``) goes through
+        ``check_vals`` (JSON values normalized)."""
+        self._check_context_defaults(values)
         result = super()._add_missing_default_values(values)
         defaulted = {name: value for name, value in result.items() if name not in values}
         if defaulted:
