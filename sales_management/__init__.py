@@ -6,7 +6,7 @@ from . import demo
 
 def uninstall_hook(env):
     """Drop the index the addon added to a core table (``mail_message``) and the
-    function of the activity quality view (the views are dropped with their models)."""
+    function of the activity quality report (the reports are queries, not views)."""
     from .models.mail_message import LEAD_ACTIVITY_INDEX
     from .report.sales_milestone_activity_report import SERIAL_PLAN_FUNCTION
 

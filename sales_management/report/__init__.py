@@ -1,3 +1,6 @@
+# SQL reports: the shared query mechanism
+from . import sales_sql_view_mixin
+
 # Tracking (transitional milestones)
 from . import sales_milestone_funnel_report
 from . import sales_milestone_forecast_report

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -15,6 +15,7 @@ class SalesKpiReport(models.Model):
     """
 
     _name = "sales.kpi.report"
+    _inherit = ["sales.sql.view.mixin"]
     _description = "Sales KPI Analysis"
     _auto = False
     _order = "date_closed desc, id desc"
@@ -120,20 +121,3 @@ class SalesKpiReport(models.Model):
 
     def _where(self):
         return SQL("l.type = 'opportunity'")
-
-    def _group_by(self):
-        return SQL("")
-
-    def _query(self):
-        group_by = self._group_by()
-        return SQL(
-            "SELECT %s FROM %s WHERE %s%s",
-            self._select(), self._from(), self._where(),
-            SQL(" GROUP BY %s", group_by) if group_by else SQL(""),
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query(),
-        ))

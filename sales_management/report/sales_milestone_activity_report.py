@@ -1,9 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
-# A constant TRUE the view's conditions call: declared PARALLEL UNSAFE, it keeps
-# PostgreSQL from planning the view's queries in parallel (see ``init``).
+# A constant TRUE the report's conditions call: declared PARALLEL UNSAFE, it keeps
+# PostgreSQL from planning the report's queries in parallel (see ``init``).
 SERIAL_PLAN_FUNCTION = "sales_management_serial_plan"
 
 
@@ -20,6 +20,7 @@ class SalesMilestoneActivityReport(models.Model):
     """
 
     _name = "sales.milestone.activity.report"
+    _inherit = ["sales.sql.view.mixin"]
     _description = "Milestone Activity Quality"
     _auto = False
     _order = "date desc"
@@ -132,9 +133,6 @@ class SalesMilestoneActivityReport(models.Model):
     def _where(self):
         return SQL("")
 
-    def _group_by(self):
-        return SQL("")
-
     def _query(self):
         """The union above; ``_from``/``_where``/``_group_by`` wrap it for extensions."""
         query = SQL("SELECT * FROM (%s) rows", self._select())
@@ -147,7 +145,7 @@ class SalesMilestoneActivityReport(models.Model):
         return query
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
+        res = super().init()
         # Both halves look up, per selected opportunity, its done activities, next
         # milestone and required types (index probes): a salesperson's few thousand
         # opportunities at L cost 28 ms serially and 40 ms as parallel plans (``Gather``
@@ -159,6 +157,4 @@ class SalesMilestoneActivityReport(models.Model):
             "CREATE OR REPLACE FUNCTION %s() RETURNS boolean LANGUAGE sql IMMUTABLE "
             "PARALLEL UNSAFE AS 'SELECT TRUE'", SQL.identifier(SERIAL_PLAN_FUNCTION),
         ))
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query(),
-        ))
+        return res

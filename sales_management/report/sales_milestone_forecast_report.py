@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -8,6 +8,7 @@ class SalesMilestoneForecastReport(models.Model):
     expected revenue beside CRM's own probability-weighted (prorated) revenue."""
 
     _name = "sales.milestone.forecast.report"
+    _inherit = ["sales.sql.view.mixin"]
     _description = "Milestone Revenue Forecast"
     _auto = False
     _order = "date_deadline"
@@ -70,20 +71,3 @@ class SalesMilestoneForecastReport(models.Model):
         return SQL(
             "l.type = 'opportunity' AND l.active AND NOT COALESCE(s.is_won, FALSE)"
         )
-
-    def _group_by(self):
-        """Row-level view: nothing to group; extensions may aggregate here."""
-        return SQL()
-
-    def _query(self):
-        group_by = self._group_by()
-        return SQL(
-            "SELECT %s FROM %s WHERE %s%s", self._select(), self._from(), self._where(),
-            SQL(" GROUP BY %s", group_by) if group_by.code else SQL(),
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query(),
-        ))

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -13,6 +13,7 @@ class SalesMilestoneFunnelReport(models.Model):
     """
 
     _name = "sales.milestone.funnel.report"
+    _inherit = ["sales.sql.view.mixin"]
     _description = "Milestone Funnel Analysis"
     _auto = False
     _order = "date_reached desc"
@@ -97,26 +98,9 @@ class SalesMilestoneFunnelReport(models.Model):
     def _where(self):
         return SQL("l.type = 'opportunity'")
 
-    def _group_by(self):
-        """Row-level view: nothing to group; extensions may aggregate here."""
-        return SQL()
-
-    def _query(self):
-        group_by = self._group_by()
-        return SQL(
-            "SELECT %s FROM %s WHERE %s%s", self._select(), self._from(), self._where(),
-            SQL(" GROUP BY %s", group_by) if group_by.code else SQL(),
-        )
-
     def _read_group_select(self, aggregate_spec, query):
         """``median_days_to_next`` aggregates as a median in every group (pivot, graph)."""
         if aggregate_spec.split(":")[0] == "median_days_to_next":
             sql_field = self._field_to_sql(self._table, "median_days_to_next", query)
             return SQL("percentile_cont(0.5) WITHIN GROUP (ORDER BY %s)", sql_field)
         return super()._read_group_select(aggregate_spec, query)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            "CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query(),
-        ))
