@@ -7,5 +7,6 @@ from . import sales_milestone_forecast_report
 from . import sales_milestone_activity_report
 
 # Reporting (KPI reports, PDF and XLSX)
+from . import sales_xlsx_base
 from . import sales_reporting_report
 from . import sales_kpi_report

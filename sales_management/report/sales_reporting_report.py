@@ -246,67 +246,6 @@ class ReportExecutiveSummary(models.AbstractModel):
         }
 
 
-class SalesReportXlsxMixin(models.AbstractModel):
-    """Formats and safe writers shared by the XLSX exports."""
-
-    _name = "report.sales_management.xlsx_common"
-    _inherit = "report.report_xlsx.abstract"
-    _description = "Sales Management XLSX helpers"
-
-    def _formats(self, workbook, currency):
-        fmt = workbook.add_format
-        return {
-            "title": fmt({"bold": True, "font_size": 14}),
-            "header": fmt({"bold": True, "bg_color": "#714B67", "font_color": "#FFFFFF",
-                           "border": 1, "text_wrap": True}),
-            "text": fmt({}),
-            "bold": fmt({"bold": True}),
-            "amount": fmt({"num_format": self._report_xlsx_currency_format(currency)}),
-            "amount_bold": fmt({"num_format": self._report_xlsx_currency_format(currency),
-                                "bold": True, "top": 1}),
-            "number": fmt({"num_format": "#,##0.00"}),
-            "number_bold": fmt({"num_format": "#,##0.00", "bold": True, "top": 1}),
-            "integer": fmt({"num_format": "#,##0"}),
-            "percent": fmt({"num_format": "0.0%"}),
-            "percent_bold": fmt({"num_format": "0.0%", "bold": True, "top": 1}),
-            "date": fmt({"num_format": "yyyy-mm-dd"}),
-            "good": fmt({"bg_color": "#D4EDDA", "font_color": "#155724"}),
-            "warn": fmt({"bg_color": "#FFF3CD", "font_color": "#856404"}),
-            "bad": fmt({"bg_color": "#F8D7DA", "font_color": "#721C24"}),
-            "indent": [fmt({"indent": level}) for level in range(8)],
-        }
-
-    def _write_text(self, sheet, row, col, value, cell_format=None):
-        """User text is always a string cell: "=cmd|..." stays text, never a formula."""
-        sheet.write_string(row, col, str(value or ""), cell_format)
-
-    def _unit_format(self, formats, unit, bold=False):
-        key = "amount" if unit == "amount" else "number"
-        return formats[f"{key}_bold" if bold else key]
-
-    def _colour_ratio_column(self, sheet, first_row, last_row, col, formats):
-        """Conditional colours on a ratio column (1 = 100 %): green from 95 %, amber from
-        80 %, red below."""
-        if last_row < first_row:
-            return
-        for criteria, value, key in ((">=", 0.95, "good"), ("between", None, "warn"),
-                                     ("<", 0.8, "bad")):
-            options = {"type": "cell", "criteria": criteria, "format": formats[key]}
-            if value is None:
-                options.update(minimum=0.8, maximum=0.9499999)
-            else:
-                options["value"] = value
-            sheet.conditional_format(first_row, col, last_row, col, options)
-
-    def _sheet_name(self, workbook, name):
-        base = "".join(c for c in (name or "Sheet") if c not in "[]:*?/\\")[:28] or "Sheet"
-        names = {ws.get_name() for ws in workbook.worksheets()}
-        candidate, i = base, 2
-        while candidate in names:
-            candidate, i = f"{base[:25]} {i}", i + 1
-        return candidate
-
-
 class ReportPlanPerformanceXlsx(models.AbstractModel):
     _name = "report.sales_management.report_plan_performance_xlsx"
     _inherit = "report.sales_management.xlsx_common"
@@ -336,8 +275,7 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                 self.env._("Expected to Date"), self.env._("Achievement"), self.env._("Pace"),
                 self.env._("Health"),
             )
-            for col, title in enumerate(headers):
-                sheet.write_string(row, col, title, formats["header"])
+            self._write_headers(sheet, row, headers, formats)
             first = row + 1
             child_rows = []
             for line in perf["tree"]:
@@ -352,10 +290,10 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                 sheet.write_number(row, 4, line["target"], unit_fmt)
                 sheet.write_number(row, 5, line["actual"], unit_fmt)
                 sheet.write_number(row, 6, line["expected"], unit_fmt)
-                sheet.write_formula(row, 7, f"=IF(E{r}=0,0,F{r}/E{r})", formats["percent"],
-                                    line["achievement"] / 100.0)
-                sheet.write_formula(row, 8, f"=IF(G{r}=0,1,F{r}/G{r})", formats["percent"],
-                                    line["pace"] / 100.0)
+                self._write_ratio(sheet, row, 7, "F", "E", formats["percent"],
+                                  line["achievement"] / 100.0)
+                self._write_ratio(sheet, row, 8, "F", "G", formats["percent"],
+                                  line["pace"] / 100.0, if_zero=1)
                 self._write_text(sheet, row, 9, health.get(line["health"], ""))
                 if line["depth"] == 1:
                     child_rows.append((r, line))
@@ -363,21 +301,18 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
             self._colour_ratio_column(sheet, first, row, 8, formats)
             if child_rows:
                 row += 1
-                r = row + 1
                 self._write_text(sheet, row, 0, self.env._("Allocated to sub-plans"),
                                  formats["bold"])
-                fmt = self._unit_format(formats, perf["row"]["unit"], bold=True)
-                for col, letter, key in ((4, "E", "target"), (5, "F", "actual"),
-                                         (6, "G", "expected")):
-                    cells = ",".join(f"{letter}{cr}" for cr, _line in child_rows)
-                    sheet.write_formula(row, col, f"=SUM({cells})", fmt,
-                                        sum(line[key] for _cr, line in child_rows))
-                total_target = sum(line["target"] for _cr, line in child_rows)
-                total_actual = sum(line["actual"] for _cr, line in child_rows)
-                sheet.write_formula(
-                    row, 7, f"=IF(E{r}=0,0,F{r}/E{r})", formats["percent_bold"],
-                    total_actual / total_target if total_target else 0.0,
+                lines = [line for _cr, line in child_rows]
+                self._write_sums(
+                    sheet, row, ((4, "E", "target"), (5, "F", "actual"), (6, "G", "expected")),
+                    [cr for cr, _line in child_rows], lines,
+                    self._unit_format(formats, perf["row"]["unit"], bold=True),
                 )
+                total_target = sum(line["target"] for line in lines)
+                total_actual = sum(line["actual"] for line in lines)
+                self._write_ratio(sheet, row, 7, "F", "E", formats["percent_bold"],
+                                  total_actual / total_target if total_target else 0.0)
             row = self._write_targets(sheet, row + 2, perf, formats, health)
             row = self._write_contributors(sheet, row + 2, perf, formats, health)
 
@@ -390,8 +325,7 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
             self.env._("Expected to Date"), self.env._("Variance"), self.env._("Achievement"),
             self.env._("Pace"), self.env._("Health"),
         )
-        for col, title in enumerate(headers):
-            sheet.write_string(row, col, title, formats["header"])
+        self._write_headers(sheet, row, headers, formats)
         first = row + 1
         headline = []
         for target in perf["targets"]:
@@ -408,10 +342,10 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
             sheet.write_number(row, 5, target["actual_value"], unit_fmt)
             sheet.write_number(row, 6, target["expected_to_date"], unit_fmt)
             sheet.write_formula(row, 7, f"=F{r}-G{r}", unit_fmt, target["variance"])
-            sheet.write_formula(row, 8, f"=IF(E{r}=0,0,F{r}/E{r})", formats["percent"],
-                                target["achievement"] / 100.0)
-            sheet.write_formula(row, 9, f"=IF(G{r}=0,1,F{r}/G{r})", formats["percent"],
-                                target["pace"] / 100.0)
+            self._write_ratio(sheet, row, 8, "F", "E", formats["percent"],
+                              target["achievement"] / 100.0)
+            self._write_ratio(sheet, row, 9, "F", "G", formats["percent"],
+                              target["pace"] / 100.0, if_zero=1)
             self._write_text(sheet, row, 10, health.get(target["health"], ""))
             if target["unit"] == "amount" and not target["is_breakdown"]:
                 headline.append((r, target))
@@ -419,18 +353,18 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
         self._colour_ratio_column(sheet, first, row, 9, formats)
         if headline:
             row += 1
-            r = row + 1
             self._write_text(sheet, row, 0, self.env._("Total (amount targets)"),
                              formats["bold"])
-            for col, letter, key in ((4, "E", "target"), (5, "F", "actual_value"),
-                                     (6, "G", "expected_to_date"), (7, "H", "variance")):
-                cells = ",".join(f"{letter}{hr}" for hr, _t in headline)
-                sheet.write_formula(row, col, f"=SUM({cells})", formats["amount_bold"],
-                                    sum(t[key] for _hr, t in headline))
-            total_target = sum(t["target"] for _hr, t in headline)
-            total_actual = sum(t["actual_value"] for _hr, t in headline)
-            sheet.write_formula(row, 8, f"=IF(E{r}=0,0,F{r}/E{r})", formats["percent_bold"],
-                                total_actual / total_target if total_target else 0.0)
+            targets = [t for _hr, t in headline]
+            self._write_sums(
+                sheet, row, ((4, "E", "target"), (5, "F", "actual_value"),
+                             (6, "G", "expected_to_date"), (7, "H", "variance")),
+                [hr for hr, _t in headline], targets, formats["amount_bold"],
+            )
+            total_target = sum(t["target"] for t in targets)
+            total_actual = sum(t["actual_value"] for t in targets)
+            self._write_ratio(sheet, row, 8, "F", "E", formats["percent_bold"],
+                              total_actual / total_target if total_target else 0.0)
         return row
 
     def _write_contributors(self, sheet, row, perf, formats, health):
@@ -440,8 +374,7 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
         row += 1
         headers = (self.env._("Sub-plan or target"), self.env._("Responsible"),
                    self.env._("Behind expected by"), self.env._("Pace"), self.env._("Health"))
-        for col, title in enumerate(headers):
-            sheet.write_string(row, col, title, formats["header"])
+        self._write_headers(sheet, row, headers, formats)
         for item in perf["gap_contributors"]:
             row += 1
             self._write_text(sheet, row, 0, item["name"])
@@ -501,8 +434,7 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
             "=IF(B11+B12=0,0,B11/(B11+B12))": k["hit_rate"] / 100.0,
             "=IF(B16=0,0,B15/B16)": k["pipeline_coverage"] / 100.0,
         }
-        sheet.write_string(1, 0, self.env._("Indicator"), formats["header"])
-        sheet.write_string(1, 1, self.env._("Value"), formats["header"])
+        self._write_headers(sheet, 1, (self.env._("Indicator"), self.env._("Value")), formats)
         for i, (label, value, kind) in enumerate(rows, start=2):
             self._write_text(sheet, i, 0, label)
             if kind.startswith("="):
@@ -519,18 +451,16 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
         headers = (self.env._("Rank"), self.env._("Salesperson"), self.env._("Target"),
                    self.env._("Actual"), self.env._("Achievement"),
                    self.env._("Change vs previous period"), self.env._("Revenue"))
-        for col, title in enumerate(headers):
-            sheet.write_string(0, col, title, formats["header"])
+        self._write_headers(sheet, 0, headers, formats)
         row = 0
         for line in kpis["leaderboard"]:
             row += 1
-            r = row + 1
             sheet.write_number(row, 0, line["rank"], formats["integer"])
             self._write_text(sheet, row, 1, line["name"])
             sheet.write_number(row, 2, line["target"], formats["amount"])
             sheet.write_number(row, 3, line["actual"], formats["amount"])
-            sheet.write_formula(row, 4, f"=IF(C{r}=0,0,D{r}/C{r})", formats["percent"],
-                                line["achievement"] / 100.0)
+            self._write_ratio(sheet, row, 4, "D", "C", formats["percent"],
+                              line["achievement"] / 100.0)
             if line["change"] is not None:
                 sheet.write_number(row, 5, line["change"] / 100.0, formats["percent"])
             sheet.write_number(row, 6, line["revenue"], formats["amount"])
@@ -538,16 +468,15 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
         if row:
             total = row + 1
             self._write_text(sheet, total, 1, self.env._("Total"), formats["bold"])
-            for col, letter, key in ((2, "C", "target"), (3, "D", "actual"),
-                                     (6, "G", "revenue")):
-                sheet.write_formula(total, col, f"=SUM({letter}2:{letter}{row + 1})",
-                                    formats["amount_bold"],
-                                    sum(line[key] for line in kpis["leaderboard"]))
+            self._write_sums(
+                sheet, total, ((2, "C", "target"), (3, "D", "actual"), (6, "G", "revenue")),
+                range(2, row + 2), kpis["leaderboard"],
+                formats["amount_bold"],
+            )
             t_target = sum(line["target"] for line in kpis["leaderboard"])
             t_actual = sum(line["actual"] for line in kpis["leaderboard"])
-            sheet.write_formula(total, 4, f"=IF(C{total + 1}=0,0,D{total + 1}/C{total + 1})",
-                                formats["percent_bold"],
-                                t_actual / t_target if t_target else 0.0)
+            self._write_ratio(sheet, total, 4, "D", "C", formats["percent_bold"],
+                              t_actual / t_target if t_target else 0.0)
 
     def _write_funnel(self, workbook, company, kpis, formats):
         sheet = workbook.add_worksheet(self._sheet_name(workbook, self.env._("Funnel")))
@@ -555,14 +484,12 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
         sheet.set_column(1, 3, 16)
         headers = (self.env._("Milestone"), self.env._("Reached"), self.env._("Won"),
                    self.env._("Conversion to won"))
-        for col, title in enumerate(headers):
-            sheet.write_string(0, col, title, formats["header"])
+        self._write_headers(sheet, 0, headers, formats)
         row = 0
         for line in kpis["funnel"]:
             row += 1
-            r = row + 1
             self._write_text(sheet, row, 0, line["name"])
             sheet.write_number(row, 1, line["reached"], formats["integer"])
             sheet.write_number(row, 2, line["won"], formats["integer"])
-            sheet.write_formula(row, 3, f"=IF(B{r}=0,0,C{r}/B{r})", formats["percent"],
-                                line["won"] / line["reached"] if line["reached"] else 0.0)
+            self._write_ratio(sheet, row, 3, "C", "B", formats["percent"],
+                              line["won"] / line["reached"] if line["reached"] else 0.0)
