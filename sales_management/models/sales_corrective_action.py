@@ -165,14 +165,7 @@ class SalesCorrectiveAction(models.Model):
 
     def _get_form_action(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self._get_records_action(view_mode="form", target="current", context={})
 
     # ------------------------------------------------------------------ business
     @api.model

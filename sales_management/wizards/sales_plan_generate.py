@@ -341,13 +341,7 @@ class SalesPlanGenerate(models.TransientModel):
     def _reopen(self):
         if len(self) != 1 or not self.id:
             return True
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        return self._get_records_action(view_mode="form", target="new", context={})
 
     def _rounding(self):
         self.ensure_one()
