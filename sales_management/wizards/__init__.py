@@ -1,3 +1,6 @@
+# Shared create guard
+from . import sales_wizard_guard_mixin
+
 # Planning
 from . import sales_plan_generate
 

@@ -1,15 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-from ..models.sales_input_guard import check_vals
-
 
 class SalesLeadMilestoneReach(models.TransientModel):
     """Reach a chosen milestone with a note; a manager may override the rules here."""
 
     _name = "sales.lead.milestone.reach"
     _description = "Reach a Milestone"
-    _inherit = ["sales.input.guard.mixin"]
+    _inherit = ["sales.wizard.guard.mixin"]
+    # only on opportunities the user may read (the wizard holds no rights of its own)
+    _wizard_access = ("lead_id", "read")
 
     lead_id = fields.Many2one(comodel_name="crm.lead", required=True, ondelete="cascade")
     candidate_ids = fields.Many2many(
@@ -27,14 +27,6 @@ class SalesLeadMilestoneReach(models.TransientModel):
              "earlier milestones are missing. The override is logged.",
     )
     is_manager = fields.Boolean(compute="_compute_candidate_ids")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_vals(self, vals_list)  # before this create reads the values
-        wizards = super().create(vals_list)
-        # only on opportunities the user may read (the wizard holds no rights of its own)
-        wizards.lead_id.check_access("read")
-        return wizards
 
     @api.depends("lead_id")
     def _compute_candidate_ids(self):

@@ -90,9 +90,11 @@ def split_periods_exact(wanted, minimums, total_units):
 class SalesPlanGenerate(models.TransientModel):
     _name = "sales.plan.generate"
     _description = "Generate Sales Plan Targets"
-    _inherit = ["sales.link.guard.mixin", "sales.input.guard.mixin"]
+    _inherit = ["sales.wizard.guard.mixin"]
     _check_company_auto = True
     _link_guard_fields = {"plan_id": "read"}
+    # only on plans the user may read: the history it shows is computed with sudo()
+    _wizard_access = ("plan_id", "read")
 
     plan_id = fields.Many2one(comodel_name="sales.plan", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id")
@@ -155,15 +157,6 @@ class SalesPlanGenerate(models.TransientModel):
     @api.constrains("base_date_from", "growth", "total_target")
     def _check_input_guard(self):
         check_input(self, numbers=("growth", "total_target"), dates=("base_date_from",))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_vals(self, vals_list)  # before this create reads the values
-        self._check_links(vals_list)
-        wizards = super().create(vals_list)
-        # only on plans the user may read: the history it shows is computed with sudo()
-        wizards.plan_id.check_access("read")
-        return wizards
 
     def write(self, vals):
         vals = check_vals(self, [vals])[0]
@@ -560,8 +553,10 @@ class SalesPlanGenerate(models.TransientModel):
 class SalesPlanGenerateLine(models.TransientModel):
     _name = "sales.plan.generate.line"
     _description = "Generate Sales Plan Targets: allocation line"
-    _inherit = ["sales.link.guard.mixin", "sales.input.guard.mixin"]
+    _inherit = ["sales.wizard.guard.mixin"]
     _link_guard_fields = {"sub_plan_id": "read"}
+    # only in one's own wizard (the wizards' record rule)
+    _wizard_access = ("wizard_id", "write")
     _order = "history_value desc, id"
 
     wizard_id = fields.Many2one(
@@ -585,15 +580,6 @@ class SalesPlanGenerateLine(models.TransientModel):
     @api.constrains("override_amount")
     def _check_input_guard(self):
         check_input(self, non_negative=("override_amount",))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_vals(self, vals_list)  # before this create reads the values
-        self._check_links(vals_list)
-        lines = super().create(vals_list)
-        # only in one's own wizard (the wizards' record rule)
-        lines.wizard_id.check_access("write")
-        return lines
 
     @api.depends(
         "wizard_id.proposed_total", "wizard_id.total_target", "is_override", "override_amount",

@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.sales_input_guard import check_vals
-
 
 class SalesTaskDoneWizard(models.TransientModel):
     """Close tasks whose to-dos are still open: the user decides, explicitly, whether the
@@ -12,21 +10,15 @@ class SalesTaskDoneWizard(models.TransientModel):
 
     _name = "sales.task.done.wizard"
     _description = "Close Sales Tasks with Open To-Dos"
-    _inherit = ["sales.input.guard.mixin"]
+    _inherit = ["sales.wizard.guard.mixin"]
+    # only on tasks the user may change (the wizard holds no rights of its own)
+    _wizard_access = ("task_ids", "write")
 
     task_ids = fields.Many2many(comodel_name="sales.task", string="Tasks", required=True)
     todo_ids = fields.Many2many(
         comodel_name="sales.task.todo", string="Open To-Dos",
         compute="_compute_todo_ids",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_vals(self, vals_list)  # before this create reads the values
-        wizards = super().create(vals_list)
-        # only on tasks the user may change (the wizard holds no rights of its own)
-        wizards.task_ids.check_access("write")
-        return wizards
 
     @api.depends("task_ids")
     def _compute_todo_ids(self):
