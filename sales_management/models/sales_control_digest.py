@@ -308,12 +308,6 @@ class SalesControlDigest(models.Model):
         return fields.Date.context_today(self.with_context(tz=user.tz or "UTC"))
 
     @api.model
-    def _collect_overdue_items(self, company):
-        """All the overdue items of ``company`` as dicts (see ``_make_item``). The job
-        itself uses ``_iter_overdue_items`` (by chunks, bounded memory)."""
-        return [item for items in self._iter_overdue_items(company) for item in items]
-
-    @api.model
     def _iter_overdue_items(self, company):
         """Overdue items of ``company`` as dicts (see ``_make_item``), with their
         escalation candidates, yielded by chunks of at most ``COLLECT_CHUNK`` activities:
@@ -322,15 +316,14 @@ class SalesControlDigest(models.Model):
         used the chunk's records by then)."""
         models_covered = [
             model for model, (_kind, setting) in KIND_OF_MODEL.items()
-            if company[setting] and model in self.env
+            if company[setting]
         ]
-        include_todos = company.sales_control_digest_todos and "sales.task.todo" in self.env
+        include_todos = company.sales_control_digest_todos
         if include_todos and "sales.task" not in models_covered:
             models_covered.append("sales.task")  # to-do reminders live on their task
         # the latest "today" of any time zone: refined per owner below
         horizon = fields.Date.today() + timedelta(days=1)
         Activity = self.env["mail.activity"].sudo()
-        has_todo = "sales_task_todo_id" in Activity._fields
         chunk = self.env.context.get("sales_control_collect_chunk") or COLLECT_CHUNK
         settings = {
             name: company[name] for name in (
@@ -366,7 +359,7 @@ class SalesControlDigest(models.Model):
                         continue
                     if self._doc_company(doc, activity.user_id) != company:
                         continue
-                    todo = activity.sales_task_todo_id if has_todo else False
+                    todo = activity.sales_task_todo_id
                     kind = "todo" if todo else KIND_OF_MODEL[model][0]
                     if (todo and not include_todos) or (
                         not todo and not settings[KIND_OF_MODEL[model][1]]
@@ -608,8 +601,6 @@ class SalesControlDigest(models.Model):
         notes = {}
         for row in escalated:
             model = row["res_model"]
-            if model not in self.env or not hasattr(self.env[model], "_message_log_batch"):
-                continue
             body = Markup("<p>%s</p>") % self.env._(
                 "Overdue for %(days)s days (%(item)s, %(owner)s): escalated to "
                 "%(user)s (%(level)s).",

@@ -413,12 +413,8 @@ class SalesManagementDashboard(models.AbstractModel):
 
     @api.model
     def _get_control_kpis(self, scope, drill):
-        """Open corrective actions of the scope (Control feature), when installed."""
-        Action = self.env.get("sales.corrective.action")
-        if Action is None or not {"state", "user_id", "team_id", "company_id"} <= set(
-            Action._fields
-        ):
-            return {"open_corrective_actions": None}
+        """Open corrective actions of the scope (Control feature)."""
+        Action = self.env["sales.corrective.action"]
         domain = expression.AND([self._scope_domain(scope), [("state", "=", "open")]])
         drill["open_corrective_actions"] = {
             "res_model": Action._name, "domain": domain,
