@@ -17,8 +17,8 @@ import threading
 from datetime import date
 from unittest.mock import patch
 
+from control_common import DIGEST, ControlDigestCommon
 from freezegun import freeze_time
-from test_sales_control import DIGEST, ControlDigestCommon
 
 from odoo import SUPERUSER_ID, Command, api, sql_db
 

@@ -2,34 +2,12 @@
 
 from datetime import timedelta
 
-from common import SalesManagementCommon, on_edge_dates
+from common import on_edge_dates
+from sales_task_common import SalesTaskCommon
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form
-
-
-class SalesTaskCommon(SalesManagementCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
-        cls.Task = cls.env["sales.task"]
-        cls.Todo = cls.env["sales.task.todo"]
-
-    @classmethod
-    def _task(cls, user=None, todos=(), **vals):
-        """A task for ``user`` (the salesman by default) with ``todos`` = dicts."""
-        user = user or cls.user_salesman
-        return cls.env["sales.task"].create({
-            "name": vals.pop("name", "Task"),
-            "user_id": user.id,
-            "todo_ids": [Command.create(dict(t)) for t in todos],
-            **vals,
-        })
-
-    def _activities(self, todos):
-        return self.env["mail.activity"].search([("sales_task_todo_id", "in", todos.ids)])
 
 
 @on_edge_dates

@@ -5,7 +5,7 @@ reopen, unlink; and marking the activity done marks the to-do done."""
 from datetime import timedelta
 
 from common import on_edge_dates
-from test_sales_task import SalesTaskCommon
+from sales_task_common import SalesTaskCommon
 
 from odoo import Command
 

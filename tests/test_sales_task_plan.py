@@ -4,7 +4,7 @@ with one grouped query for all of them; a task is created from a target."""
 from datetime import timedelta
 
 from common import on_edge_dates
-from test_sales_task import SalesTaskCommon
+from sales_task_common import SalesTaskCommon
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form

@@ -5,7 +5,7 @@ multi-company rule and a user without sales rights."""
 from datetime import timedelta
 
 from common import on_edge_dates
-from test_sales_task import SalesTaskCommon
+from sales_task_common import SalesTaskCommon
 
 from odoo import Command
 from odoo.exceptions import AccessError
