@@ -16,10 +16,9 @@ sales rights), foreign (sales manager of Company B only), portal, public.
 
 from datetime import date, timedelta
 
-from common import DISABLED_MAIL_CONTEXT, SalesManagementCommon
+from common import DISABLED_MAIL_CONTEXT, SalesManagementCommon, new_role_user
 
 from odoo import Command
-from odoo.tests import new_test_user
 
 ROLES = ("salesman", "all_docs", "leader", "manager", "internal", "foreign", "portal", "public")
 
@@ -31,22 +30,13 @@ class AccessFixtures(SalesManagementCommon):
         env = cls.env
         cls.today = date.today()
         cls.company_b = env["res.company"].create({"name": "SM Company B"})
-        cls.user_foreign = new_test_user(
-            env, login="sm_foreign", name="Fred Foreign",
-            groups="sales_team.group_sale_manager", email="fred@example.com",
+        cls.user_foreign = new_role_user(
+            env, "foreign",
             company_id=cls.company_b.id, company_ids=[Command.set([cls.company_b.id])],
         )
-        cls.user_portal = new_test_user(
-            env, login="sm_portal", name="Paula Portal", groups="base.group_portal",
-            email="paula@example.com",
-        )
+        cls.user_portal = new_role_user(env, "portal")
         cls.user_public = env.ref("base.public_user")
-        cls.role_users = {
-            "salesman": cls.user_salesman, "all_docs": cls.user_all_docs,
-            "leader": cls.user_leader, "manager": cls.user_manager,
-            "internal": cls.user_internal, "foreign": cls.user_foreign,
-            "portal": cls.user_portal, "public": cls.user_public,
-        }
+        cls.role_users = {role: getattr(cls, f"user_{role}") for role in ROLES}
         # the export right, so that exports exercise the record rules (portal and public
         # users cannot hold it: their exports fail on that right before any rule)
         export = env.ref("base.group_allow_export")

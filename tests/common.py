@@ -70,6 +70,53 @@ DISABLED_MAIL_CONTEXT = {
 }
 
 
+SALESMAN = "sales_team.group_sale_salesman"
+ALL_DOCS = "sales_team.group_sale_salesman_all_leads"
+MANAGER = "sales_team.group_sale_manager"
+
+#: Every test user, one per role: role -> (login, name, groups, email). The password is the
+#: login; a name or e-mail of None is new_test_user's default; ``{}`` in a login or name is
+#: filled by ``new_role_user``'s ``index``.
+ROLE_USERS = {
+    # SalesManagementCommon's ladder, as ``cls.user_<role>``
+    "salesman": ("sm_salesman", "Sam Salesman", SALESMAN, "sam@example.com"),
+    "salesman_2": ("sm_salesman2", "Sara Second", SALESMAN, "sara@example.com"),
+    "other_team": ("sm_other", "Otto Otherteam", SALESMAN, "otto@example.com"),
+    "leader": ("sm_leader", "Lea Leader", SALESMAN, "lea@example.com"),
+    "all_docs": ("sm_alldocs", "Alan Alldocs", ALL_DOCS, "alan@example.com"),
+    "manager": ("sm_manager", "Mia Manager", MANAGER, "mia@example.com"),
+    "internal": ("sm_internal", "Ivan Internal", "base.group_user", "ivan@example.com"),
+    # the access matrix (access_common.AccessFixtures); foreign: Company B only
+    "foreign": ("sm_foreign", "Fred Foreign", MANAGER, "fred@example.com"),
+    "portal": ("sm_portal", "Paula Portal", "base.group_portal", "paula@example.com"),
+    # a manager of another company (multi-company tests)
+    "manager_b": ("sm_manager_b", None, MANAGER, None),
+    # more salespersons, numbered (query counts)
+    "extra_salesman": ("sm_extra_{}", "SM Extra {}", SALESMAN, None),
+    # browser tests (SalesManagementHttpCommon)
+    "journey_manager": ("sm_journey_mia", "Mia Journey", MANAGER, "mia.journey@example.com"),
+    "journey_sam": ("sm_journey_sam", "Sam Journey", SALESMAN, "sam.journey@example.com"),
+    "journey_sara": ("sm_journey_sara", "Sara Journey", SALESMAN, "sara.journey@example.com"),
+    "tour_salesman": ("sm_tour_salesman", None, SALESMAN, None),
+}
+
+#: The roles SalesManagementCommon makes, in this order.
+LADDER = ("salesman", "salesman_2", "other_team", "leader", "all_docs", "manager", "internal")
+
+
+def new_role_user(env, role, index=None, **values):
+    """The user of ``role`` in ``ROLE_USERS`` (password = login); ``values`` are more
+    fields of the user (``company_id``...)."""
+    login, name, groups, email = ROLE_USERS[role]
+    if index is not None:
+        login, name = login.format(index), name and name.format(index)
+    if name is not None:
+        values.setdefault("name", name)
+    if email is not None:
+        values.setdefault("email", email)
+    return new_test_user(env, login=login, password=login, groups=groups, **values)
+
+
 class SalesManagementTestMixin:
     test_tags = {"standard", "at_install"}
     test_module = "sales_management"
@@ -108,34 +155,8 @@ class SalesManagementCommon(SalesManagementTestMixin, TransactionCase):
     @classmethod
     def _setup_users(cls):
         # the sales_team ladder: own documents -> all documents -> manager
-        cls.user_salesman = new_test_user(
-            cls.env, login="sm_salesman", name="Sam Salesman",
-            groups="sales_team.group_sale_salesman", email="sam@example.com",
-        )
-        cls.user_salesman_2 = new_test_user(
-            cls.env, login="sm_salesman2", name="Sara Second",
-            groups="sales_team.group_sale_salesman", email="sara@example.com",
-        )
-        cls.user_other_team = new_test_user(
-            cls.env, login="sm_other", name="Otto Otherteam",
-            groups="sales_team.group_sale_salesman", email="otto@example.com",
-        )
-        cls.user_leader = new_test_user(
-            cls.env, login="sm_leader", name="Lea Leader",
-            groups="sales_team.group_sale_salesman", email="lea@example.com",
-        )
-        cls.user_all_docs = new_test_user(
-            cls.env, login="sm_alldocs", name="Alan Alldocs",
-            groups="sales_team.group_sale_salesman_all_leads", email="alan@example.com",
-        )
-        cls.user_manager = new_test_user(
-            cls.env, login="sm_manager", name="Mia Manager",
-            groups="sales_team.group_sale_manager", email="mia@example.com",
-        )
-        cls.user_internal = new_test_user(
-            cls.env, login="sm_internal", name="Ivan Internal",
-            groups="base.group_user", email="ivan@example.com",
-        )
+        for role in LADDER:
+            setattr(cls, f"user_{role}", new_role_user(cls.env, role))
 
     @classmethod
     def _setup_teams(cls):

@@ -1,9 +1,8 @@
 """The app installs, its menus and actions open for each role, and the web client renders it."""
 
-from common import SalesManagementCommon, SalesManagementHttpCommon, on_edge_dates
+from common import SalesManagementCommon, SalesManagementHttpCommon, new_role_user, on_edge_dates
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
 
 ROOT = "sales_management.menu_sales_management_root"
 PHASES = ("planning", "execution", "control", "reporting")
@@ -127,8 +126,5 @@ class TestFoundationBrowser(SalesManagementHttpCommon):
         self.start_tour("/odoo", "sales_management_menu_manager", login="admin")
 
     def test_app_menu_renders_for_salesperson(self):
-        new_test_user(
-            self.env, login="sm_tour_salesman", password="sm_tour_salesman",
-            groups="sales_team.group_sale_salesman",
-        )
+        new_role_user(self.env, "tour_salesman")
         self.start_tour("/odoo", "sales_management_menu_salesman", login="sm_tour_salesman")

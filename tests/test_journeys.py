@@ -20,10 +20,9 @@ import io
 from datetime import date, datetime
 
 import openpyxl
-from common import DISABLED_MAIL_CONTEXT, SalesManagementHttpCommon, on_edge_dates
+from common import DISABLED_MAIL_CONTEXT, SalesManagementHttpCommon, new_role_user, on_edge_dates
 
 from odoo import Command
-from odoo.tests import new_test_user
 
 
 # the plans are "this year's": their last and first day too
@@ -33,18 +32,9 @@ class TestJourneys(SalesManagementHttpCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
-        cls.manager = new_test_user(
-            cls.env, login="sm_journey_mia", name="Mia Journey",
-            groups="sales_team.group_sale_manager", email="mia.journey@example.com",
-        )
-        cls.sam = new_test_user(
-            cls.env, login="sm_journey_sam", name="Sam Journey",
-            groups="sales_team.group_sale_salesman", email="sam.journey@example.com",
-        )
-        cls.sara = new_test_user(
-            cls.env, login="sm_journey_sara", name="Sara Journey",
-            groups="sales_team.group_sale_salesman", email="sara.journey@example.com",
-        )
+        cls.manager = new_role_user(cls.env, "journey_manager")
+        cls.sam = new_role_user(cls.env, "journey_sam")
+        cls.sara = new_role_user(cls.env, "journey_sara")
         cls.team = cls.env["crm.team"].create({
             "name": "Journey North", "user_id": cls.manager.id,
             "member_ids": [Command.set((cls.sam | cls.sara).ids)],

@@ -1,11 +1,11 @@
 """Plan workflow (submit, approve, close with snapshot, cancel), locks and chatter tracking,
 copy to the next period, record rules per role, and bad input."""
 
+from common import new_role_user
 from sales_plan_common import SalesPlanCommon
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user
 
 MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
 
@@ -222,9 +222,8 @@ class TestSalesPlanWorkflow(SalesPlanCommon):
 
     def test_multi_company(self):
         other = self.env["res.company"].create({"name": "SM Other Company"})
-        manager_b = new_test_user(
-            self.env, login="sm_manager_b", groups="sales_team.group_sale_manager",
-            company_id=other.id, company_ids=[Command.set(other.ids)],
+        manager_b = new_role_user(
+            self.env, "manager_b", company_id=other.id, company_ids=[Command.set(other.ids)],
         )
         plan_b = self.env["sales.plan"].with_user(manager_b).create({"name": "SM B plan"})
         self.assertEqual(plan_b.company_id, other)

@@ -11,11 +11,10 @@ from datetime import date
 from io import BytesIO
 
 import openpyxl
-from common import SalesManagementCommon
+from common import SalesManagementCommon, new_role_user
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user
 
 TODAY = date(2025, 6, 15)
 INJECTION = "=cmd|' /C calc'!A0"
@@ -265,8 +264,7 @@ class TestSalesReporting(SalesManagementCommon):
         count_queries()  # warm the registry caches (access rules, groups)
         queries, ranked = count_queries()
         for i in range(3):
-            user = new_test_user(self.env, login=f"sm_extra_{i}", name=f"SM Extra {i}",
-                                 groups="sales_team.group_sale_salesman")
+            user = new_role_user(self.env, "extra_salesman", i)
             self.team.member_ids = [Command.link(user.id)]
             self._plan(f"SM Extra {i}", user, 1000.0, team=self.team, parent=self.plan_team)
         count_queries()  # new users and groups cleared the access-rule caches: warm again
