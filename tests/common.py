@@ -138,6 +138,27 @@ class SalesManagementTestMixin:
         if cls.freeze_time:
             cls.startClassPatcher(patch.object(cls.cr, "now", datetime.now))
 
+    # ------------------------------------------------------------------ helpers
+    @classmethod
+    def _create_order(cls, partner, user, lines, date_order=None, confirm=True, team=None):
+        """A sale order with ``lines`` = [(product, qty, price_unit)] on ``team`` (the
+        class's ``team`` by default); confirmed by default, then put back on ``date_order``
+        (confirmation stamps "now")."""
+        order = cls.env["sale.order"].create({
+            "partner_id": partner.id,
+            "user_id": user.id,
+            "team_id": (team or cls.team).id,
+            "order_line": [
+                Command.create({"product_id": p.id, "product_uom_qty": q, "price_unit": pu})
+                for p, q, pu in lines
+            ],
+        })
+        if confirm:
+            order.action_confirm()
+        if date_order:
+            order.date_order = date_order
+        return order
+
 
 class SalesManagementCommon(SalesManagementTestMixin, TransactionCase):
     """Company, teams, users per role, customers and products."""
@@ -202,26 +223,6 @@ class SalesManagementCommon(SalesManagementTestMixin, TransactionCase):
             "name": "SM Consulting Day", "categ_id": cls.categ_services.id,
             "type": "service", "list_price": 800.0, "invoice_policy": "order",
         })
-
-    # ------------------------------------------------------------------ helpers
-    @classmethod
-    def _create_order(cls, partner, user, lines, date_order=None, confirm=True, team=None):
-        """A sale order with ``lines`` = [(product, qty, price_unit)]; confirmed by default,
-        then put back on ``date_order`` (confirmation stamps "now")."""
-        order = cls.env["sale.order"].create({
-            "partner_id": partner.id,
-            "user_id": user.id,
-            "team_id": (team or cls.team).id,
-            "order_line": [
-                Command.create({"product_id": p.id, "product_uom_qty": q, "price_unit": pu})
-                for p, q, pu in lines
-            ],
-        })
-        if confirm:
-            order.action_confirm()
-        if date_order:
-            order.date_order = date_order
-        return order
 
 
 class JsonRpcMixin:

@@ -52,16 +52,7 @@ class TestJourneys(SalesManagementHttpCommon):
 
     @classmethod
     def _order(cls, user, amount, when=None):
-        order = cls.env["sale.order"].create({
-            "partner_id": cls.customer.id, "user_id": user.id, "team_id": cls.team.id,
-            "order_line": [Command.create({
-                "product_id": cls.product.id, "product_uom_qty": 1, "price_unit": amount,
-            })],
-        })
-        order.action_confirm()
-        if when:
-            order.date_order = when
-        return order
+        return cls._create_order(cls.customer, user, [(cls.product, 1, amount)], date_order=when)
 
     # ------------------------------------------------------------------ journey 1
     def test_1_manager_generates_and_approves_a_plan_tree(self):
