@@ -27,6 +27,39 @@ class KilledJob(BaseException):
     """What a killed worker looks like from inside the job: nothing catches it."""
 
 
+def run_killed(test, model, job, step, batch_size, kill_at):
+    """Run the job ``model.job()``, committing (savepoint) after each batch and dying when
+    its ``step`` method is called for the ``kill_at``-th time; roll back to the last commit.
+    Returns the first arguments ``step`` was called with, in order."""
+    Step = type(test.env[model])
+    original = getattr(Step, step)
+    commits, calls = [], []
+
+    def dying_step(self_, item, *args):
+        calls.append(item)
+        if len(calls) == kill_at:
+            raise KilledJob
+        return original(self_, item, *args)
+
+    def commit(self_, done, remaining):
+        commits.append(test.env.cr.savepoint(flush=True))
+
+    # (not assertRaises: Odoo's wraps the block in a savepoint of its own, whose
+    # rollback would take the batch commits with it)
+    killed = False
+    with patch.object(Step, step, dying_step), \
+            patch.object(type(test.env[DIGEST]), "_control_commit_batch", commit):
+        try:
+            getattr(test.env[model].with_context(sales_control_batch_size=batch_size), job)()
+        except KilledJob:
+            killed = True
+    test.assertTrue(killed)
+    test.assertTrue(commits, "at least one batch was committed before the kill")
+    commits[-1].rollback()  # the killed batch's work is lost, earlier batches kept
+    test.env.invalidate_all()
+    return calls
+
+
 class TestJobKilledMidBatch(ControlDigestCommon):
     @classmethod
     def setUpClass(cls):
@@ -42,36 +75,9 @@ class TestJobKilledMidBatch(ControlDigestCommon):
                 })
 
     def _run_killed_after(self, batch_size, kill_at):
-        """Run the digest job, committing (savepoint) after each batch and dying when the
-        ``kill_at``-th digest is about to be sent; roll back to the last commit."""
-        Digest = type(self.env[DIGEST])
-        original = Digest._send_digest
-        commits, calls = [], []
-
-        def send(self_, user, own, escalations):
-            calls.append(user)
-            if len(calls) == kill_at:
-                raise KilledJob
-            return original(self_, user, own, escalations)
-
-        def commit(self_, done, remaining):
-            commits.append(self.env.cr.savepoint(flush=True))
-
-        # (not assertRaises: Odoo's wraps the block in a savepoint of its own, whose
-        # rollback would take the batch commits with it)
-        killed = False
-        with patch.object(Digest, "_send_digest", send), \
-                patch.object(Digest, "_control_commit_batch", commit):
-            try:
-                self.env[DIGEST].with_context(sales_control_batch_size=batch_size) \
-                    ._send_overdue_digests()
-            except KilledJob:
-                killed = True
-        self.assertTrue(killed)
-        self.assertTrue(commits, "at least one batch was committed before the kill")
-        commits[-1].rollback()  # the killed batch's work is lost, earlier batches kept
-        self.env.invalidate_all()
-        return calls
+        """The digest job, dying when the ``kill_at``-th digest is about to be sent."""
+        return run_killed(self, DIGEST, "_send_overdue_digests", "_send_digest",
+                          batch_size, kill_at)
 
     @freeze_time("2026-03-10 08:00:00")
     def test_digest_killed_then_rerun(self):
@@ -107,31 +113,9 @@ class TestAlertKilledMidBatch(ControlDigestCommon):
             })
             plans |= plan
         plans._workflow_write({"state": "approved"})
-        Alert = type(self.env["sales.control.alert"])
-        Digest = type(self.env[DIGEST])
-        original = Alert._evaluate_target
-        commits, calls = [], []
-
-        def evaluate(self_, target, figures, today):
-            calls.append(target)
-            if len(calls) == 3:
-                raise KilledJob
-            return original(self_, target, figures, today)
-
-        def commit(self_, done, remaining):
-            commits.append(self.env.cr.savepoint(flush=True))
-
-        killed = False
-        with patch.object(Alert, "_evaluate_target", evaluate), \
-                patch.object(Digest, "_control_commit_batch", commit):
-            try:
-                self.env["sales.control.alert"].with_context(sales_control_batch_size=2) \
-                    ._run_deviation_alerts()
-            except KilledJob:
-                killed = True
-        self.assertTrue(killed)
-        commits[-1].rollback()
-        self.env.invalidate_all()
+        # dies when evaluating the third target, in the second batch
+        run_killed(self, "sales.control.alert", "_run_deviation_alerts", "_evaluate_target",
+                   batch_size=2, kill_at=3)
         targets = plans.target_ids
         first = self.env["sales.control.alert"].search([("target_id", "in", targets.ids)])
         self.assertEqual(len(first), 2, "the first batch (2 targets) was committed")
