@@ -52,28 +52,21 @@ class WorkflowFixtures(AccessFixtures):
         su = cls.env(su=True)
         d = cls.docs
         cls.metric = cls.env.ref("sales_management.sales_metric_revenue")
-        cls.north_plan = su["sales.plan"].create({
-            "name": "SM North team 2026", "user_id": cls.user_leader.id,
-            "team_id": cls.team.id, "scope": "team",
-            "date_from": "2026-01-01", "date_to": "2026-12-31",
-            "target_ids": [Command.create({"metric_id": cls.metric.id,
-                                           "target_value": 5000.0})],
-        })
-        cls.approved_plan = su["sales.plan"].create({
-            "name": "SM North approved", "user_id": cls.user_leader.id,
-            "team_id": cls.team.id, "scope": "team",
-            "date_from": "2026-01-01", "date_to": "2026-12-31",
-            "target_ids": [Command.create({"metric_id": cls.metric.id,
-                                           "target_value": 6000.0})],
-        })
+
+        def north_plan(name, target_value, date_to="2026-12-31"):
+            """A team plan of Lea's team North with one revenue target."""
+            return su["sales.plan"].create({
+                "name": name, "user_id": cls.user_leader.id,
+                "team_id": cls.team.id, "scope": "team",
+                "date_from": "2026-01-01", "date_to": date_to,
+                "target_ids": [Command.create({"metric_id": cls.metric.id,
+                                               "target_value": target_value})],
+            })
+
+        cls.north_plan = north_plan("SM North team 2026", 5000.0)
+        cls.approved_plan = north_plan("SM North approved", 6000.0)
         cls.approved_plan.action_approve()
-        cls.closed_plan = su["sales.plan"].create({
-            "name": "SM North closed", "user_id": cls.user_leader.id,
-            "team_id": cls.team.id, "scope": "team",
-            "date_from": "2026-01-01", "date_to": "2026-03-31",
-            "target_ids": [Command.create({"metric_id": cls.metric.id,
-                                           "target_value": 7000.0})],
-        })
+        cls.closed_plan = north_plan("SM North closed", 7000.0, date_to="2026-03-31")
         cls.closed_plan.action_approve()
         cls.closed_plan.action_close()
         cls.own_plan = d["sales.plan"]["o"]
