@@ -721,10 +721,6 @@ class SalesPlanTarget(models.Model):
             return target_value
         return target_value * self._elapsed_share_of(date_from, date_to, seasonality, today)
 
-    def _elapsed_share(self, today):
-        self.ensure_one()
-        return self._elapsed_share_of(self.date_from, self.date_to, self.seasonality, today)
-
     @api.model
     def _elapsed_share_of(self, start, end, seasonality, today):
         """Share of the target expected by ``today``. An invalid stored seasonality reads
