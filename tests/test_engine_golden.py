@@ -81,7 +81,8 @@ class TestEngineGolden(SalesManagementTestMixin, TransactionCase):
                     continue
                 for date_from, date_to in periods:
                     vals.append({
-                        "plan_id": plan.id, "metric_id": metric.id, "target_value": 50.0 if metric.unit == "percent" else 1000.0,
+                        "plan_id": plan.id, "metric_id": metric.id,
+                        "target_value": 50.0 if metric.unit == "percent" else 1000.0,
                         "date_from": date_from, "date_to": date_to,
                         **({dim: first[dim].id} if dim else {}),
                     })

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, ValidationError
 Q1 = {"date_from": "2025-01-01", "date_to": "2025-03-31"}
 MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
 APRIL = {"date_from": "2025-04-01", "date_to": "2025-04-30"}
+FIGURES = ["actual_value", "expected_to_date", "achievement", "pace", "variance", "health"]
 
 
 class TestSalesPlanActuals(SalesPlanCommon):
@@ -295,13 +296,31 @@ class TestSalesPlanActuals(SalesPlanCommon):
             return self.cr.sql_log_count - before
 
         small, large = make(len(metrics)), make(10 * len(metrics))
+        # more than the ORM's prefetch batch (1,000 records): still one computation
+        huge = make(1200)
         queries_small, queries_large = count(small), count(large)
         self.assertEqual(queries_small, queries_large)
-        # one query per metric (plus a few to read the targets themselves)
-        self.assertLessEqual(queries_large, len(metrics) + 12)
+        sources = len({self.metric[code].source for code in metrics})
+        # one query per source, plus the targets, the metrics and the fields the ORM reads
+        self.assertLessEqual(queries_large, sources + 8)
         with self.assertQueryCount(queries_large):
             self.env.invalidate_all()
             large.mapped("actual_value")
+        # read as the list view does, more than the ORM's batch of 1,000 targets: the
+        # figures add the same queries to the read as for ten targets (the ORM's own
+        # reads and access checks go by 1,000)
+        def figure_queries(targets):
+            targets.with_user(self.user_manager).read(["target_value"])  # rules, groups
+            counts = []
+            for fnames in (["target_value"], ["target_value", *FIGURES]):
+                self.env.invalidate_all()
+                before = self.cr.sql_log_count
+                rows = targets.with_user(self.user_manager).read(fnames)
+                counts.append(self.cr.sql_log_count - before)
+            self.assertEqual(len(rows), len(targets))
+            return counts[1] - counts[0]
+
+        self.assertEqual(figure_queries(huge), figure_queries(small))
 
     def test_plan_figures_query_count_does_not_grow_with_plans(self):
         def make(n):
@@ -349,19 +368,29 @@ class TestSalesPlanActuals(SalesPlanCommon):
 
     def test_grouped_and_joined_slots_agree(self):
         """Whole-month slots are answered by one GROUPING SETS aggregation, the others
-        (partial months, customers, regions) by joins: in one batch, a month equals the
-        sum of its two halves, every slot equals its value computed alone, and a slot of
-        another company counts nothing of this one."""
+        (partial months, customers, regions) by joins. For every metric and every
+        dimension it supports, in one batch: a month equals the sum of its two halves,
+        every slot equals its value computed alone, and a slot of another company counts
+        nothing of this one. All the metrics at once cost one query per source."""
         other_company = self.env["res.company"].create({"name": "SM Other Company"})
+        benelux = self.env["sales.region"].create({
+            "name": "SM Benelux", "country_ids": [(6, 0, self.country_be.ids)],
+        })
         dims = [
             {}, {"user_id": self.user_salesman.id}, {"team_id": self.team.id},
             {"user_id": self.user_salesman.id, "team_id": self.team.id},
-            {"country_id": self.country_be.id}, {"medium_id": self.medium.id},
+            {"partner_id": self.customer_be.id}, {"country_id": self.country_be.id},
+            {"state_id": self.state_ca.id}, {"region_id": benelux.id},
+            {"medium_id": self.medium.id}, {"source_id": self.source.id},
+            {"product_id": self.product_goods.id},
+            {"product_categ_id": self.product_goods.categ_id.id},
+            {"country_id": self.country_be.id, "product_id": self.product_goods.id},
         ]
+        all_slots, sources = {}, set()
         for code in ("revenue", "invoiced", "quantity", "orders", "new_customers",
-                     "opportunities", "won", "activities", "quotations_sent"):
+                     "opportunities", "won", "win_rate", "activities", "quotations_sent"):
             metric = self.metric[code].sudo()
-            supported = metric._supported_dimensions()
+            supported = {*metric._supported_dimensions(), "region_id"}
             slots = []
             for i, dim in enumerate(dims):
                 if any(name not in supported for name in dim):
@@ -380,8 +409,10 @@ class TestSalesPlanActuals(SalesPlanCommon):
                              date_from=f"2025-{month:02d}-01",
                              date_to=f"2025-{month:02d}-{last}"),
                     ]
+            all_slots[metric] = slots
+            sources.add(metric.source)
             with self.subTest(metric=code):
-                metric._source_rows_sql()  # the metric's own fields (activity types) read
+                metric._row_filter()  # the metric's own fields (activity types) read
                 self.env.flush_all()
                 before = self.cr.sql_log_count
                 values = metric._compute_values(slots)
@@ -391,20 +422,27 @@ class TestSalesPlanActuals(SalesPlanCommon):
                         values[slot["key"]], metric._compute_values([slot])[slot["key"]],
                         places=2, msg=slot["key"])
                     i, month, part = slot["key"]
-                    if part == "all":
+                    if part == "all" and metric.is_additive:
                         self.assertAlmostEqual(
                             values[slot["key"]],
                             values[(i, month, "a")] + values[(i, month, "b")], places=2)
                     elif part == "other":
                         self.assertEqual(values[slot["key"]], 0.0)
                 self.assertTrue(any(values.values()), "the data has figures for the metric")
+                all_slots[metric] = (slots, values)
+        # every metric at once: one query per source, the same values
+        before = self.cr.sql_log_count
+        together = self.env["sales.metric"]._compute_all(
+            {metric: slots for metric, (slots, _values) in all_slots.items()})
+        self.assertEqual(self.cr.sql_log_count - before, len(sources))
+        for metric, (_slots, values) in all_slots.items():
+            self.assertEqual(together[metric.id], values, metric.code)
 
     def test_figures_of_mixed_targets_in_one_batch(self):
-        """``_get_figures`` reads the targets' slots in SQL: whole months (with or
-        without a salesperson, team or country) take the grouped path, the others (a
-        quarter, half a month, a customer, a region) the joined one; in one batch every
-        target's actual equals its slot computed alone, and a closed plan's target keeps
-        its snapshot."""
+        """The targets become slots: whole months (with or without a salesperson, team
+        or country) take the grouped path, the others (a quarter, half a month, a
+        customer, a region) the joined one; in one batch every target's actual equals
+        its slot computed alone, and a closed plan's target keeps its snapshot."""
         benelux = self.env["sales.region"].create({
             "name": "SM Benelux", "country_ids": [(6, 0, self.country_be.ids)],
         })
@@ -429,16 +467,20 @@ class TestSalesPlanActuals(SalesPlanCommon):
             targets |= self._target(plan, code, 10.0, **period, **dims)
         closed = self._target(self._plan(name="SM closed"), "revenue", 10.0, **MARCH)
         closed.write({"is_snapshot": True, "snapshot_value": 1234.0})
+        slots = targets._slots()
         self.env.invalidate_all()
-        rows, _header = targets._figure_rows()
-        gmask = {row[0]: row[3] for row in rows}
+        (targets | closed).metric_id.sudo().mapped("activity_type_ids")
+        self.env["res.company"].browse(self.company.id).sales_plan_on_track_pace  # noqa: B018
+        self.env.user.tz  # noqa: B018
         before = self.cr.sql_log_count
         figures = (targets | closed)._get_figures()
-        self.assertEqual(self.cr.sql_log_count - before, 1 + 4)  # targets, one per metric
+        # the targets, the metrics' definition, then one query per source (order lines,
+        # won/lost opportunities, opportunities)
+        self.assertEqual(self.cr.sql_log_count - before, 1 + 1 + 3)
         self.assertEqual(figures[closed.id]["actual_value"], 1234.0)
         for target, (code, _period, dims, grouped, value) in zip(targets, cases):
             with self.subTest(metric=code, period=target.date_from, dims=dims):
-                self.assertEqual(gmask[target.id] is not None, grouped)
+                self.assertEqual(slots[target.id].grouping_mask is not None, grouped)
                 alone = target.metric_id.sudo()._compute_values([target._slot()])
                 self.assertAlmostEqual(figures[target.id]["actual_value"],
                                        alone[target.id], places=2)

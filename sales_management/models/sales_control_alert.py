@@ -348,11 +348,12 @@ class SalesControlAlert(models.Model):
                 by_metric.setdefault(metric, []).append(target)
         names_wanted = {}
         rows_of = {}
+        slots = targets._slots()
         for metric, metric_targets in by_metric.items():
             supported = metric._supported_dimensions()
             entries = []  # (target, dim, slot, reference)
             for target in metric_targets:
-                slot = target._slot()
+                slot = slots[target.id]._asdict()
                 reference = dict(
                     slot, date_from=slot["date_from"] - last_year,
                     date_to=min(today, slot["date_to"]) - last_year,

@@ -1,262 +1,240 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """What a sales target measures, and the one place that turns Odoo records into actuals.
 
-A metric reads one *source* (a fixed SQL row set over sale order lines, invoice lines,
-opportunities or done activities, each with a date, the dimensions a target can filter on
-and the measured values), keeps the rows matching an optional domain on the source model,
-and aggregates them with its *measure*. ``_compute_values(slots)`` answers for any number
-of (period, dimensions) slots with **one SQL query**: whole-month slots are answered by one
-``GROUPING SETS`` aggregation of the source rows, the others joined by shape, so the query
-count never grows with the number of targets.
+A metric reads one *source*: rows of sale order lines, invoice lines, opportunities or done
+activities, each with a date, the dimensions a target can filter on and the measured values
+(``SOURCES``). It keeps the rows matching its optional domain and aggregates them with its
+*measure*.
+
+The engine answers for *slots*: a ``Slot`` is a period, a company and optional dimensions
+(a target's slot is ``sales.plan.target._slots()``). ``_compute_all({metric: slots})``
+computes every slot of every metric with **one SQL query per source**: the metrics reading
+the same source share one scan of its rows, each aggregating the rows its own filter keeps
+(``FILTER (WHERE ...)``). Inside that query, the slots of whole calendar months without a
+customer or region are answered by one ``GROUP BY GROUPING SETS`` aggregation (one grouping
+set per combination of dimensions the slots use), the others by joining the rows to the
+slots by shape. The number of queries never grows with the number of slots.
 """
 
-import functools
-import re
+from collections import defaultdict
 from datetime import date, timedelta
-from itertools import repeat
-from operator import itemgetter
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-# Dimensions a target can carry, in the order of the slot tuples of ``_compute_masked_values``.
+# Dimensions a target can carry (the order of ``Slot``'s fields and of GROUPING() bits).
 DIMENSIONS = (
     "user_id", "team_id", "partner_id", "country_id", "state_id",
     "medium_id", "source_id", "product_id", "product_categ_id",
 )
 PRODUCT_DIMENSIONS = ("product_id", "product_categ_id")
-# Positions in the slot tuples of ``_compute_masked_values``: (key, company_id, first day,
-# grouping mask, *DIMENSIONS values, last day, region_id); days are day numbers
-# (``day_number``). A slot tuple may carry more items after these. What a grouped slot is
-# looked up by comes first: ``slot[SLOT_COMPANY:SLOT_END]``, or a shorter slice when no
-# grouped slot sets the last dimensions (see ``_compute_masked_values``).
-SLOT_KEY, SLOT_COMPANY, SLOT_FROM, SLOT_GMASK, SLOT_DIMS = range(5)
-SLOT_END = SLOT_DIMS + len(DIMENSIONS)
-SLOT_TO, SLOT_REGION = SLOT_END, SLOT_END + 1
-PARTNER_POS = DIMENSIONS.index("partner_id")
-# Day numbers: days since EPOCH. 16k targets' dates cost much less read as integers (and
-# hashed as integers) than as date objects.
-EPOCH = date(2000, 1, 1)
-EPOCH_SQL = SQL("DATE '2000-01-01'")
-
-
-def day_number(day):
-    return (day - EPOCH).days
-
-
-def from_day_number(number):
-    return EPOCH + timedelta(days=number)
 
 # the month of a source row (its date a timestamp or a date: a date is truncated as a
 # timestamp, not converted to a timestamp with time zone first)
 MONTH_SQL = SQL("date_trunc('month', r.date::timestamp)::date")
 
 
-# Joins a query of the source rows may leave out, with the columns they give: the SQL
-# below carries them between markers, and ``_source_rows_sql`` cuts them out when the
-# query uses none of their columns (PostgreSQL drops such LEFT JOINs itself, but only
-# after planning them, and still reads their join keys: ≈ 10 % of a metric's query).
-_PARTNER_JOIN = """
-    /*partner-join:*/LEFT JOIN res_partner p ON p.id = {partner}
-    LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id/*:partner-join*/
-"""
-_PRODUCT_JOIN = """
-    /*product-join:*/LEFT JOIN product_product pp ON pp.id = {product}
-    LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id/*:product-join*/
-"""
-_OPTIONAL_COLUMNS = {
-    "partner": ("commercial_partner_id", "country_id", "state_id"),
-    "product": ("product_categ_id",),
-}
+class Slot(NamedTuple):
+    """What an actual is computed for: the records of ``company_id`` (and of no company)
+    dated ``date_from``..``date_to`` (both included), restricted to the dimensions that
+    are set (a customer matches its contacts too; a region any of its countries or
+    states). ``key`` is what the caller gets the value back by."""
 
-# Each source yields rows: rid (id of a record of ``model``), company_id, date, the
-# dimension columns (partner_id is the document's partner, commercial_partner_id its
-# company), amount, quantity, ref (what "count" counts, distinct) and won (ratio metrics).
+    key: object
+    company_id: int
+    date_from: date
+    date_to: date
+    region_id: int = None
+    user_id: int = None
+    team_id: int = None
+    partner_id: int = None
+    country_id: int = None
+    state_id: int = None
+    medium_id: int = None
+    source_id: int = None
+    product_id: int = None
+    product_categ_id: int = None
+
+    @classmethod
+    def of(cls, values):
+        """A slot from a mapping (``{"key", "company_id", "date_from", ...}``, dates as
+        dates or strings, dimensions as ids or False)."""
+        if isinstance(values, cls):
+            return values
+        get = values.get
+        return cls(
+            values["key"], values["company_id"] or None,
+            fields.Date.to_date(values["date_from"]), fields.Date.to_date(values["date_to"]),
+            get("region_id") or None, *(get(dim) or None for dim in DIMENSIONS),
+        )
+
+    @property
+    def dimensions(self):
+        """The dimensions the slot sets, in ``DIMENSIONS`` order."""
+        return tuple(dim for dim in DIMENSIONS if getattr(self, dim))
+
+    @property
+    def is_month(self):
+        """Whether the slot is one whole calendar month."""
+        start, end = self.date_from, self.date_to
+        return (start.day == 1 and (start.year, start.month) == (end.year, end.month)
+                and (end + timedelta(days=1)).day == 1)
+
+    @property
+    def grouping_mask(self):
+        """The bits (``1 << i`` for ``DIMENSIONS[i]``) of the dimensions of a slot the
+        GROUPING SETS aggregation answers (a whole month of a company, no customer nor
+        region), else None: the slot is joined to the rows."""
+        if not self.is_month or self.region_id or self.partner_id or not self.company_id:
+            return None
+        return sum(1 << i for i, dim in enumerate(DIMENSIONS) if getattr(self, dim))
+
+
+class Source(NamedTuple):
+    """The rows of a metric source: ``SELECT <columns> FROM <tables> <joins> WHERE
+    <where>``. A column is SQL, or ``(SQL, join)`` when it needs one of ``joins``: a
+    query joins only what the columns it reads need."""
+
+    model: str  # the model a metric's domain applies to
+    rid: str  # the id of the record of ``model`` a row comes from
+    tables: str
+    where: str
+    columns: dict
+    joins: dict
+    dimensions: tuple = DIMENSIONS
+    unique_ref: bool = False  # one row per record counted: "count" is COUNT(*)
+
+
+def _partner_columns(partner, fallback=None):
+    """The customer's company and its country and state (``fallback``: the record's own
+    country/state columns when the customer has none)."""
+    country, state = "cp.country_id", "cp.state_id"
+    if fallback:
+        country, state = f"COALESCE(cp.country_id, {fallback}.country_id)", \
+            f"COALESCE(cp.state_id, {fallback}.state_id)"
+    return (
+        {"partner_id": partner, "commercial_partner_id": ("p.commercial_partner_id", "partner"),
+         "country_id": (country, "partner"), "state_id": (state, "partner")},
+        {"partner": f"LEFT JOIN res_partner p ON p.id = {partner} "
+                    "LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id"},
+    )
+
+
+def _order_lines(date_column, where):
+    partner_columns, partner_join = _partner_columns("so.partner_id")
+    return Source(
+        model="sale.order.line", rid="l.id",
+        tables="sale_order_line l JOIN sale_order so ON so.id = l.order_id",
+        where=where,
+        columns={
+            "company_id": "so.company_id", "date": date_column, "user_id": "so.user_id",
+            "team_id": "so.team_id", **partner_columns, "medium_id": "so.medium_id",
+            "source_id": "so.source_id", "product_id": "l.product_id",
+            "product_categ_id": ("pt.categ_id", "product"),
+            "amount": "l.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1)",
+            "quantity": "l.product_uom_qty", "ref": "so.id",
+        },
+        joins={**partner_join,
+               "product": "LEFT JOIN product_product pp ON pp.id = l.product_id "
+                          "LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id"},
+    )
+
+
+def _opportunities(date_column, where, won=None, tables="crm_lead l", rid="l.id",
+                   model="crm.lead", amount="l.expected_revenue", ref="l.id"):
+    partner_columns, partner_join = _partner_columns("l.partner_id", fallback="l")
+    columns = {
+        "company_id": "l.company_id", "date": date_column, "user_id": "l.user_id",
+        "team_id": "l.team_id", **partner_columns, "medium_id": "l.medium_id",
+        "source_id": "l.source_id", "amount": amount, "quantity": "1.0", "ref": ref,
+    }
+    if won:
+        columns["won"] = won
+    return Source(
+        model=model, rid=rid, tables=tables, where=where, columns=columns,
+        joins=partner_join, unique_ref=True,
+        dimensions=tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
+    )
+
+
+_invoice_partner, _invoice_join = _partner_columns("am.partner_id")
+
 SOURCES = {
-    "sale_line": {
-        "model": "sale.order.line",
-        "rid": "l.id",
-        "dimensions": DIMENSIONS,
-        "sql": """
-            SELECT l.id AS rid, so.company_id, so.date_order AS date,
-                   so.user_id, so.team_id, so.partner_id,
-                   /*partner:*/p.commercial_partner_id/*:partner*/ AS commercial_partner_id,
-                   /*partner:*/cp.country_id/*:partner*/ AS country_id,
-                   /*partner:*/cp.state_id/*:partner*/ AS state_id,
-                   so.medium_id, so.source_id, l.product_id,
-                   /*product:*/pt.categ_id/*:product*/ AS product_categ_id,
-                   l.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
-                   l.product_uom_qty AS quantity, so.id AS ref, NULL::boolean AS won
-              FROM sale_order_line l
-              JOIN sale_order so ON so.id = l.order_id
-              """ + _PARTNER_JOIN.format(partner="so.partner_id") + _PRODUCT_JOIN.format(
-                  product="l.product_id") + """
-             WHERE so.state = 'sale' AND l.display_type IS NULL
-               AND NOT COALESCE(l.is_downpayment, FALSE) AND {filter}
-        """,
-    },
-    "quotation_line": {
-        "model": "sale.order.line",
-        "rid": "l.id",
-        "dimensions": DIMENSIONS,
-        "sql": """
-            SELECT l.id AS rid, so.company_id, so.quotation_sent_date AS date,
-                   so.user_id, so.team_id, so.partner_id,
-                   /*partner:*/p.commercial_partner_id/*:partner*/ AS commercial_partner_id,
-                   /*partner:*/cp.country_id/*:partner*/ AS country_id,
-                   /*partner:*/cp.state_id/*:partner*/ AS state_id,
-                   so.medium_id, so.source_id, l.product_id,
-                   /*product:*/pt.categ_id/*:product*/ AS product_categ_id,
-                   l.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
-                   l.product_uom_qty AS quantity, so.id AS ref, NULL::boolean AS won
-              FROM sale_order_line l
-              JOIN sale_order so ON so.id = l.order_id
-              """ + _PARTNER_JOIN.format(partner="so.partner_id") + _PRODUCT_JOIN.format(
-                  product="l.product_id") + """
-             WHERE so.quotation_sent_date IS NOT NULL AND so.state != 'cancel'
-               AND l.display_type IS NULL AND {filter}
-        """,
-    },
-    "first_order": {
-        "model": "sale.order",
-        "rid": "first.rid",
-        "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
-        # the first order is picked with the order's own columns only; the customer's
-        # country and state are joined outside, so that PostgreSQL can leave that join out
-        # when a query does not use them. The customer leads the sort (a constant company
-        # first makes every comparison go to the second key: 1.7x slower at size L)
-        "sql": """
-            SELECT first.rid, first.company_id, first.date, first.user_id, first.team_id,
-                   first.partner_id, first.commercial_partner_id,
-                   /*partner:*/cp.country_id/*:partner*/ AS country_id,
-                   /*partner:*/cp.state_id/*:partner*/ AS state_id,
-                   first.medium_id, first.source_id,
-                   NULL::integer AS product_id, NULL::integer AS product_categ_id,
-                   0.0 AS amount, 0.0 AS quantity, first.commercial_partner_id AS ref,
-                   NULL::boolean AS won
-              FROM (
-                SELECT DISTINCT ON (p.commercial_partner_id, so.company_id)
-                       so.id AS rid, so.company_id, so.date_order AS date,
-                       so.user_id, so.team_id, so.partner_id, p.commercial_partner_id,
-                       so.medium_id, so.source_id
-                  FROM sale_order so
-                  LEFT JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.state = 'sale' AND {filter}
-              ORDER BY p.commercial_partner_id, so.company_id, so.date_order, so.id
-              ) AS first
-              /*partner-join:*/LEFT JOIN res_partner cp
-                     ON cp.id = first.commercial_partner_id/*:partner-join*/
-        """,
-    },
-    "invoice_line": {
-        "model": "account.move.line",
-        "rid": "aml.id",
-        "dimensions": DIMENSIONS,
-        "sql": """
-            SELECT aml.id AS rid, am.company_id, am.invoice_date AS date,
-                   am.invoice_user_id AS user_id, am.team_id, am.partner_id,
-                   /*partner:*/p.commercial_partner_id/*:partner*/ AS commercial_partner_id,
-                   /*partner:*/cp.country_id/*:partner*/ AS country_id,
-                   /*partner:*/cp.state_id/*:partner*/ AS state_id,
-                   am.medium_id, am.source_id, aml.product_id,
-                   /*product:*/pt.categ_id/*:product*/ AS product_categ_id,
-                   -aml.balance AS amount,
-                   CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity
-                        ELSE aml.quantity END AS quantity,
-                   am.id AS ref, NULL::boolean AS won
-              FROM account_move_line aml
-              JOIN account_move am ON am.id = aml.move_id
-              """ + _PARTNER_JOIN.format(partner="am.partner_id") + _PRODUCT_JOIN.format(
-                  product="aml.product_id") + """
-             WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-               AND aml.display_type = 'product' AND {filter}
-        """,
-    },
-    "lead_created": {
-        "model": "crm.lead",
-        "rid": "l.id",
-        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
-        "unique_ref": True,
-        "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
-        "sql": """
-            SELECT l.id AS rid, l.company_id, l.create_date AS date,
-                   l.user_id, l.team_id, l.partner_id,
-                   /*partner:*/p.commercial_partner_id/*:partner*/ AS commercial_partner_id,
-                   /*partner:*/COALESCE(cp.country_id, l.country_id)/*:partner*/ AS country_id,
-                   /*partner:*/COALESCE(cp.state_id, l.state_id)/*:partner*/ AS state_id,
-                   l.medium_id, l.source_id,
-                   NULL::integer AS product_id, NULL::integer AS product_categ_id,
-                   l.expected_revenue AS amount, 1.0 AS quantity, l.id AS ref,
-                   NULL::boolean AS won
-              FROM crm_lead l
-              """ + _PARTNER_JOIN.format(partner="l.partner_id") + """
-             WHERE l.type = 'opportunity' AND {filter}
-        """,
-    },
-    "lead_closed": {
-        "model": "crm.lead",
-        "rid": "l.id",
-        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
-        "unique_ref": True,
-        "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
-        "sql": """
-            SELECT l.id AS rid, l.company_id, l.date_closed AS date,
-                   l.user_id, l.team_id, l.partner_id,
-                   /*partner:*/p.commercial_partner_id/*:partner*/ AS commercial_partner_id,
-                   /*partner:*/COALESCE(cp.country_id, l.country_id)/*:partner*/ AS country_id,
-                   /*partner:*/COALESCE(cp.state_id, l.state_id)/*:partner*/ AS state_id,
-                   l.medium_id, l.source_id,
-                   NULL::integer AS product_id, NULL::integer AS product_categ_id,
-                   l.expected_revenue AS amount, 1.0 AS quantity, l.id AS ref,
-                   (l.active AND l.probability = 100) AS won
-              FROM crm_lead l
-              """ + _PARTNER_JOIN.format(partner="l.partner_id") + """
-             WHERE l.type = 'opportunity' AND l.date_closed IS NOT NULL
-               AND ((l.active AND l.probability = 100) OR (NOT l.active AND l.probability = 0))
-               AND {filter}
-        """,
-    },
-    "activity": {
-        "model": "mail.message",
-        "rid": "m.id",
-        # one row per record counted: "count" is COUNT(*), no DISTINCT needed
-        "unique_ref": True,
-        "dimensions": tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
-        "sql": """
-            SELECT m.id AS rid, l.company_id, m.date,
-                   l.user_id, l.team_id, l.partner_id,
-                   /*partner:*/p.commercial_partner_id/*:partner*/ AS commercial_partner_id,
-                   /*partner:*/COALESCE(cp.country_id, l.country_id)/*:partner*/ AS country_id,
-                   /*partner:*/COALESCE(cp.state_id, l.state_id)/*:partner*/ AS state_id,
-                   l.medium_id, l.source_id,
-                   NULL::integer AS product_id, NULL::integer AS product_categ_id,
-                   0.0 AS amount, 1.0 AS quantity, m.id AS ref,
-                   NULL::boolean AS won, m.mail_activity_type_id
-              FROM mail_message m
-              JOIN crm_lead l ON m.model = 'crm.lead' AND m.res_id = l.id
-              """ + _PARTNER_JOIN.format(partner="l.partner_id") + """
-             WHERE m.mail_activity_type_id IS NOT NULL AND {filter}
-        """,
-    },
+    "sale_line": _order_lines(
+        "so.date_order",
+        "so.state = 'sale' AND l.display_type IS NULL AND NOT COALESCE(l.is_downpayment, FALSE)",
+    ),
+    "quotation_line": _order_lines(
+        "so.quotation_sent_date",
+        "so.quotation_sent_date IS NOT NULL AND so.state != 'cancel' "
+        "AND l.display_type IS NULL",
+    ),
+    # the first confirmed order of each customer (its company), picked with the order's
+    # own columns only: the customer's country and state are joined outside
+    "first_order": Source(
+        model="sale.order", rid="first.rid",
+        tables="""(SELECT DISTINCT ON (p.commercial_partner_id, so.company_id)
+                          so.id AS rid, so.company_id, so.date_order AS date, so.user_id,
+                          so.team_id, so.partner_id, p.commercial_partner_id, so.medium_id,
+                          so.source_id
+                     FROM sale_order so
+                     LEFT JOIN res_partner p ON p.id = so.partner_id
+                    WHERE so.state = 'sale'
+                 ORDER BY p.commercial_partner_id, so.company_id, so.date_order, so.id
+                  ) AS first""",
+        where="TRUE",
+        columns={
+            "company_id": "first.company_id", "date": "first.date",
+            "user_id": "first.user_id", "team_id": "first.team_id",
+            "partner_id": "first.partner_id",
+            "commercial_partner_id": "first.commercial_partner_id",
+            "country_id": ("cp.country_id", "partner"), "state_id": ("cp.state_id", "partner"),
+            "medium_id": "first.medium_id", "source_id": "first.source_id",
+            "amount": "0.0", "quantity": "0.0", "ref": "first.commercial_partner_id",
+        },
+        joins={"partner": "LEFT JOIN res_partner cp ON cp.id = first.commercial_partner_id"},
+        dimensions=tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
+    ),
+    "invoice_line": Source(
+        model="account.move.line", rid="aml.id",
+        tables="account_move_line aml JOIN account_move am ON am.id = aml.move_id",
+        where="am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund') "
+              "AND aml.display_type = 'product'",
+        columns={
+            "company_id": "am.company_id", "date": "am.invoice_date",
+            "user_id": "am.invoice_user_id", "team_id": "am.team_id", **_invoice_partner,
+            "medium_id": "am.medium_id", "source_id": "am.source_id",
+            "product_id": "aml.product_id", "product_categ_id": ("pt.categ_id", "product"),
+            "amount": "-aml.balance",
+            "quantity": "CASE WHEN am.move_type = 'out_refund' THEN -aml.quantity "
+                        "ELSE aml.quantity END",
+            "ref": "am.id",
+        },
+        joins={**_invoice_join,
+               "product": "LEFT JOIN product_product pp ON pp.id = aml.product_id "
+                          "LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id"},
+    ),
+    "lead_created": _opportunities("l.create_date", "l.type = 'opportunity'"),
+    "lead_closed": _opportunities(
+        "l.date_closed",
+        "l.type = 'opportunity' AND l.date_closed IS NOT NULL "
+        "AND ((l.active AND l.probability = 100) OR (NOT l.active AND l.probability = 0))",
+        won="(l.active AND l.probability = 100)",
+    ),
+    "activity": _opportunities(
+        "m.date", "m.mail_activity_type_id IS NOT NULL",
+        tables="mail_message m JOIN crm_lead l ON m.model = 'crm.lead' AND m.res_id = l.id",
+        rid="m.id", model="mail.message", amount="0.0", ref="m.id",
+    ),
 }
 
 
-@functools.cache
-def _source_sql(source, parts):
-    """The SQL of a source with the optional joins of ``parts`` only (see
-    ``_OPTIONAL_COLUMNS``): the others and their columns (NULL) cut out."""
-    sql = SOURCES[source]["sql"]
-    for part in _OPTIONAL_COLUMNS:
-        if part in parts:
-            sql = sql.replace(f"/*{part}-join:*/", "").replace(f"/*:{part}-join*/", "")
-            sql = sql.replace(f"/*{part}:*/", "").replace(f"/*:{part}*/", "")
-        else:
-            sql = re.sub(rf"/\*{part}-join:\*/.*?/\*:{part}-join\*/", "", sql, flags=re.S)
-            sql = re.sub(rf"/\*{part}:\*/.*?/\*:{part}\*/", "NULL::integer", sql,
-                         flags=re.S)
-    return sql
+def _width(masks):
+    """How many dimensions a grouped slot's key carries: up to the last one a mask sets."""
+    return max(masks).bit_length() if masks else 0
 
 
 class SalesMetric(models.Model):
@@ -346,7 +324,7 @@ class SalesMetric(models.Model):
     @api.depends("source")
     def _compute_model_name(self):
         for metric in self:
-            metric.model_name = SOURCES[metric.source]["model"] if metric.source else False
+            metric.model_name = SOURCES[metric.source].model if metric.source else False
 
     @api.depends("measure")
     def _compute_is_additive(self):
@@ -394,181 +372,203 @@ class SalesMetric(models.Model):
 
     def _supported_dimensions(self):
         self.ensure_one()
-        return SOURCES[self.source]["dimensions"]
+        return SOURCES[self.source].dimensions
 
-    def _source_rows_sql(self, used=None):
-        """SQL of the metric's source rows, the optional domain and activity types applied.
-        ``used``: the columns the query reads; the joins that give none of them are left
-        out (their columns are NULL)."""
+    # ------------------------------------------------------------------ engine
+    def _row_filter(self):
+        """The condition a row of the source meets to count for this metric (its domain,
+        its activity types), as SQL on the source's tables; None when every row counts."""
         self.ensure_one()
         source = SOURCES[self.source]
-        conditions = [SQL("TRUE")]
+        conditions = []
         domain = self._get_domain()
         if domain:
-            query = self.env[source["model"]].sudo().with_context(active_test=False)._search(
-                domain
-            )
-            conditions.append(SQL("%s IN %s", SQL(source["rid"]), query.subselect()))
+            query = self.env[source.model].sudo().with_context(active_test=False)._search(
+                domain)
+            conditions.append(SQL("%s IN %s", SQL(source.rid), query.subselect()))
         if self.source == "activity" and self.activity_type_ids:
             conditions.append(
-                SQL("m.mail_activity_type_id IN %s", tuple(self.activity_type_ids.ids))
-            )
-        parts = frozenset(
-            part for part, columns in _OPTIONAL_COLUMNS.items()
-            if used is None or not used.isdisjoint(columns)
-        )
-        return SQL(_source_sql(self.source, parts).replace("{filter}", "%s"),
-                   SQL(" AND ").join(conditions))
+                SQL("m.mail_activity_type_id = ANY(%s)", list(self.activity_type_ids.ids)))
+        return SQL(" AND ").join(conditions) if conditions else None
 
-    def _aggregate_sql(self):
+    @api.model
+    def _rows_sql(self, source_name, used, flags=(), conditions=()):
+        """``SELECT`` of the rows of a source: the columns ``used`` (NULL where the
+        source has none, e.g. a product on an opportunity), with only the joins they
+        need, then one boolean column ``f<i>`` per SQL condition of ``flags``; the rows
+        restricted by ``conditions`` (SQL on the source's tables)."""
+        source = SOURCES[source_name]
+        columns, joins = [], set()
+        for name in sorted(used):
+            expr = source.columns.get(name)
+            if isinstance(expr, tuple):
+                expr, join = expr
+                joins.add(join)
+            if expr is None:
+                expr = "NULL::boolean" if name == "won" else "NULL::integer"
+            columns.append(SQL("%s AS %s", SQL(expr), SQL.identifier(name)))
+        columns += [
+            SQL("COALESCE(%s, FALSE) AS %s", flag, SQL.identifier(f"f{i}"))
+            for i, flag in enumerate(flags)
+        ]
+        return SQL(
+            "SELECT %s FROM %s %s WHERE %s",
+            SQL(", ").join(columns), SQL(source.tables),
+            SQL(" ").join(SQL(sql) for name, sql in source.joins.items() if name in joins),
+            SQL(" AND ").join([SQL(source.where), *conditions]),
+        )
+
+    def _source_rows_sql(self):
+        """Every column of the metric's rows (those its filter keeps): what the alerts'
+        gap contributors and ``_distinct_values`` aggregate on their own."""
         self.ensure_one()
+        flag = self._row_filter()
+        used = {"company_id", "date", "commercial_partner_id", "amount", "quantity", "ref",
+                "won", *DIMENSIONS}
+        return self._rows_sql(self.source, used, conditions=[flag] if flag else [])
+
+    def _aggregate_sql(self, flag=None):
+        """The measure over the rows ``r`` (those where ``flag``, SQL, holds)."""
+        self.ensure_one()
+
+        def over(expression, condition=flag):
+            if condition is None:
+                return SQL(expression)
+            return SQL("%s FILTER (WHERE %s)", SQL(expression), condition)
+
         if self.measure == "amount":
-            return SQL("SUM(r.amount)")
+            return over("SUM(r.amount)")
         if self.measure == "quantity":
-            return SQL("SUM(r.quantity)")
+            return over("SUM(r.quantity)")
         if self.measure == "win_ratio":
-            return SQL(
-                "100.0 * COUNT(*) FILTER (WHERE r.won) / NULLIF(COUNT(*), 0)"
-            )
-        if SOURCES[self.source].get("unique_ref"):
-            return SQL("COUNT(*)")
-        return SQL("COUNT(DISTINCT r.ref)")
+            won = SQL("r.won AND %s", flag) if flag else SQL("r.won")
+            return SQL("100.0 * %s / NULLIF(%s, 0)", over("COUNT(*)", won), over("COUNT(*)"))
+        if SOURCES[self.source].unique_ref:
+            return over("COUNT(*)")
+        return over("COUNT(DISTINCT r.ref)")
+
+    def _aggregate_columns(self):
+        """Columns of the source rows the measure aggregates."""
+        self.ensure_one()
+        if self.measure == "count" and SOURCES[self.source].unique_ref:
+            return ()
+        return {"amount": ("amount",), "quantity": ("quantity",),
+                "win_ratio": ("won",)}.get(self.measure, ("ref",))
 
     def _compute_values(self, slots):
-        """Actual values of this metric for many slots, in one SQL query.
-
-        :param slots: list of dicts with a ``key`` (any hashable), ``company_id``,
-            ``date_from``, ``date_to`` (dates, both included) and optional dimension ids
-            (see ``DIMENSIONS``; a partner matches its contacts too) and an optional
-            ``region_id`` (a ``sales.region``: any of its countries or states).
-        :return: ``{key: value}`` with 0.0 for slots without any record.
-        """
+        """Actual values of this metric for many slots (``Slot`` or mappings, see
+        ``Slot.of``), in one SQL query: ``{slot key: value}``."""
         self.ensure_one()
-        to_date = fields.Date.to_date
-        is_month = self._is_month_period
-        rows = []
-        for slot in slots:
-            start, end = slot["date_from"], slot["date_to"]
-            if start.__class__ is not date or end.__class__ is not date:
-                start, end = to_date(start), to_date(end)
-            get = slot.get
-            values = [get(dim) or None for dim in DIMENSIONS]
-            region = get("region_id") or None
-            gmask = None
-            if (is_month(start, end) and not region and not values[PARTNER_POS]
-                    and slot["company_id"]):
-                gmask = sum(1 << i for i, value in enumerate(values) if value)
-            rows.append((slot["key"], slot["company_id"], day_number(start), gmask,
-                         *values, day_number(end), region))
-        return self._compute_masked_values(rows)
+        return self._compute_all({self: slots})[self.id]
 
-    def _compute_masked_values(self, slots):
-        """``_compute_values`` of slots given as tuples (see ``SLOT_*``) that carry their
-        grouping mask: ``None`` for a slot joined to the rows by shape (a partial month, a
-        customer, a region, no company), else the bits (``1 << i``) of the
-        ``DIMENSIONS`` it sets. ``sales.plan.target`` reads the targets' slots with their
-        mask in one query.
+    @api.model
+    def _compute_all(self, slots_by_metric):
+        """Actual values of many metrics for many slots, ``{metric: slots}`` →
+        ``{metric id: {slot key: value}}`` (0.0 for a slot without any row), with one
+        SQL query per source: the metrics reading the same rows share the query."""
+        result = {metric.id: {} for metric in slots_by_metric}
+        by_source = defaultdict(list)
+        for metric, slots in slots_by_metric.items():
+            if slots:
+                by_source[metric.source].append((metric, [Slot.of(slot) for slot in slots]))
+        for source, entries in by_source.items():
+            result.update(self._compute_source(source, entries))
+        return result
 
-        Slots of whole calendar months whose dimensions are plain columns (no customer,
-        no region) are answered by ONE aggregation of the source rows, ``GROUP BY
-        GROUPING SETS`` of (company, month, the dimensions of each mask), each result row
-        keyed exactly as a slot is (``slot[SLOT_COMPANY:SLOT_END]``): one dictionary
-        lookup per slot, done in C, and each source row read and aggregated once whatever
-        the number of slots. The other slots are joined to the rows by shape
-        (``_shape_query``), in the same query.
-        """
-        self.ensure_one()
-        if not slots:
-            return {}
-        grouped = [slot for slot in slots if slot[SLOT_GMASK] is not None]
-        joined = {}
-        if len(grouped) < len(slots):
-            is_month = self._is_month_period
-            for slot in slots:
-                if slot[SLOT_GMASK] is None:
-                    dims = tuple(dim for dim, value in zip(DIMENSIONS, slot[SLOT_DIMS:SLOT_END])
-                                 if value)
-                    monthly = is_month(from_day_number(slot[SLOT_FROM]),
-                                       from_day_number(slot[SLOT_TO]))
-                    joined.setdefault((dims, bool(slot[SLOT_REGION]), monthly), []).append(slot)
-        result = {}
-        date_from = from_day_number(min(map(itemgetter(SLOT_FROM), slots)))
-        date_to = from_day_number(max(map(itemgetter(SLOT_TO), slots)))
-        keys = [slot[SLOT_KEY] for shape_slots in joined.values() for slot in shape_slots]
-        index = {key: i for i, key in enumerate(keys)}
-        branches = [
-            self._shape_query(dims, has_region, monthly, shape_slots, index)
-            for (dims, has_region, monthly), shape_slots in joined.items()
+    @api.model
+    def _compute_source(self, source, entries):
+        """``_compute_all`` for the metrics of one source, ``entries`` = ``[(metric,
+        [Slot])]``: one query, ``WITH r AS (the rows) <grouped branch> UNION ALL <one
+        branch per slot shape>``. Each branch returns ``(idx, *group key, v0, v1, ...)``:
+        one value per metric. The grouped branch (``idx`` NULL) is keyed as a grouped slot
+        is (``group_key``); a shape branch by the index of a distinct joined slot."""
+        metrics = [metric for metric, _slots in entries]
+        flags = [metric._row_filter() for metric in metrics]
+        aggregates = [
+            metric._aggregate_sql(SQL("r.%s", SQL.identifier(f"f{i}")) if flag else None)
+            for i, (metric, flag) in enumerate(zip(metrics, flags))
         ]
-        masks = sorted(set(map(itemgetter(SLOT_GMASK), grouped)))
-        companies = sorted(set(map(itemgetter(SLOT_COMPANY), grouped)))
-        # the dimensions of the grouped slots, in a fixed order: GROUPING() bits
+        grouped = []  # (metric index, slot, grouping mask)
+        joined = []  # (metric index, slot key, index of the distinct slot)
+        shapes = defaultdict(list)  # (dims, has region, whole month) -> [(index, slot)]
+        distinct = {}
+        for i, (_metric, slots) in enumerate(entries):
+            for slot in slots:
+                mask = slot.grouping_mask
+                if mask is not None:
+                    grouped.append((i, slot, mask))
+                    continue
+                idx = distinct.get(slot[1:])  # the same slot (but its key) is read once
+                if idx is None:
+                    idx = distinct[slot[1:]] = len(distinct)
+                    shapes[(slot.dimensions, bool(slot.region_id), slot.is_month)].append(
+                        (idx, slot))
+                joined.append((i, slot.key, idx))
+        masks = sorted({mask for _i, _slot, mask in grouped})
+        width = _width(masks)
         group_dims = [dim for i, dim in enumerate(DIMENSIONS) if any(m & 1 << i for m in masks)]
-        # the key of a grouped slot stops after the last dimension a mask sets (beyond, its
-        # dimensions are all None): usually (company, month, mask, salesperson, team)
-        width = max(masks).bit_length() if masks else 0
+        companies = sorted({slot.company_id for _i, slot, _mask in grouped})
+        branches = []
         if grouped:
-            if branches:
-                # same columns as the grouped branch: (idx, *slot key, value)
-                pad = SQL(", ").join(
-                    SQL("NULL::integer") for _col in range(SLOT_COMPANY, SLOT_DIMS + width))
-                branches = [
-                    SQL("(SELECT b.idx, %s, b.value FROM %s AS b(idx, value))", pad, branch)
-                    for branch in branches
-                ]
-            branches.insert(0, self._grouping_sets_query(companies, masks, group_dims,
-                                                         width, inline=not joined))
-        # only the rows of the slots' whole period are read (once, whatever the shapes),
-        # and only the columns the slots use: joins nobody needs are left out by PostgreSQL
-        used = {"company_id", "date", *self._aggregate_columns(), *group_dims}
-        for dims, has_region, _monthly in joined:
+            branches.append(self._grouping_sets_sql(
+                companies, masks, group_dims, width, aggregates, inline=not shapes))
+        pad = [SQL("NULL::integer"), SQL("NULL::date"), SQL("NULL::integer"),
+               *(SQL("NULL::integer") for _dim in range(width))] if grouped else []
+        for (dims, has_region, monthly), items in shapes.items():
+            branches.append(self._shape_sql(dims, has_region, monthly, items, aggregates, pad))
+        # the rows of the slots' whole period, only the columns the slots use
+        used = {"company_id", "date", *group_dims}
+        for metric in metrics:
+            used.update(metric._aggregate_columns())
+        for dims, has_region, _monthly in shapes:
             used.update(dims)
             if "partner_id" in dims:
                 used.add("commercial_partner_id")
             if has_region:
                 used.update(("country_id", "state_id"))
-        conditions = [SQL("src.date >= %s::date AND src.date < %s::date + 1",
-                          date_from.isoformat(), date_to.isoformat())]
-        if grouped and not joined:
-            # rows of the grouped slots only: their companies and, when every mask sets
-            # a dimension, the ids they name (indexes apply: one salesperson's targets
-            # do not aggregate the whole company)
-            conditions.extend(self._grouped_filters(grouped, companies, masks))
+        all_slots = [slot for _metric, slots in entries for slot in slots]
+        conditions = [SQL(
+            "src.date >= %s::date AND src.date < %s::date + 1",
+            min(slot.date_from for slot in all_slots), max(slot.date_to for slot in all_slots),
+        )]
+        if grouped and not shapes:
+            conditions += self._grouped_filters([slot for _i, slot, _m in grouped],
+                                                companies, masks)
+        if all(flags):  # rows no metric counts are left out
+            conditions.append(SQL("(%s)", SQL(" OR ").join(
+                SQL("src.%s", SQL.identifier(f"f{i}")) for i in range(len(flags)))))
         query = SQL(
-            """
-            WITH r AS %(materialized)s (
-                SELECT %(columns)s FROM (%(rows)s) AS src WHERE %(conditions)s
-            )
-            %(branches)s
-            """,
-            materialized=SQL("MATERIALIZED" if len(branches) > 1 else "NOT MATERIALIZED"),
-            columns=SQL(", ").join(SQL("src.%s", SQL.identifier(col)) for col in sorted(used)),
-            rows=self._source_rows_sql(used),
-            conditions=SQL(" AND ").join(conditions),
-            branches=SQL(" UNION ALL ").join(branches),
+            """WITH r AS %s (SELECT * FROM (%s) AS src WHERE %s) %s""",
+            SQL("MATERIALIZED" if len(branches) > 1 else "NOT MATERIALIZED"),
+            self._rows_sql(source, used, flags=[flag or SQL("TRUE") for flag in flags]
+                           if any(flags) else []),
+            SQL(" AND ").join(conditions),
+            SQL(" UNION ALL ").join(branches),
         )
         self.env.flush_all()
         self.env.cr.execute(query)
-        rows = self.env.cr.fetchall()
-        if keys:
-            result.update(dict.fromkeys(keys, 0.0))
-        if not grouped:
-            for idx, value in rows:
-                result[keys[idx]] = value or 0.0
-            return result
-        # grouped rows: (NULL, *slot key, value); joined rows: (idx, NULLs..., value)
-        found = {}
-        for row in rows:
-            if row[0] is not None:
-                result[keys[row[0]]] = row[-1] or 0.0
-            elif row[-1]:
-                found[row[1:-1]] = row[-1]
-        result.update(zip(
-            map(itemgetter(SLOT_KEY), grouped),
-            map(found.get, map(itemgetter(slice(SLOT_COMPANY, SLOT_DIMS + width)), grouped),
-                repeat(0.0)),
-        ))
+        found, by_index = {}, {}
+        start = len(pad) + 1
+        for row in self.env.cr.fetchall():
+            if row[0] is None:
+                found[row[1:start]] = row[start:]
+            else:
+                by_index[row[0]] = row[start:]
+        result = {metric.id: {} for metric in metrics}
+        for i, slot, mask in grouped:
+            values = found.get(self._group_key(slot, mask, width))
+            result[metrics[i].id][slot.key] = (values[i] or 0.0) if values else 0.0
+        for i, key, idx in joined:
+            values = by_index.get(idx)
+            result[metrics[i].id][key] = (values[i] or 0.0) if values else 0.0
         return result
+
+    @staticmethod
+    def _group_key(slot, mask, width):
+        """What the grouped branch keys a slot's row by: company, month, grouping mask and
+        the first ``width`` dimensions (None where the slot sets none)."""
+        return (slot.company_id, slot.date_from, mask,
+                *(getattr(slot, dim) for dim in DIMENSIONS[:width]))
 
     @staticmethod
     def _grouping_id(dims, group_dims):
@@ -581,9 +581,10 @@ class SalesMetric(models.Model):
     def _mask_dims(mask):
         return tuple(dim for i, dim in enumerate(DIMENSIONS) if mask & 1 << i)
 
-    def _grouped_filters(self, grouped, companies, masks):
-        """Conditions on the source rows (``src``) that keep every row a grouped slot
-        needs: its companies, and the dimension ids of the slots when all masks set one."""
+    def _grouped_filters(self, slots, companies, masks):
+        """Conditions on the source rows (``src``) that keep every row the grouped
+        ``slots`` need: their companies, and the dimension ids of the slots when all masks
+        set one (indexes apply: one salesperson's targets do not read the whole company)."""
         if len(companies) == 1:
             conditions = [SQL("(src.company_id = %s OR src.company_id IS NULL)", companies[0])]
         else:
@@ -592,118 +593,88 @@ class SalesMetric(models.Model):
         if all(masks):
             alternatives = []
             for mask in masks:
-                items = [slot for slot in grouped if slot[SLOT_GMASK] == mask]
+                items = [slot for slot in slots if slot.grouping_mask == mask]
                 tests = []
                 for dim in self._mask_dims(mask):
-                    pos = SLOT_DIMS + DIMENSIONS.index(dim)
-                    ids = sorted({slot[pos] for slot in items})
-                    if len(ids) == 1:
-                        tests.append(SQL("src.%s = %s", SQL.identifier(dim), ids[0]))
-                    else:
-                        tests.append(SQL("src.%s = ANY(%s::integer[])",
-                                         SQL.identifier(dim), ids))
+                    ids = sorted({getattr(slot, dim) for slot in items})
+                    tests.append(SQL("src.%s = ANY(%s::integer[])", SQL.identifier(dim), ids))
                 alternatives.append(SQL("(%s)", SQL(" AND ").join(tests)))
             conditions.append(SQL("(%s)", SQL(" OR ").join(alternatives)))
         return conditions
 
-    def _grouping_sets_query(self, companies, masks, group_dims, width, inline=False):
+    def _grouping_sets_sql(self, companies, masks, group_dims, width, aggregates, inline):
         """One aggregation of the rows for all the grouped slots, ``GROUP BY GROUPING
-        SETS ((company, month, dims of a mask), ...)``, each row keyed as a slot is:
-        ``SELECT NULL, company, month (day number), mask, *DIMENSIONS[:width] (NULL when
-        not grouped), value``. A row of no company counts for every company (as in
-        ``_shape_query``)."""
+        SETS ((company, month, dims of a mask), ...)``: ``SELECT NULL, company, month,
+        mask, *DIMENSIONS[:width] (NULL when not grouped), v0, v1...``. A row of no
+        company counts for every company (as in ``_slot_conditions``)."""
         if len(companies) == 1:
             # one company: a constant outside the aggregation (not a grouping column)
-            company, company_key = SQL("%s::integer", companies[0]), []
-            join = SQL("")
+            company, company_key, join = SQL("%s::integer", companies[0]), [], SQL("")
             where = SQL("") if inline else SQL(
                 "WHERE (r.company_id = %s OR r.company_id IS NULL)", companies[0])
         else:
             company, company_key = SQL("g.cid"), [SQL("c.cid")]
-            join = SQL(
-                "JOIN unnest(%s::integer[]) AS c(cid) "
-                "ON (r.company_id = c.cid OR r.company_id IS NULL)", companies,
-            )
+            join = SQL("JOIN unnest(%s::integer[]) AS c(cid) "
+                       "ON (r.company_id = c.cid OR r.company_id IS NULL)", companies)
             where = SQL("")
         columns = {dim: SQL("r.%s", SQL.identifier(dim)) for dim in group_dims}
         sets = SQL(", ").join(
             SQL("(%s)", SQL(", ").join(
-                [*company_key, MONTH_SQL, *(columns[dim] for dim in self._mask_dims(mask))]
-            ))
+                [*company_key, MONTH_SQL, *(columns[dim] for dim in self._mask_dims(mask))]))
             for mask in masks
         )
-        if group_dims:
-            # GROUPING() of the grouped columns -> the slots' mask of that grouping set
-            gmask = SQL("CASE g.gid %s END", SQL(" ").join(
-                SQL("WHEN %s THEN %s", self._grouping_id(self._mask_dims(mask), group_dims), mask)
-                for mask in masks
-            ))
-        else:
-            gmask = SQL("0")
-        # the aggregation returns its narrow rows (PostgreSQL hashes them in memory), the
-        # outer query shapes them as slot keys
+        # GROUPING() of the grouped columns -> the mask of the slots of that grouping set
+        gmask = SQL("CASE g.gid %s END", SQL(" ").join(
+            SQL("WHEN %s THEN %s", self._grouping_id(self._mask_dims(mask), group_dims), mask)
+            for mask in masks
+        )) if group_dims else SQL("0")
+        names = [SQL.identifier(f"v{i}") for i in range(len(aggregates))]
         return SQL(
-            """(SELECT NULL::integer, %(company)s, g.month - %(epoch)s,
-                       %(gmask)s%(dims)s, g.value::float8
+            """(SELECT NULL::integer, %(company)s, g.month, %(gmask)s%(dims)s, %(values)s
                   FROM (SELECT %(gid)s AS gid%(cid)s, %(month)s AS month%(columns)s,
-                               %(agg)s AS value
+                               %(aggregates)s
                           FROM r %(join)s %(where)s
                       GROUP BY GROUPING SETS (%(sets)s)) AS g)""",
             company=company,
-            epoch=EPOCH_SQL,
+            gmask=gmask,
             dims=SQL("").join(
                 SQL(", g.%s", SQL.identifier(dim)) if dim in columns else SQL(", NULL::integer")
                 for dim in DIMENSIONS[:width]
             ),
-            gmask=gmask,
+            values=SQL(", ").join(SQL("g.%s::float8", name) for name in names),
             gid=SQL("GROUPING(%s)", SQL(", ").join(columns.values())) if columns else SQL("0"),
             cid=SQL(", c.cid") if company_key else SQL(""),
             month=MONTH_SQL,
             columns=SQL("").join(SQL(", %s", col) for col in columns.values()),
-            agg=self._aggregate_sql(),
+            aggregates=SQL(", ").join(
+                SQL("%s AS %s", aggregate, name) for aggregate, name in zip(aggregates, names)),
             join=join,
             where=where,
             sets=sets,
         )
 
-    @staticmethod
-    def _is_month_period(start, end):
-        """Whether ``start``..``end`` (dates, included) is one whole calendar month."""
-        if start.day != 1 or start.year != end.year or start.month != end.month:
-            return False
-        return (end + timedelta(days=1)).day == 1
-
-    def _aggregate_columns(self):
-        """Columns of the source rows the measure aggregates."""
-        self.ensure_one()
-        if self.measure == "count" and SOURCES[self.source].get("unique_ref"):
-            return ()
-        return {"amount": ("amount",), "quantity": ("quantity",),
-                "win_ratio": ("won",)}.get(self.measure, ("ref",))
-
-    def _shape_query(self, dims, has_region, monthly, slots, index):
-        """``SELECT idx, value`` of slots (tuples, see ``SLOT_*``) sharing
-        their dimensions: equality joins. The slots come as one array per column
-        (unnest), not one VALUES tuple each."""
+    def _shape_sql(self, dims, has_region, monthly, items, aggregates, pad):
+        """``SELECT idx, *pad, v0, v1...`` of the distinct slots ``items`` (``[(idx,
+        Slot)]``) sharing their dimensions: the rows joined to the slots, sent as one
+        array per column (unnest)."""
+        slots = [slot for _idx, slot in items]
         columns = ["idx", "company_id", "date_from", "date_to", *dims]
         arrays = [
-            SQL("%s::integer[]", [index[slot[SLOT_KEY]] for slot in slots]),
-            SQL("%s::integer[]", [slot[SLOT_COMPANY] for slot in slots]),
-            # ISO strings: psycopg2 adapts them much faster than date objects
-            SQL("%s::date[]", [from_day_number(slot[SLOT_FROM]).isoformat() for slot in slots]),
-            SQL("%s::date[]", [from_day_number(slot[SLOT_TO]).isoformat() for slot in slots]),
-            *(SQL("%s::integer[]", [slot[SLOT_DIMS + DIMENSIONS.index(dim)] for slot in slots])
-              for dim in dims),
+            SQL("%s::integer[]", [idx for idx, _slot in items]),
+            SQL("%s::integer[]", [slot.company_id for slot in slots]),
+            SQL("%s::date[]", [slot.date_from.isoformat() for slot in slots]),
+            SQL("%s::date[]", [slot.date_to.isoformat() for slot in slots]),
+            *(SQL("%s::integer[]", [getattr(slot, dim) for slot in slots]) for dim in dims),
         ]
         if has_region:
-            # a region's countries and states: one row per (slot, region) joined below
             columns.append("region_id")
-            arrays.append(SQL("%s::integer[]", [slot[SLOT_REGION] for slot in slots]))
-        table = self._unnest_table(columns, arrays)
-        conditions = self._slot_conditions(dims, has_region, monthly)
+            arrays.append(SQL("%s::integer[]", [slot.region_id for slot in slots]))
         return SQL(
-            "(SELECT t.idx, (%s)::float8 FROM r JOIN %s ON %s GROUP BY t.idx)",
-            self._aggregate_sql(), table, SQL(" AND ").join(conditions),
+            "(SELECT t.idx%s, %s FROM r JOIN %s ON %s GROUP BY t.idx)",
+            SQL("").join(SQL(", %s", column) for column in pad),
+            SQL(", ").join(SQL("(%s)::float8", aggregate) for aggregate in aggregates),
+            self._unnest_table(columns, arrays),
+            SQL(" AND ").join(self._slot_conditions(dims, has_region, monthly)),
         )
 
     @api.model
@@ -749,16 +720,17 @@ class SalesMetric(models.Model):
         """Ids of ``dimension`` (e.g. ``user_id``) found in the source rows of ``slot``:
         who or what has history there (one query)."""
         self.ensure_one()
+        slot = Slot.of(slot)
         conditions = [
-            SQL("(r.company_id = %s OR r.company_id IS NULL)", slot["company_id"]),
-            SQL("r.date >= %s::date AND r.date < %s::date + 1",
-                slot["date_from"], slot["date_to"]),
+            SQL("(r.company_id = %s OR r.company_id IS NULL)", slot.company_id),
+            SQL("r.date >= %s::date AND r.date < %s::date + 1", slot.date_from, slot.date_to),
             SQL("r.%s IS NOT NULL", SQL.identifier(dimension)),
         ]
-        for dim in DIMENSIONS:
-            if slot.get(dim) and dim != "partner_id":
-                conditions.append(SQL("r.%s = %s", SQL.identifier(dim), slot[dim]))
+        for dim in slot.dimensions:
+            if dim != "partner_id":
+                conditions.append(SQL("r.%s = %s", SQL.identifier(dim), getattr(slot, dim)))
         column = "commercial_partner_id" if dimension == "partner_id" else dimension
+        self.env.flush_all()
         self.env.cr.execute(SQL(
             "SELECT DISTINCT r.%s FROM (%s) AS r WHERE %s",
             SQL.identifier(column), self._source_rows_sql(), SQL(" AND ").join(conditions),

@@ -2,20 +2,21 @@
 """A target of a sales plan: a metric, a period, optional dimensions and a value.
 
 ``_get_figures()`` is the one method that computes the live figures of a recordset of
-targets in batch (actual, expected to date, achievement, pace, variance, health): one SQL
-query per metric over all the targets, whatever their number. Later features (deviation
-alerts, reporting) read these figures through it or through the computed fields.
+targets (actual, expected to date, achievement, pace, variance, health): the targets are
+read in one query (``_target_rows``: each becomes a ``Slot``), their actuals computed by
+``sales.metric._compute_all`` in one query per source, whatever their number. The computed
+fields, the pivot's sums, the reports, the alerts and the mails all read it.
 """
 
 import calendar
-import json
+from collections import defaultdict
 from datetime import date, timedelta
-from operator import itemgetter
+from typing import NamedTuple
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.models import PREFETCH_MAX
 from odoo.tools import SQL, format_amount, formatLang
-from odoo.tools.safe_eval import safe_eval
 
 from .res_company import HEALTH, PACE_HEALTH, sales_health
 from .sales_input_guard import (
@@ -25,35 +26,26 @@ from .sales_input_guard import (
     normalize_seasonality,
     readable_seasonality,
 )
-from .sales_metric import (
-    DIMENSIONS,
-    EPOCH_SQL,
-    SLOT_COMPANY,
-    SLOT_FROM,
-    SLOT_GMASK,
-    SLOT_REGION,
-    SLOT_TO,
-    day_number,
-    from_day_number,
-)
+from .sales_metric import DIMENSIONS, Slot
 
 # live figures the pivot, graph and grouped lists can add up (see ``_read_group``)
 LIVE_SUMS = ("actual_value", "expected_to_date", "variance")
-# columns of ``_figure_rows``: the computation slot with its grouping mask first
-# (``sales.metric``'s SLOT_*, see ``_compute_masked_values``; days as day numbers)
-FIGURE_COLUMNS = (
-    "id", "company_id", "date_from", "gmask", *DIMENSIONS, "date_to", "region_id",
-    "metric_id", "target_value", "seasonality", "snapshot", "header",
-)
+FIGURE_FIELDS = ("actual_value", "expected_to_date", "achievement", "pace", "variance",
+                 "health")
 assert DIMENSIONS[:2] == ("user_id", "team_id")  # the two the plan scope narrows
-assert FIGURE_COLUMNS.index("gmask") == SLOT_GMASK
-assert FIGURE_COLUMNS.index("date_to") == SLOT_TO
-assert FIGURE_COLUMNS.index("region_id") == SLOT_REGION
-F_COMPANY, F_DATE_FROM, F_DATE_TO = SLOT_COMPANY, SLOT_FROM, SLOT_TO
-F_METRIC, F_TARGET_VALUE, F_SEASONALITY, F_SNAPSHOT, F_HEADER = range(
-    SLOT_REGION + 1, SLOT_REGION + 6)
-# the metrics' definition read with the targets (see ``_actuals_from_rows``)
-METRIC_DEFINITION = ("measure", "source", "domain")
+
+
+class TargetRow(NamedTuple):
+    """What the figures of a saved target depend on (``_target_rows``)."""
+
+    id: int
+    metric_id: int
+    target_value: float
+    seasonality: dict
+    snapshot: float  # the actual frozen when its plan was closed, else None
+    slot: Slot
+
+
 LOCKED_FIELDS = {
     "plan_id", "metric_id", "date_from", "date_to", "target_value", "seasonality",
     "region_id", *DIMENSIONS,
@@ -184,6 +176,26 @@ class SalesPlanTarget(models.Model):
         figures = self._get_figures()
         for target in self:
             target.update(figures[target.id])
+
+    def _read_format(self, fnames, load="_classic_read"):
+        """``read()`` (the list view, the form, the web client's reads) computes the
+        figures of all its records at once, where the ORM would iterate them by batches
+        of 1,000: the same queries for 16k targets as for ten."""
+        if len(self) > 1 and not set(FIGURE_FIELDS).isdisjoint(fnames):
+            missing = self.browse(
+                self.env.cache.get_missing_ids(self, self._fields["actual_value"]))
+            if missing:
+                figure_fields = [self._fields[name] for name in FIGURE_FIELDS]
+                with self.env.protecting(figure_fields, missing):
+                    missing._compute_figures()
+        return super()._read_format(fnames, load)
+
+    def _in_cache_without(self, field, limit=PREFETCH_MAX):
+        """The figures are computed for every record of the prefetch set at once (e.g.
+        ``mapped()``), not per batch of 1,000."""
+        if field.name in FIGURE_FIELDS:
+            limit = None
+        return super()._in_cache_without(field, limit)
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("date_from", "date_to", "plan_id")
@@ -360,8 +372,9 @@ class SalesPlanTarget(models.Model):
             raise UserError(self.env._("Open the records of one metric at a time."))
         metric = self.metric_id
         model, domain = None, []
+        slots = self._slots()
         for target in self:
-            model, slot_domain = metric._records_domain(target._slot())
+            model, slot_domain = metric._records_domain(slots[target.id]._asdict())
             domain = slot_domain if not domain else ["|", *domain, *slot_domain]
         names = {
             "sale.order": self.env._("Orders"),
@@ -382,320 +395,131 @@ class SalesPlanTarget(models.Model):
         }
 
     # ------------------------------------------------------------------ business
+    def _slots(self):
+        """``{target id: Slot}``: the computation slot of each saved target (its period,
+        company and effective dimensions: its own, narrowed by the plan's scope)."""
+        return {row.id: row.slot for row in self._target_rows()}
+
     def _slot(self, date_from=None, date_to=None):
-        """The computation slot of a target: period, company and effective dimensions
-        (its own, narrowed by the plan's team/salesperson scope)."""
+        """The slot of one saved target as a mapping (``Slot.of`` takes it back), its
+        period optionally replaced."""
         self.ensure_one()
-        slot = {
-            "key": self.id,
-            "company_id": self.company_id.id,
-            "date_from": date_from or self.date_from,
-            "date_to": date_to or self.date_to,
-        }
-        for dim in DIMENSIONS:
-            slot[dim] = self[dim].id
-        slot["region_id"] = self.region_id.id
-        for dim, value in self.plan_id._scope_dimensions().items():
-            slot[dim] = slot[dim] or value
+        slot = self._slots()[self.id]._asdict()
+        slot["date_from"] = date_from or slot["date_from"]
+        slot["date_to"] = date_to or slot["date_to"]
         return slot
 
-    def _get_actuals(self):
-        """Live actual values of the targets, ``{target_id: value}``.
-
-        One SQL query per metric for the whole recordset (see
-        ``sales.metric._compute_values``); closed plans return their snapshot.
-        """
-        return self._actuals_from_rows(*self._figure_rows())
-
-    def _figure_rows(self):
-        """What the figures of the (saved) targets depend on, read in ONE query whatever
-        their number (the ORM would read them in prefetch batches of 1000 records).
-
-        Returns ``(rows, header)``: each row (one per target) a tuple of ``FIGURE_COLUMNS``,
-        starting with the target's computation slot (``_slot()``: its dimensions narrowed
-        by the plan's scope) and its grouping mask, as
-        ``sales.metric._compute_masked_values`` takes them, then the metric, value,
-        seasonality (JSON text, or None) and snapshot value (None for a live target).
-        Every value a row carries costs its conversion to a Python object, 16k times
-        for a plan tree: dates come as day numbers, and no column repeats what is the
-        same for every row. ``header`` is what every row would repeat, read once in the
-        same query (see ``_fetch_figure_rows``): ``{"metrics": {id: (measure, source,
-        domain)}, "types": [(metric_id, activity_type_id)], "thresholds": {company_id:
-        (on-track pace, at-risk pace)}, "tz": user tz or None}``; the time zone is the
-        user's when the context has none (``context_today`` would read the user and its
-        partner).
-
-        Record rules are applied in the same query (the rule domain as SQL, as ``search``
-        does) instead of ``check_access``, which evaluates them in Python over the
-        records and their plans; a target the query does not return is checked with
-        ``check_access`` (which raises the usual access error)."""
-        ids = list(dict.fromkeys(self._ids))
-        if not all(ids):
-            ids = [tid for tid in ids if tid]  # new records (NewId) are read by the ORM
+    def _target_rows(self):
+        """``[TargetRow]`` of the saved targets, read in ONE query whatever their number
+        (the ORM would read them in batches of 1,000). The read rules apply in the query,
+        through the ORM (``_search``): a target the user may not read raises the usual
+        access error."""
+        ids = [tid for tid in dict.fromkeys(self._ids) if tid]
         if not ids:
-            return [], None
-        rule = SQL()
+            return []
+        allowed = SQL()
         if not self.env.su:
-            self.browse().check_access("read")  # the model's access rights
-            domain = self.env["ir.rule"]._compute_domain(self._name, "read")
-            if domain:
-                rule = SQL("AND t.id IN (%s)", self._rule_subselect(domain))
-        with_tz = not self.env.context.get("tz")
+            query = self._search([])  # the model's access rights and read rules
+            if query.where_clause:
+                allowed = SQL("AND t.id IN %s", query.subselect())
         self.env["sales.plan.target"].flush_model()
         self.env["sales.plan"].flush_model(["scope", "team_id", "user_id"])
-        self.env["res.company"].flush_model(
-            ["sales_plan_on_track_pace", "sales_plan_at_risk_pace"])
-        self.env["sales.metric"].flush_model([*METRIC_DEFINITION, "activity_type_ids"])
-        fetched, header = self._fetch_figure_rows(ids, rule, with_tz)
-        if rule and len(fetched) < len(ids):
-            missing = self.browse(set(ids).difference(map(itemgetter(0), fetched)))
-            missing.check_access("read")
-            # allowed after all (the rule as evaluated in Python): read them without it
-            more, more_header = self._fetch_figure_rows(missing.ids, SQL(), with_tz)
-            fetched += more
-            header = header or more_header
-        if header is None:  # the first target asked for does not exist (any more)
-            self.env.cr.execute(SQL("SELECT %s", self._figure_header_sql(with_tz)))
-            header = self.env.cr.fetchone()[0]
-        metrics, types, thresholds, user_tz = json.loads(header)
-        header = {
-            "metrics": {mid: tuple(definition) for mid, *definition in metrics or ()},
-            "types": types or [],
-            "thresholds": {cid: (on_track or 90.0, at_risk or 75.0)
-                           for cid, on_track, at_risk in thresholds or ()},
-            "tz": user_tz if with_tz else None,
-        }
-        return fetched, header
+        rows = self._fetch_target_rows(ids, allowed)
+        if allowed and len(rows) < len(ids):
+            found = {row.id for row in rows}
+            self.browse([tid for tid in ids if tid not in found]).exists().check_access("read")
+        return rows
 
-    # operators whose SQL the domain parser builds without reading the database
-    RULE_SQL_OPERATORS = frozenset(("=", "!=", "in", "not in", "<", "<=", ">", ">=", "=?",
-                                    "like", "ilike", "not like", "not ilike", "=like",
-                                    "=ilike"))
-
-    def _rule_subselect(self, domain):
-        """The ids the read rules let through, as a sub-select (``_search`` of the rule
-        domain as superuser). Parsing the rule domain costs more Python (≈ 0.7 ms) than
-        the whole query for a salesperson's targets, so its SQL is cached per domain (the
-        rule domain holds the user's and companies' ids: ``ir.rule._compute_domain``) —
-        only when the parse reads nothing from the database (stored fields, no
-        ``child_of``/``parent_of``): the same domain then always gives the same SQL."""
-        if not self._rule_sql_is_static(domain):
-            return self.sudo().with_context(active_test=False)._search(domain).subselect()
-        return self._rule_subselect_cached(repr(domain))
-
-    @tools.ormcache("domain_repr")
-    def _rule_subselect_cached(self, domain_repr):
-        domain = safe_eval(domain_repr)
-        return self.sudo().with_context(active_test=False)._search(domain).subselect()
-
-    def _rule_sql_is_static(self, domain):
-        for leaf in domain:
-            if not isinstance(leaf, (tuple, list)):
-                continue  # '&', '|', '!'
-            path, operator, value = leaf
-            if path in (0, 1) and not isinstance(path, bool):
-                continue  # (1, '=', 1), (0, '=', 1)
-            if operator not in self.RULE_SQL_OPERATORS or not isinstance(path, str):
-                return False
-            if not isinstance(value, (int, float, str, bool, list, tuple)) or (
-                isinstance(value, (list, tuple))
-                and not all(isinstance(v, (int, float, str, bool)) for v in value)
-            ):
-                return False
-            model = self
-            for name in path.split("."):
-                field = model._fields.get(name) if model is not None else None
-                if (field is None or not field.store or field.translate
-                        or field.company_dependent
-                        or field.type in ("one2many", "properties")):
-                    return False  # no column, or SQL that depends on the context
-                model = self.env[field.comodel_name] if field.relational else None
-        return True
-
-    def _fetch_figure_rows(self, ids, rule, with_tz):
-        """``(rows, header)`` of the targets ``ids`` the ``rule`` lets through (see
-        ``_figure_rows``): the header comes with the first target (None if that one
-        was not returned)."""
-        # the effective dimensions: the plan's scope narrows the target (see
-        # sales.plan._scope_dimensions_of)
-        dims = [
-            SQL("COALESCE(t.user_id, CASE WHEN p.scope = 'user' THEN p.user_id END)"),
-            SQL("COALESCE(t.team_id, CASE WHEN p.scope IN ('team', 'user') THEN p.team_id END)"),
-            *(SQL("t.%s", SQL.identifier(dim)) for dim in DIMENSIONS[2:]),
-        ]
+    def _fetch_target_rows(self, ids, condition):
+        dimensions = SQL(", ").join(SQL("t.%s", SQL.identifier(dim)) for dim in DIMENSIONS)
         self.env.cr.execute(SQL(
-            """
-            SELECT t.id, t.company_id, t.date_from - %(epoch)s,
-                   CASE WHEN t.region_id IS NULL AND t.partner_id IS NULL
-                         AND t.company_id IS NOT NULL
-                         AND date_part('day', t.date_from) = 1
-                         AND t.date_to = (t.date_from + interval '1 month')::date - 1
-                        THEN %(mask)s END,
-                   %(dims)s, t.date_to - %(epoch)s, t.region_id,
-                   t.metric_id, t.target_value,
-                   CASE WHEN t.seasonality IS NOT NULL THEN t.seasonality::text END,
-                   CASE WHEN t.is_snapshot THEN COALESCE(t.snapshot_value, 0.0) END,
-                   CASE WHEN t.id = %(first)s THEN %(header)s END
-              FROM sales_plan_target t
-              JOIN sales_plan p ON p.id = t.plan_id
-             WHERE t.id = ANY(%(ids)s::integer[]) %(rule)s
-            """,
-            dims=SQL(", ").join(dims),
-            epoch=EPOCH_SQL,
-            # the grouping mask of a whole-month target with no customer nor region (see
-            # sales.metric._compute_masked_values): a bit per dimension it sets
-            # (cheap tests: they run for every target)
-            mask=SQL(" + ").join(
-                SQL("CASE WHEN %s IS NULL THEN 0 ELSE %s END", dim, 1 << i)
-                for i, dim in enumerate(dims)
-            ),
-            # the header, sent with the first target asked for
-            first=ids[0],
-            header=self._figure_header_sql(with_tz),
-            # one array literal (not ``IN`` and 16k constants, which PostgreSQL parses
-            # much more slowly): a hashed test on a scan of the targets when there are
-            # many, the primary key's index when there are a few
-            ids="{%s}" % ",".join(map(str, ids)),
-            rule=rule,
+            """SELECT t.id, t.metric_id, t.target_value, t.seasonality,
+                      CASE WHEN t.is_snapshot THEN COALESCE(t.snapshot_value, 0.0) END,
+                      t.company_id, t.date_from, t.date_to, t.region_id, %s,
+                      p.scope, p.team_id, p.user_id
+                 FROM sales_plan_target t
+                 JOIN sales_plan p ON p.id = t.plan_id
+                WHERE t.id = ANY(%s::integer[]) %s""",
+            dimensions, ids, condition,
         ))
-        rows = self.env.cr.fetchall()
-        return rows, next((row[F_HEADER] for row in rows if row[0] == ids[0]), None)
+        scope_of = self.env["sales.plan"]._scope_dimensions_of
+        position = {dim: i for i, dim in enumerate(DIMENSIONS)}
+        scopes, rows = {}, []
+        for tid, metric, value, seasonality, snapshot, company, start, end, region, \
+                *rest in self.env.cr.fetchall():
+            dims, plan_scope = rest[:-3], tuple(rest[-3:])
+            scope = scopes.get(plan_scope)
+            if scope is None:
+                scope = scopes[plan_scope] = [
+                    (position[dim], value) for dim, value in scope_of(*plan_scope).items()]
+            for pos, scope_value in scope:
+                dims[pos] = dims[pos] or scope_value
+            rows.append(TargetRow(tid, metric, value or 0.0, seasonality, snapshot,
+                                  Slot(tid, company, start, end, region, *dims)))
+        return rows
 
-    def _figure_header_sql(self, with_tz):
-        """The header of ``_figure_rows`` as JSON text: every metric's definition, every
-        (metric, activity type) pair as the ORM reads the metrics' types (all types,
-        archived ones too, in the types' order; the record filters archived ones), every
-        company's health thresholds (small tables) and the user's time zone."""
-        types = self.env["sales.metric"]._fields["activity_type_ids"]
-        return SQL(
-            """json_build_array(
-                (SELECT json_agg(json_build_array(m.id, m.measure, m.source, m.domain))
-                   FROM sales_metric m),
-                (SELECT json_agg(json_build_array(rel.%(metric_col)s, rel.%(type_col)s)
-                                 ORDER BY mat.sequence, mat.id)
-                   FROM %(rel)s rel
-                   JOIN mail_activity_type mat ON mat.id = rel.%(type_col)s),
-                (SELECT json_agg(json_build_array(c.id, c.sales_plan_on_track_pace,
-                                                  c.sales_plan_at_risk_pace))
-                   FROM res_company c),
-                %(tz)s
-            )::text""",
-            rel=SQL.identifier(types.relation), metric_col=SQL.identifier(types.column1),
-            type_col=SQL.identifier(types.column2),
-            tz=SQL(
-                """(SELECT rp.tz FROM res_users ru JOIN res_partner rp
-                     ON rp.id = ru.partner_id WHERE ru.id = %s)""", self.env.uid,
-            ) if with_tz else SQL("NULL"),
-        )
-
-    def _actuals_from_rows(self, rows, header):
-        """``{target_id: actual}`` of the rows of ``_figure_rows``: the snapshot of a
-        closed plan's target, else one query per metric (``_compute_masked_values``)."""
-        result = {row[0]: row[F_SNAPSHOT] for row in rows if row[F_SNAPSHOT] is not None}
-        live = [row for row in rows if row[F_SNAPSHOT] is None] if result else rows
-        by_metric = {}
-        get = by_metric.get
-        for row in live:
-            metric_rows = get(row[F_METRIC])
-            if metric_rows is None:
-                metric_rows = by_metric[row[F_METRIC]] = []
-            metric_rows.append(row)
-        metrics = self.env["sales.metric"].sudo().browse(sorted(by_metric))
-        if metrics:
-            # the metrics' definition came with the rows (flushed before): put it in the
-            # cache where it is not there yet, so the metrics are not read again
-            definitions = header["metrics"]
-            cache, fields_ = self.env.cache, metrics._fields
-            for i, name in enumerate(METRIC_DEFINITION):
-                cache.insert_missing(metrics, fields_[name],
-                                     [definitions[mid][i] for mid in metrics._ids])
-            type_ids = {mid: [] for mid in metrics._ids}
-            for mid, type_id in header["types"]:
-                if mid in type_ids:
-                    type_ids[mid].append(type_id)
-            cache.insert_missing(metrics, fields_["activity_type_ids"],
-                                 [tuple(type_ids[mid]) for mid in metrics._ids])
-        for metric in metrics:
-            result.update(metric._compute_masked_values(by_metric[metric.id]))
-        return result
+    def _get_actuals(self):
+        """Live actual values of the targets, ``{target_id: value}`` (closed plans: their
+        snapshot)."""
+        return {tid: figures["actual_value"] for tid, figures in self._get_figures().items()}
 
     def _get_figures(self):
-        """Every live figure of the targets, in batch: ``{target_id: {field: value}}``
-        for actual_value, expected_to_date, achievement, pace, variance and health.
-
-        Saved targets are read in one query (``_figure_rows``) and their actuals in one
-        query per metric: the number of queries does not grow with the targets. A plan
-        tree holds 16k targets: what is done per target is kept to the figures' own
-        arithmetic (``_expected_value`` is called for targets whose period runs)."""
-        rows, header = self._figure_rows()
+        """Every live figure of the targets, ``{target_id: {field: value}}`` for
+        actual_value, expected_to_date, achievement, pace, variance and health: the
+        targets in one query, their actuals in one query per source (see
+        ``sales.metric._compute_all``)."""
+        rows = self._target_rows()
+        live = defaultdict(list)
+        for row in rows:
+            if row.snapshot is None:
+                live[row.metric_id].append(row.slot)
+        metrics = self.env["sales.metric"].sudo().browse({row.metric_id for row in rows})
+        actuals = metrics._compute_all({metric: live[metric.id] for metric in metrics})
+        additive = {metric.id: metric.is_additive for metric in metrics}
+        companies = self.env["res.company"].sudo().browse(
+            {row.slot.company_id for row in rows} - {None})
+        thresholds = {company.id: company._sales_health_thresholds() for company in companies}
+        thresholds[None] = self.env.company._sales_health_thresholds()
+        today = fields.Date.context_today(self)
+        expected_value = self._expected_value
         result = {}
-        if rows:
-            actuals = self._actuals_from_rows(rows, header)
-            if not self.env.context.get("tz"):
-                # the user's time zone came with the rows (no user record to read)
-                today = fields.Date.context_today(self.with_context(tz=header["tz"] or "UTC"))
-            else:
-                today = fields.Date.context_today(self)
-            today_number = day_number(today)
-            additive = {mid: definition[0] != "win_ratio"
-                        for mid, definition in header["metrics"].items()}
-            thresholds = header["thresholds"]  # every company's
-            expected_value = self._expected_value
-            for row in rows:
-                tid = row[0]
-                value = row[F_TARGET_VALUE] or 0.0
-                if today_number < row[F_DATE_FROM]:
-                    expected = 0.0
-                elif today_number >= row[F_DATE_TO] or not additive[row[F_METRIC]]:
-                    expected = value
-                else:
-                    seasonality = row[F_SEASONALITY]
-                    expected = expected_value(
-                        from_day_number(row[F_DATE_FROM]), from_day_number(row[F_DATE_TO]),
-                        value, seasonality and json.loads(seasonality), True, today,
-                    )
-                limits = thresholds.get(row[F_COMPANY])
-                if limits is None:  # a target of no company
-                    limits = thresholds[row[F_COMPANY]] = \
-                        self.env.company._sales_health_thresholds()
-                on_track, at_risk = limits
-                actual = actuals.get(tid, 0.0)
-                pace = 100.0 * actual / expected if expected else 100.0
-                achievement = 100.0 * actual / value if value else 0.0
-                result[tid] = {
-                    "actual_value": actual,
-                    "expected_to_date": expected,
-                    "achievement": achievement,
-                    "pace": pace,
-                    "variance": actual - expected,
-                    # (dates as day numbers: they compare as the dates do)
-                    "health": sales_health(pace, achievement, row[F_DATE_FROM],
-                                           row[F_DATE_TO], today_number, on_track, at_risk),
-                }
+        for row in rows:
+            slot = row.slot
+            actual = actuals[row.metric_id][row.id] if row.snapshot is None else row.snapshot
+            expected = expected_value(slot.date_from, slot.date_to, row.target_value,
+                                      row.seasonality, additive[row.metric_id], today)
+            result[row.id] = self._figures(actual, expected, row.target_value, slot.date_from,
+                                           slot.date_to, today, *thresholds[slot.company_id])
         if len(result) < len(self._ids):
             result.update(self._new_figures([tid for tid in self._ids if tid not in result]))
         return result
 
+    @api.model
+    def _figures(self, actual, expected, target_value, date_from, date_to, today, on_track,
+                 at_risk):
+        """The figures of a target from its actual and expected-to-date values: the one
+        definition of achievement, pace, variance and health."""
+        pace = 100.0 * actual / expected if expected else 100.0
+        achievement = 100.0 * actual / target_value if target_value else 0.0
+        return {
+            "actual_value": actual,
+            "expected_to_date": expected,
+            "achievement": achievement,
+            "pace": pace,
+            "variance": actual - expected,
+            "health": sales_health(pace, achievement, date_from, date_to, today, on_track,
+                                   at_risk),
+        }
+
     def _new_figures(self, ids):
-        """``_get_figures`` of new records (an onchange), read through the ORM: no
-        actual value yet."""
+        """``_get_figures`` of new records (an onchange): no actual value yet."""
         result = {}
         today = fields.Date.context_today(self)
         for target in self.browse(ids):
-            value = target.target_value
-            expected = target._expected_to_date(today)
-            actual = 0.0
-            pace = 100.0 * actual / expected if expected else 100.0
-            achievement = 100.0 * actual / value if value else 0.0
-            result[target.id] = {
-                "actual_value": actual,
-                "expected_to_date": expected,
-                "achievement": achievement,
-                "pace": pace,
-                "variance": actual - expected,
-                "health": (target.company_id or self.env.company)._sales_health(
-                    pace, achievement, target.date_from, target.date_to, today),
-            }
+            thresholds = (target.company_id or self.env.company)._sales_health_thresholds()
+            result[target.id] = self._figures(
+                0.0, target._expected_to_date(today), target.target_value, target.date_from,
+                target.date_to, today, *thresholds)
         return result
 
 
