@@ -88,6 +88,10 @@ class TestSalesTaskRollups(SalesTaskCommon):
         task.write({"todo_ids": [Command.create({"name": "Call", "planned_hours": 1})]})
         self.assertEqual((task.budget, task.cost, task.expected_result), (900, 100, 5))
         self.assertEqual(task.planned_hours, 1, "hours now come from the to-dos")
+        action = task.todo_ids.action_open_form()
+        self.assertEqual((action["res_model"], action["res_id"], action["target"]),
+                         ("sales.task.todo", task.todo_ids.id, "new"))
+        self.assertEqual(action["views"], [(False, "form")])
 
     def test_overdue_health_and_search(self):
         late = self._task(name="Late", date_start=self.today - timedelta(days=10),

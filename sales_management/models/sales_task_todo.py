@@ -192,13 +192,7 @@ class SalesTaskTodo(models.Model):
 
     def action_open_form(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        return self._get_records_action(view_mode="form", target="new", context={})
 
     # ------------------------------------------------------------------ activities
     def _needs_activity(self):
