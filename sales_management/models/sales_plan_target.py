@@ -32,6 +32,10 @@ from .sales_metric import DIMENSIONS, Slot
 LIVE_SUMS = ("actual_value", "expected_to_date", "variance")
 FIGURE_FIELDS = ("actual_value", "expected_to_date", "achievement", "pace", "variance",
                  "health")
+# figures a group never adds up: they are ratios of its sums (see ``_read_group_ratios``)
+LIVE_RATIOS = ("achievement", "pace")
+# the sums ``_read_group_ratios`` checks: one metric and one plan level per group
+CHECKED_SUMS = ("target_value", *LIVE_SUMS)
 assert DIMENSIONS[:2] == ("user_id", "team_id")  # the two the plan scope narrows
 
 
@@ -72,6 +76,10 @@ class SalesPlanTarget(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
+    plan_scope = fields.Selection(
+        related="plan_id.scope", store=True, string="Plan Level",
+        help="Company, team or salesperson plan: the pivot groups by it, never adds them.",
+    )
     metric_id = fields.Many2one(
         comodel_name="sales.metric", required=True, ondelete="restrict",
         check_company=True,
@@ -138,8 +146,12 @@ class SalesPlanTarget(models.Model):
         help="The target prorated by the time elapsed, weighted by seasonality when the "
         "target was generated from history.",
     )
-    achievement = fields.Float(compute="_compute_figures", help="Actual / target, in %.")
-    pace = fields.Float(compute="_compute_figures", help="Actual / expected to date, in %.")
+    achievement = fields.Float(
+        compute="_compute_figures", aggregator="avg",
+        help="Actual / target, in %. In a group: its actual / its target.")
+    pace = fields.Float(
+        compute="_compute_figures", aggregator="avg",
+        help="Actual / expected to date, in %. In a group: its actual / its expected to date.")
     variance = fields.Float(
         compute="_compute_figures", aggregator="sum", help="Actual minus expected to date."
     )
@@ -339,7 +351,9 @@ class SalesPlanTarget(models.Model):
     def _read_group_select(self, aggregate_spec, query):
         """Live figures are not stored: aggregate the ids, ``_read_group`` adds them up."""
         fname = aggregate_spec.split(":")[0]
-        if fname in LIVE_SUMS and aggregate_spec.endswith(":sum"):
+        if fname in LIVE_SUMS and aggregate_spec.endswith(":sum") \
+                or fname in CHECKED_SUMS and aggregate_spec.endswith(":sum") \
+                or fname in LIVE_RATIOS:
             return SQL("ARRAY_AGG(%s)", SQL.identifier(self._table, "id"))
         return super()._read_group_select(aggregate_spec, query)
 
@@ -349,6 +363,8 @@ class SalesPlanTarget(models.Model):
         """Grouped sums of the live figures (pivot, graph, grouped lists), computed in
         one batch over all the groups' targets."""
         rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        if any(spec.split(":")[0] in CHECKED_SUMS + LIVE_RATIOS for spec in aggregates):
+            return self._read_group_ratios(rows, len(groupby), aggregates)
         live = [
             (len(groupby) + i, spec.split(":")[0]) for i, spec in enumerate(aggregates)
             if spec.split(":")[0] in LIVE_SUMS and spec.endswith(":sum")
@@ -362,6 +378,57 @@ class SalesPlanTarget(models.Model):
             row = list(row)
             for pos, fname in live:
                 row[pos] = sum(figures[tid][fname] for tid in (row[pos] or []))
+            result.append(tuple(row))
+        return result
+
+    @api.model
+    def _read_group_ratios(self, rows, width, aggregates):
+        """The aggregates of ``_read_group`` rows whose figure columns hold the groups'
+        target ids (``_read_group_select``): the pivot's, graph's and grouped lists'
+        totals, which must mean something.
+
+        - A group mixing metrics (revenue and opportunity counts), plan levels (the
+          company plan and its team and salesperson plans, which count the same sales
+          again) or a ratio metric's targets (win rates) has no sum: ``None``, an empty
+          cell. The plan vs actual pivot groups by metric and plan level by default.
+        - Otherwise the target, actual, expected to date and variance are added up, and
+          achievement and pace are the ratios of the group's sums (actual / target,
+          actual / expected to date), never a sum nor an average of percentages; the
+          figures of a group of one target are its own."""
+        positions = [
+            (width + i, spec.split(":")[0]) for i, spec in enumerate(aggregates)
+            if spec.split(":")[0] in LIVE_RATIOS
+            or spec.split(":")[0] in CHECKED_SUMS and spec.endswith(":sum")
+        ]
+        ids = {tid for row in rows for pos, _f in positions for tid in (row[pos] or [])}
+        targets = self.browse(ids)
+        figures = targets._get_figures()
+        kind = {t.id: (t.metric_id.id, t.plan_scope, t.metric_id.is_additive)
+                for t in targets}
+        value = {t.id: t.target_value for t in targets}
+        result = []
+        for row in rows:
+            row = list(row)
+            group = next((row[pos] for pos, _f in positions if row[pos]), None) or []
+            kinds = {kind[tid] for tid in group}
+            summable = len(group) == 1 or len(kinds) == 1 and next(iter(kinds))[2]
+            sums = {
+                "target_value": sum(value[tid] for tid in group),
+                **{fname: sum(figures[tid][fname] for tid in group) for fname in LIVE_SUMS},
+            }
+            ratios = {
+                "achievement": 100.0 * sums["actual_value"] / sums["target_value"]
+                if sums["target_value"] else 0.0,
+                "pace": 100.0 * sums["actual_value"] / sums["expected_to_date"]
+                if sums["expected_to_date"] else (100.0 if group else 0.0),
+            }
+            if len(group) == 1:  # its own figures (a ratio metric's too)
+                ratios = {fname: figures[group[0]][fname] for fname in LIVE_RATIOS}
+            for pos, fname in positions:
+                if not summable:
+                    row[pos] = None
+                else:
+                    row[pos] = ratios[fname] if fname in LIVE_RATIOS else sums[fname]
             result.append(tuple(row))
         return result
 

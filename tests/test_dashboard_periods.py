@@ -1,0 +1,243 @@
+"""Issue 18, points 2, 3, 8 and 10: the dashboard's period applies to every figure; the
+drill-downs open exactly what the figures count; the plan vs actual pivot never adds
+different metrics or plan levels; the milestone funnel is per track and never widens.
+
+The test builds its own company year 2026 (frozen on Wednesday 13 May): two teams,
+monthly targets for the company, the teams, Sam and Otto, one yearly target for Sara
+(a target spanning more than a month or a quarter), orders in February to May, two
+milestone tracks. Every expected figure is computed here from these data."""
+
+from datetime import date
+from io import BytesIO
+
+import openpyxl
+from common import SalesManagementCommon
+
+from odoo import Command
+
+TODAY = date(2026, 5, 13)
+PERIODS = ("month", "quarter", "year")
+# the dashboard figures counted by a drill-down: {drill key: kpi key}
+COUNTED = {
+    "revenue": "order_count",
+    "won": "won_count",
+    "lost": "lost_count",
+    "quotations": "quotation_count",
+    "pipeline": "pipeline_count",
+    "overdue_tasks": "overdue_tasks",
+    "overdue_todos": "overdue_todos",
+    "overdue_activities": "overdue_activities",
+    "open_corrective_actions": "open_corrective_actions",
+    "activities": "activities_done",
+    "activities_missing": "activities_missing",
+}
+
+
+def months(year=2026):
+    """The (first day, last day) of each month of ``year``."""
+    result = []
+    for month in range(1, 13):
+        start = date(year, month, 1)
+        end = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
+        result.append((start, date.fromordinal(end)))
+    return result
+
+
+class TestDashboardPeriods(SalesManagementCommon):
+    freeze_time = "2026-05-13 10:00:00"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Dashboard = cls.env["sales.management.dashboard"]
+        cls.revenue = cls.env.ref("sales_management.sales_metric_revenue")
+        cls.orders_metric = cls.env.ref("sales_management.sales_metric_orders")
+        cls.win_rate = cls.env.ref("sales_management.sales_metric_win_rate")
+        cls._setup_plans()
+        cls._setup_orders()
+        cls._setup_funnel()
+
+    # ------------------------------------------------------------------ data
+    @classmethod
+    def _plan(cls, name, user, monthly=None, yearly=None, team=None, parent=None):
+        if monthly is not None:
+            targets = [Command.create({
+                "metric_id": cls.revenue.id, "target_value": monthly,
+                "date_from": start, "date_to": end,
+            }) for start, end in months()]
+        else:
+            targets = [Command.create({"metric_id": cls.revenue.id, "target_value": yearly})]
+        return cls.env["sales.plan"].create({
+            "name": name, "user_id": user.id,
+            "team_id": team.id if team else False,
+            "parent_id": parent.id if parent else False,
+            "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
+            "metric_id": cls.revenue.id, "target_ids": targets,
+        })
+
+    @classmethod
+    def _setup_plans(cls):
+        cls.plan_company = cls._plan("SMP Company", cls.user_manager, monthly=10000.0)
+        cls.plan_north = cls._plan("SMP North", cls.user_leader, monthly=6000.0,
+                                   team=cls.team, parent=cls.plan_company)
+        cls.plan_sam = cls._plan("SMP Sam", cls.user_salesman, monthly=3000.0,
+                                 team=cls.team, parent=cls.plan_north)
+        cls.plan_sara = cls._plan("SMP Sara", cls.user_salesman_2, yearly=24000.0,
+                                  team=cls.team, parent=cls.plan_north)
+        cls.plan_south = cls._plan("SMP South", cls.user_manager, monthly=2000.0,
+                                   team=cls.team_other, parent=cls.plan_company)
+        cls.plan_otto = cls._plan("SMP Otto", cls.user_other_team, monthly=1000.0,
+                                  team=cls.team_other, parent=cls.plan_south)
+        # other metrics on Sam's and Sara's plans: an order count, win rates
+        cls.env["sales.plan.target"].create([
+            {"plan_id": cls.plan_sam.id, "metric_id": cls.orders_metric.id,
+             "target_value": 20.0},
+            {"plan_id": cls.plan_sam.id, "metric_id": cls.win_rate.id, "target_value": 50.0},
+            {"plan_id": cls.plan_sara.id, "metric_id": cls.win_rate.id, "target_value": 40.0},
+        ])
+        for plan in (cls.plan_company, cls.plan_north, cls.plan_south):
+            assert plan.scope in ("company", "team")
+        assert {cls.plan_sam.scope, cls.plan_sara.scope, cls.plan_otto.scope} == {"user"}
+
+    @classmethod
+    def _setup_orders(cls):
+        goods, service = cls.product_goods, cls.product_service
+        # Sam: Feb 400, Apr 1000, May 600; Sara: Mar 2000, May 500; Otto (South): May 700
+        cls.orders = {
+            "sam_feb": cls._create_order(cls.customer_be, cls.user_salesman,
+                                         [(goods, 4, 100.0)], "2026-02-10 10:00:00"),
+            "sam_apr": cls._create_order(cls.customer_be, cls.user_salesman,
+                                         [(goods, 10, 100.0)], "2026-04-08 10:00:00"),
+            "sam_may": cls._create_order(cls.customer_us, cls.user_salesman,
+                                         [(goods, 6, 100.0)], "2026-05-05 10:00:00"),
+            "sara_mar": cls._create_order(cls.customer_be, cls.user_salesman_2,
+                                          [(service, 2, 1000.0)], "2026-03-15 10:00:00"),
+            "sara_may": cls._create_order(cls.customer_us, cls.user_salesman_2,
+                                          [(service, 1, 500.0)], "2026-05-07 10:00:00"),
+            "otto_may": cls._create_order(cls.customer_us, cls.user_other_team,
+                                          [(goods, 7, 100.0)], "2026-05-11 10:00:00",
+                                          team=cls.team_other),
+        }
+
+    @classmethod
+    def _setup_funnel(cls):
+        """Two tracks: North (Qualified, Proposal Sent, Won) and South (Contacted,
+        Closed Won), both starting at sequence 1. North: A goes the whole way and is won,
+        B skips Qualified, C qualified in April and sent its proposal in May, D only
+        qualified. South: E contacted and won, F contacted."""
+        Milestone = cls.env["sales.milestone"]
+        meeting = cls.env.ref("mail.mail_activity_data_meeting")
+        north, south = [Command.set(cls.team.ids)], [Command.set(cls.team_other.ids)]
+        cls.n1 = Milestone.create({"name": "SMP Qualified", "sequence": 1, "team_ids": north,
+                                   "activity_type_ids": [Command.set(meeting.ids)]})
+        cls.n2 = Milestone.create({"name": "SMP Proposal Sent", "sequence": 2,
+                                   "team_ids": north})
+        cls.n3 = Milestone.create({"name": "SMP Won", "sequence": 3, "is_won": True,
+                                   "team_ids": north})
+        cls.s1 = Milestone.create({"name": "SMP Contacted", "sequence": 1, "team_ids": south})
+        cls.s2 = Milestone.create({"name": "SMP Closed Won", "sequence": 2, "is_won": True,
+                                   "team_ids": south})
+        Lead = cls.env["crm.lead"]
+
+        def lead(name, user, team, revenue):
+            return Lead.create({"name": name, "type": "opportunity", "user_id": user.id,
+                                "team_id": team.id, "expected_revenue": revenue})
+
+        cls.lead_a = lead("SMP A", cls.user_salesman, cls.team, 3000.0)
+        cls.lead_b = lead("SMP B", cls.user_salesman, cls.team, 1000.0)
+        cls.lead_c = lead("SMP C", cls.user_salesman_2, cls.team, 500.0)
+        cls.lead_d = lead("SMP D", cls.user_salesman, cls.team, 800.0)
+        cls.lead_e = lead("SMP E", cls.user_other_team, cls.team_other, 9000.0)
+        cls.lead_f = lead("SMP F", cls.user_other_team, cls.team_other, 100.0)
+        lines = [
+            (cls.lead_a, cls.n1, "2026-05-02"), (cls.lead_a, cls.n2, "2026-05-04"),
+            (cls.lead_a, cls.n3, "2026-05-06"),
+            (cls.lead_b, cls.n2, "2026-05-05"),
+            (cls.lead_c, cls.n1, "2026-04-20"), (cls.lead_c, cls.n2, "2026-05-08"),
+            (cls.lead_d, cls.n1, "2026-05-09"),
+            (cls.lead_e, cls.s1, "2026-05-03"), (cls.lead_e, cls.s2, "2026-05-10"),
+            (cls.lead_f, cls.s1, "2026-05-04"),
+        ]
+        cls.env["sales.lead.milestone"].create([{
+            "lead_id": ld.id, "milestone_id": ms.id, "date_reached": f"{day} 09:00:00",
+        } for ld, ms, day in lines])
+        (cls.lead_a | cls.lead_e).action_set_won()
+        # a call done on A today (in May), and a meeting A never had before Qualified
+        activity = cls.env["mail.activity"].create({
+            "res_model_id": cls.env["ir.model"]._get_id("crm.lead"),
+            "res_id": cls.lead_a.id, "user_id": cls.user_salesman.id,
+            "activity_type_id": cls.env.ref("mail.mail_activity_data_call").id,
+            "date_deadline": date(2026, 5, 12), "summary": "SMP call",
+        })
+        activity.action_feedback(feedback="Interested")
+        cls.env.flush_all()
+
+    # ------------------------------------------------------------------ helpers
+    def _data(self, user, period):
+        return self.Dashboard.with_user(user).get_dashboard_data(period)
+
+    @staticmethod
+    def _workbook(content):
+        return openpyxl.load_workbook(BytesIO(content))
+
+    @staticmethod
+    def _sara_part(start, end):
+        """Sara's yearly 24,000 spread evenly over the days of 2026: its part in
+        ``start``..``end``."""
+        return 24000.0 * ((end - start).days + 1) / 365.0
+
+    def _expected_sam_sara(self, period):
+        """(target, actual, expected to date) of Sam's and Sara's plans for the period."""
+        may = (date(2026, 5, 1), date(2026, 5, 31))
+        elapsed_may = 13 / 31
+        if period == "month":
+            sam = (3000.0, 600.0, 3000.0 * elapsed_may)
+            sara = (self._sara_part(*may), 500.0, self._sara_part(may[0], TODAY))
+        elif period == "quarter":
+            sam = (9000.0, 1000.0 + 600.0, 3000.0 + 3000.0 * elapsed_may)
+            sara = (self._sara_part(date(2026, 4, 1), date(2026, 6, 30)), 500.0,
+                    self._sara_part(date(2026, 4, 1), TODAY))
+        else:
+            sam = (36000.0, 400.0 + 1000.0 + 600.0, 3000.0 * 4 + 3000.0 * elapsed_may)
+            sara = (24000.0, 2500.0, self._sara_part(date(2026, 1, 1), TODAY))
+        return sam, sara
+
+    # ------------------------------------------------------------------ point 3
+    def test_plan_vs_actual_pivot_never_adds_metrics_nor_levels(self):
+        Target = self.env["sales.plan.target"]
+        domain = [("plan_id", "in", (self.plan_company | self.plan_north | self.plan_sam
+                                     | self.plan_sara | self.plan_south | self.plan_otto).ids),
+                  ("is_breakdown", "=", False)]
+        measures = ["target_value:sum", "actual_value:sum", "achievement:avg", "pace:avg"]
+        # the pivot's total: company, team and salesperson plans, revenue and counts
+        [total] = Target.read_group(domain, measures, [], lazy=False)
+        for name in ("target_value", "actual_value", "achievement", "pace"):
+            self.assertIn(total[name], (None, False), name)
+        # mixed metrics within a level: no total either
+        by_level = {g["plan_scope"]: g for g in Target.read_group(
+            domain, measures, ["plan_scope"], lazy=False)}
+        self.assertIn(by_level["user"]["target_value"], (None, False))
+        # the default grouping: metric and plan level, each a sum that means something
+        groups = Target.read_group(domain, measures, ["metric_id", "plan_scope"], lazy=False)
+        cells = {(g["metric_id"][0], g["plan_scope"]): g for g in groups}
+        all_orders = 5200.0
+        for level, target in (("company", 120000.0), ("team", 96000.0), ("user", 72000.0)):
+            cell = cells[self.revenue.id, level]
+            with self.subTest(level=level):
+                self.assertAlmostEqual(cell["target_value"], target)
+                self.assertAlmostEqual(cell["actual_value"], all_orders)
+                # a ratio of the sums, not a sum or an average of percentages
+                self.assertAlmostEqual(cell["achievement"], 100.0 * all_orders / target)
+        cell = cells[self.orders_metric.id, "user"]
+        self.assertEqual((cell["target_value"], cell["actual_value"]), (20.0, 3.0))
+        self.assertAlmostEqual(cell["achievement"], 100.0 * 3 / 20)
+        # two win rates are not added: no figure; one win rate is its own
+        self.assertIn(cells[self.win_rate.id, "user"]["target_value"], (None, False))
+        by_plan = {g["plan_id"][0]: g for g in Target.read_group(
+            domain + [("metric_id", "=", self.win_rate.id)], measures, ["plan_id"], lazy=False)}
+        self.assertEqual(by_plan[self.plan_sam.id]["target_value"], 50.0)
+        # the pivot view's default rows
+        arch = self.env.ref("sales_management.sales_plan_target_view_pivot").arch
+        self.assertLess(arch.index('name="metric_id" type="row"'),
+                        arch.index('name="plan_scope" type="row"'))
+        self.assertNotIn('name="plan_id" type="row"', arch)
