@@ -202,6 +202,121 @@ class TestDashboardPeriods(SalesManagementCommon):
             sara = (24000.0, 2500.0, self._sara_part(date(2026, 1, 1), TODAY))
         return sam, sara
 
+    # ------------------------------------------------------------------ point 2
+    def test_plans_follow_the_period_for_each_scope(self):
+        for period in PERIODS:
+            sam, sara = self._expected_sam_sara(period)
+            with self.subTest(period=period, scope="own"):
+                data = self._data(self.user_salesman, period)
+                self.assertEqual(data["scope"]["level"], "own")
+                [row] = data["plans"]
+                self.assertEqual(row["id"], self.plan_sam.id)
+                self.assertAlmostEqual(row["target"], sam[0], places=2)
+                self.assertAlmostEqual(row["actual"], sam[1], places=2)
+                self.assertAlmostEqual(row["expected"], sam[2], places=2)
+                self.assertAlmostEqual(row["achievement"], 100.0 * sam[1] / sam[0], places=4)
+                self.assertAlmostEqual(row["pace"], 100.0 * sam[1] / sam[2], places=4)
+                # pipeline coverage: what remains of the period's target
+                self.assertAlmostEqual(data["kpis"]["remaining_target"], sam[0] - sam[1],
+                                       places=2)
+            with self.subTest(period=period, scope="own, spanning target"):
+                [row] = self._data(self.user_salesman_2, period)["plans"]
+                self.assertAlmostEqual(row["target"], sara[0], places=2)
+                self.assertAlmostEqual(row["actual"], sara[1], places=2)
+                self.assertAlmostEqual(row["expected"], sara[2], places=2)
+        share = {"month": 1, "quarter": 3, "year": 12}
+        north_actual = {"month": 1100.0, "quarter": 2100.0, "year": 4500.0}
+        all_actual = {"month": 1800.0, "quarter": 2800.0, "year": 5200.0}
+        for period in PERIODS:
+            with self.subTest(period=period, scope="team"):
+                data = self._data(self.user_leader, period)
+                self.assertEqual(data["scope"]["level"], "team")
+                [row] = data["plans"]
+                self.assertEqual(row["id"], self.plan_north.id)
+                self.assertAlmostEqual(row["target"], 6000.0 * share[period])
+                self.assertAlmostEqual(row["actual"], north_actual[period])
+            with self.subTest(period=period, scope="all"):
+                data = self._data(self.user_manager, period)
+                [row] = data["plans"]
+                self.assertEqual(row["id"], self.plan_company.id)
+                self.assertAlmostEqual(row["target"], 10000.0 * share[period])
+                self.assertAlmostEqual(row["actual"], all_actual[period])
+                teams = {t["team_id"]: t for t in data["teams"]}
+                self.assertAlmostEqual(teams[self.team.id]["target"], 6000.0 * share[period])
+                self.assertAlmostEqual(teams[self.team.id]["actual"], north_actual[period])
+                self.assertAlmostEqual(teams[self.team_other.id]["target"],
+                                       2000.0 * share[period])
+                self.assertAlmostEqual(teams[self.team_other.id]["actual"], 700.0)
+
+    def test_finished_and_future_months_read_their_own_health(self):
+        """The period's health is judged over the period: April is over (Achieved or
+        Missed), the plan's June has not started."""
+        Plan = self.env["sales.plan"]
+        figures = Plan.browse(self.plan_sam.id)._get_period_figures(
+            date(2026, 4, 1), date(2026, 4, 30))[self.plan_sam.id]
+        self.assertEqual((figures["target"], figures["actual"]), (3000.0, 1000.0))
+        self.assertEqual(figures["health"], "missed")
+        june = self.plan_sam._get_period_figures(date(2026, 6, 1), date(2026, 6, 30))
+        self.assertEqual(june[self.plan_sam.id]["health"], "not_started")
+        self.assertEqual(june[self.plan_sam.id]["expected"], 0.0)
+
+    def test_leaderboard_compares_with_the_previous_period(self):
+        april_sara = self._sara_part(date(2026, 4, 1), date(2026, 4, 30))
+        may_sara = self._sara_part(date(2026, 5, 1), date(2026, 5, 31))
+        expected = {  # user: (achievement now, achievement in the previous month)
+            self.user_salesman.id: (100.0 * 600.0 / 3000.0, 100.0 * 1000.0 / 3000.0),
+            self.user_salesman_2.id: (100.0 * 500.0 / may_sara, 0.0),
+            self.user_other_team.id: (100.0 * 700.0 / 1000.0, 0.0),
+        }
+        board = self._data(self.user_manager, "month")["leaderboard"]
+        self.assertEqual([r["user_id"] for r in board], [
+            self.user_other_team.id, self.user_salesman_2.id, self.user_salesman.id])
+        for row in board:
+            now, before = expected[row["user_id"]]
+            with self.subTest(user=row["name"]):
+                self.assertAlmostEqual(row["achievement"], now, places=4)
+                self.assertIsNotNone(row["change"], "no 'new' for a running year plan")
+                self.assertAlmostEqual(row["previous_achievement"], before, places=4)
+                self.assertAlmostEqual(row["change"], now - before, places=4)
+        sara = next(r for r in board if r["user_id"] == self.user_salesman_2.id)
+        self.assertAlmostEqual(sara["target"], may_sara, places=2)
+        self.assertGreater(april_sara, 0.0)
+        # previous quarter (Q1): Sam 400 / 9000, Sara 2000 / her Q1 part
+        board = {r["user_id"]: r for r in self._data(self.user_manager, "quarter")["leaderboard"]}
+        self.assertAlmostEqual(board[self.user_salesman.id]["previous_achievement"],
+                               100.0 * 400.0 / 9000.0, places=4)
+        self.assertAlmostEqual(
+            board[self.user_salesman_2.id]["previous_achievement"],
+            100.0 * 2000.0 / self._sara_part(date(2026, 1, 1), date(2026, 3, 31)), places=4)
+
+    def test_prints_follow_the_period(self):
+        """My Scorecard, the Executive Summary and the XLSX read the same figures."""
+        Report = self.env["ir.actions.report"]
+        sam, _sara = self._expected_sam_sara("month")
+        html, _kind = Report.with_user(self.user_salesman)._render_qweb_html(
+            "sales_management.action_report_salesperson_scorecard", self.user_salesman.ids,
+            data={"period": "month"})
+        text = html.decode()
+        self.assertIn(f"{100.0 * sam[1] / sam[0]:.1f} %", text)  # 20.0 %
+        self.assertNotIn(f"{100.0 * 2000.0 / 36000.0:.1f} %", text)  # the year's
+        html, _kind = Report.with_user(self.user_manager)._render_qweb_html(
+            "sales_management.action_report_executive_summary", self.env.company.ids,
+            data={"period": "month"})
+        text = html.decode()
+        self.assertIn(f"{100.0 * 1100.0 / 6000.0:.1f} %", text)  # North in May
+        self.assertIn(f"{70.0:+.1f} pts", text)  # Otto: 70 % against 0 % in April
+        data = self._data(self.user_manager, "month")
+        board = data["leaderboard"]
+        content, _kind = Report.with_user(self.user_manager)._render_xlsx(
+            "sales_management.action_report_kpi_analysis_xlsx", self.env.company.ids,
+            {"period": "month"})
+        sheet = self._workbook(content)["Leaderboard"]
+        for i, row in enumerate(board, start=2):
+            with self.subTest(user=row["name"]):
+                self.assertEqual(sheet[f"B{i}"].value, row["name"])
+                self.assertAlmostEqual(sheet[f"C{i}"].value, row["target"], places=2)
+                self.assertAlmostEqual(sheet[f"D{i}"].value, row["actual"], places=2)
+
     # ------------------------------------------------------------------ point 3
     def test_plan_vs_actual_pivot_never_adds_metrics_nor_levels(self):
         Target = self.env["sales.plan.target"]

@@ -243,8 +243,9 @@ class SalesManagementDashboard(models.AbstractModel):
     @api.model
     def _get_plan_figures(self, scope, dates, drill):
         plans = self._plans_in_period(dates, self._headline_plan_domain(scope))
-        # one batch for the figures of every plan shown (computed fields over the recordset)
-        rows = [plan._plan_row() for plan in plans]
+        # one batch for the period's figures of every plan shown
+        figures = plans._get_period_figures(dates["date_from"], dates["date_to"])
+        rows = [plan._plan_row(figures[plan.id]) for plan in plans]
         drill["plans"] = {
             "res_model": "sales.plan",
             "domain": [("id", "in", plans.ids)],
@@ -441,9 +442,10 @@ class SalesManagementDashboard(models.AbstractModel):
             ("plan_id", "in", [row["id"] for row in plan_rows]),
             ("metric_id.source", "=", "activity"), ("is_breakdown", "=", False),
         ])
-        figures = targets._get_figures()
-        activity_target = sum(targets.mapped("target_value"))
-        activity_actual = sum(figures[t.id]["actual_value"] for t in targets)
+        # the targets' part of the period (the dashboard's month, quarter or year)
+        figures = targets._get_period_figures(dates["date_from"], dates["date_to"])
+        activity_target = sum(row["target"] for row in figures.values())
+        activity_actual = sum(row["actual_value"] for row in figures.values())
         drill["activities"] = {"res_model": "sales.milestone.activity.report", "domain": domain,
                                "name": self.env._("Activity Quality")}
         return {
@@ -495,10 +497,15 @@ class SalesManagementDashboard(models.AbstractModel):
             user_domain.append(("user_id", "in", scope["user_ids"]))
         elif scope["level"] == "team":
             user_domain.append(("team_id", "in", scope["team_ids"]))
-        current = self._achievement_by_user(self._plans_in_period(dates, user_domain))
-        previous = self._achievement_by_user(self._plans_in_period({
-            "date_from": dates["prev_date_from"], "date_to": dates["prev_date_to"],
-        }, [*user_domain, ("date_to", "<", dates["date_from"])]))
+        current = self._achievement_by_user(
+            self._plans_in_period(dates, user_domain), dates["date_from"], dates["date_to"])
+        # the same people's plans over the previous period (the year plan's previous
+        # month, or last year's plan): the figures of the change
+        previous_dates = {"date_from": dates["prev_date_from"],
+                          "date_to": dates["prev_date_to"]}
+        previous = self._achievement_by_user(
+            self._plans_in_period(previous_dates, user_domain),
+            dates["prev_date_from"], dates["prev_date_to"])
         previous_rank = {
             uid: rank for rank, (uid, _ach) in enumerate(
                 sorted(previous.items(), key=lambda kv: (-kv[1]["achievement"], kv[0])), 1
@@ -540,17 +547,19 @@ class SalesManagementDashboard(models.AbstractModel):
         return rows
 
     @api.model
-    def _achievement_by_user(self, plans):
-        """{user_id: figures} over the users' plans (amount plans added up)."""
+    def _achievement_by_user(self, plans, date_from, date_to):
+        """{user_id: figures} over the users' plans for the period (amount plans added
+        up; each plan's part of the period, ``sales.plan._get_period_figures``)."""
         result = {}
+        period = plans._get_period_figures(date_from, date_to)
         for plan in plans:
             figures = result.setdefault(plan.user_id.id, {
                 "plan_ids": [], "target": 0.0, "actual": 0.0, "expected": 0.0,
             })
             figures["plan_ids"].append(plan.id)
-            figures["target"] += plan.target_value
-            figures["actual"] += plan.actual_value
-            figures["expected"] += plan.expected_to_date
+            figures["target"] += period[plan.id]["target"]
+            figures["actual"] += period[plan.id]["actual"]
+            figures["expected"] += period[plan.id]["expected"]
         for figures in result.values():
             target, expected = figures["target"], figures["expected"]
             figures["achievement"] = 100.0 * figures["actual"] / target if target else 0.0
@@ -565,13 +574,15 @@ class SalesManagementDashboard(models.AbstractModel):
         if scope["level"] == "team":
             domain.append(("team_id", "in", scope["team_ids"]))
         rows = {}
-        for plan in self._plans_in_period(dates, domain):
+        plans = self._plans_in_period(dates, domain)
+        period = plans._get_period_figures(dates["date_from"], dates["date_to"])
+        for plan in plans:
             row = rows.setdefault(plan.team_id.id, {
                 "team_id": plan.team_id.id, "name": plan.team_id.name,
                 "target": 0.0, "actual": 0.0, "plan_ids": [],
             })
-            row["target"] += plan.target_value
-            row["actual"] += plan.actual_value
+            row["target"] += period[plan.id]["target"]
+            row["actual"] += period[plan.id]["actual"]
             row["plan_ids"].append(plan.id)
         result = sorted(rows.values(), key=lambda r: r["name"])
         for row in result:

@@ -819,10 +819,55 @@ class SalesPlan(models.Model):
         for child in plan.child_ids.filtered(lambda c: c in trees and c.state != "cancelled"):
             self._performance_walk(child, depth + 1, rows, trees)
 
-    def _plan_row(self):
-        """The plan as one row of figures, as the dashboard, the PDF and the XLSX show it."""
+    def _get_period_figures(self, date_from, date_to):
+        """The plans' headline figures for the period ``date_from``..``date_to`` (the
+        dashboard's month, quarter or year): ``{plan_id: {target, actual, expected,
+        achievement, pace, health, gap, period_from, period_to}}``.
+
+        The headline targets overlapping the period count their part of it
+        (``sales.plan.target._get_period_figures``: whole when inside the period,
+        prorated by their expected-value function when they span more). An additive
+        metric adds the parts up; a ratio metric (win rate) reads its first target
+        overlapping the period. The health is judged over the plan's part of the period:
+        a finished month reads Achieved/Missed, a month not started Not started."""
+        today = fields.Date.context_today(self)
+        headlines = self._headline_targets_batch()
+        parts = self.env["sales.plan.target"].union(
+            *headlines.values())._get_period_figures(date_from, date_to)
+        result = {}
+        for plan in self:
+            rows = [parts[t.id] for t in headlines[plan] if t.id in parts]
+            if not plan.metric_id.is_additive:
+                rows = rows[:1]
+            target = sum(row["target"] for row in rows)
+            actual = sum(row["actual_value"] for row in rows)
+            expected = sum(row["expected_to_date"] for row in rows)
+            start = max(plan.date_from, date_from)
+            end = min(plan.date_to, date_to)
+            achievement = 100.0 * actual / target if target else 0.0
+            pace = 100.0 * actual / expected if expected else (100.0 if rows else 0.0)
+            result[plan.id] = {
+                "target": target,
+                "actual": actual,
+                "expected": expected,
+                "achievement": achievement,
+                "pace": pace,
+                "health": (plan.company_id or self.env.company)._sales_health(
+                    pace, achievement, start, end, today) if rows else "",
+                "gap": max(target - actual, 0.0),
+                "period_from": fields.Date.to_string(start),
+                "period_to": fields.Date.to_string(end),
+            }
+        return result
+
+    def _plan_row(self, period_figures=None):
+        """The plan as one row of figures, as the dashboard, the PDF and the XLSX show it;
+        ``period_figures``: its figures for the dashboard's period
+        (``_get_period_figures``), which replace the figures over its whole period."""
         self.ensure_one()
         plan = self
+        if period_figures is not None:
+            return {**plan._plan_row(), **period_figures}
         return {
             "id": plan.id,
             "name": plan.complete_name,

@@ -735,3 +735,65 @@ class SalesPlanTarget(models.Model):
         self.ensure_one()
         names = [self[dim].display_name for dim in DIMENSIONS if self[dim]]
         return ", ".join(names) or self.env._("All")
+
+    # ------------------------------------------------------------------ period figures
+    def _get_period_figures(self, date_from, date_to):
+        """The figures of the targets for the part of their period inside
+        ``date_from``..``date_to`` (the dashboard's month, quarter or year):
+        ``{target_id: {"target", "actual_value", "expected_to_date", "date_from",
+        "date_to"}}``; targets not overlapping the period are left out.
+
+        - A target inside the period counts whole, with its own figures
+          (``_get_figures``: its snapshot when its plan is closed): the sum of the monthly
+          targets inside a quarter is the quarter's target.
+        - A target spanning more than the period counts the part of its value that its
+          expected-value function (``_expected_value``: even over the days, or by its
+          seasonality's monthly shares) puts inside the period, i.e. expected by the
+          period's end minus expected by the day before its start; its expected to date is
+          prorated the same way up to today; its actual is the metric's value over the
+          overlap only (one query per metric, ``sales.metric._compute_values``).
+        - A ratio metric (win rate) is not prorated: its target is its rate, its actual
+          the rate over the overlap.
+        """
+        inside = self.filtered(lambda t: date_from <= t.date_from and t.date_to <= date_to)
+        spanning = self.filtered(
+            lambda t: t not in inside and t.date_from <= date_to and t.date_to >= date_from)
+        result = {}
+        figures = inside._get_figures()
+        for target in inside:
+            result[target.id] = {
+                "target": target.target_value,
+                "actual_value": figures[target.id]["actual_value"],
+                "expected_to_date": figures[target.id]["expected_to_date"],
+                "date_from": target.date_from,
+                "date_to": target.date_to,
+            }
+        if not spanning:
+            return result
+        today = fields.Date.context_today(self)
+        slots = {}
+        for target in spanning:
+            start, end = max(target.date_from, date_from), min(target.date_to, date_to)
+            additive = target.metric_id.is_additive
+
+            def expected_by(day, target=target, additive=additive):
+                return self._expected_value(
+                    target.date_from, target.date_to, target.target_value,
+                    target.seasonality, additive, day)
+
+            if additive:
+                before = expected_by(start - timedelta(days=1))
+                part = expected_by(end) - before
+                expected = expected_by(min(today, end)) - before if today >= start else 0.0
+            else:
+                part = target.target_value
+                expected = part if today >= start else 0.0
+            result[target.id] = {
+                "target": part, "actual_value": 0.0, "expected_to_date": max(expected, 0.0),
+                "date_from": start, "date_to": end,
+            }
+            slots.setdefault(target.metric_id, []).append(target._slot(start, end))
+        for metric, metric_slots in slots.items():
+            for tid, value in metric.sudo()._compute_values(metric_slots).items():
+                result[tid]["actual_value"] = value
+        return result
