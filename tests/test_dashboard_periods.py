@@ -317,6 +317,59 @@ class TestDashboardPeriods(SalesManagementCommon):
                 self.assertAlmostEqual(sheet[f"C{i}"].value, row["target"], places=2)
                 self.assertAlmostEqual(sheet[f"D{i}"].value, row["actual"], places=2)
 
+    # ------------------------------------------------------------------ point 10
+    def test_drill_downs_open_what_the_figures_count(self):
+        users = {"own": self.user_salesman, "team": self.user_leader, "all": self.user_manager}
+        for scope, user in users.items():
+            for period in PERIODS:
+                data = self._data(user, period)
+                kpis, drill = data["kpis"], data["drill"]
+                for key, figure in COUNTED.items():
+                    if kpis.get(figure) is None:
+                        continue
+                    with self.subTest(scope=scope, period=period, figure=key):
+                        action = drill[key]
+                        Model = self.env[action["res_model"]].with_context(
+                            **action.get("context", {}))
+                        # a leader's figures are read beyond their record rules (see
+                        # _scope_read_group): the domain is what must match
+                        Model = Model.sudo() if scope == "team" else Model.with_user(user)
+                        self.assertEqual(Model.search_count(action["domain"]), kpis[figure])
+                with self.subTest(scope=scope, period=period, figure="plans"):
+                    self.assertEqual(
+                        self.env["sales.plan"].with_user(user).search_count(
+                            drill["plans"]["domain"]), len(data["plans"]))
+        # the activity card: one call done (on A), two meetings missing (A and D were
+        # qualified without one); each figure opens its own rows
+        kpis = self._data(self.user_salesman, "month")["kpis"]
+        self.assertEqual((kpis["activities_done"], kpis["activities_missing"]), (1, 2))
+
+    def test_kpi_analysis_opens_on_the_period_with_the_same_deal_size(self):
+        Kpi = self.env["sales.kpi.report"]
+        for user in (self.user_salesman, self.user_manager):
+            for period in PERIODS:
+                data = self._data(user, period)
+                with self.subTest(user=user.name, period=period):
+                    action = data["drill"]["kpi_analysis"]
+                    self.assertEqual(action["res_model"], "sales.kpi.report")
+                    self.assertIn(["pivot"], [v[1:] for v in action["views"]][:1])
+                    bounds = {(leaf[0], leaf[1]): leaf[2] for leaf in action["domain"]
+                              if isinstance(leaf, (list, tuple)) and leaf[0] == "date_closed"}
+                    self.assertEqual(bounds[("date_closed", ">=")][:10],
+                                     data["period"]["date_from"])
+                    [(deal_size, won)] = Kpi.with_user(user)._read_group(
+                        [*action["domain"], ("status", "=", "won")], [],
+                        ["deal_size:avg", "__count"])
+                    self.assertEqual(won, data["kpis"]["won_count"])
+                    self.assertAlmostEqual(data["kpis"]["avg_deal_size"], deal_size or 0.0)
+        # Sam's won opportunity of May: A (3,000)
+        self.assertAlmostEqual(self._data(self.user_salesman, "month")["kpis"]["avg_deal_size"],
+                               3000.0)
+        # the menu's KPI Analysis opens on the year (the dashboard's default), not on the
+        # current month's first days
+        arch = self.env.ref("sales_management.sales_kpi_report_view_search").arch
+        self.assertIn('default_period="year"', arch)
+
     # ------------------------------------------------------------------ point 3
     def test_plan_vs_actual_pivot_never_adds_metrics_nor_levels(self):
         Target = self.env["sales.plan.target"]

@@ -76,7 +76,8 @@ class TestSalesReportingLeaderScope(SalesManagementCommon):
         self.assertAlmostEqual(expected, sum(self.team_orders.mapped("amount_untaxed")))
         self.assertAlmostEqual(kpis["revenue"], expected)
         self.assertEqual(kpis["order_count"], 4)
-        self.assertAlmostEqual(kpis["avg_deal_size"], expected / 4)
+        # average deal size: the won opportunities' expected revenue (KPI Analysis')
+        self.assertAlmostEqual(kpis["avg_deal_size"], (1000.0 + 900.0) / 2)
         # quotations -> orders: Sam's quotation and the four team orders
         self.assertEqual((kpis["quotation_count"], kpis["quotation_order_count"]), (5, 4))
         # opportunities: Sam's and Sara's, not Otto's

@@ -330,6 +330,12 @@ class SalesManagementDashboard(models.AbstractModel):
         won_domain = expression.AND([scope_domain, [*closed_common, *won]])
         lost_domain = expression.AND([scope_domain, [*closed_common, *lost]])
         closed = won_count + lost_count
+        deal_size, kpi_domain = self._get_deal_size(scope, start, stop)
+        drill["kpi_analysis"] = {
+            "res_model": "sales.kpi.report", "domain": kpi_domain,
+            "name": self.env._("KPI Analysis"),
+            "views": [[False, "pivot"], [False, "graph"], [False, "list"]],
+        }
         drill.update({
             "revenue": {"res_model": "sale.order", "domain": orders["domain"],
                         "name": self.env._("Confirmed Orders")},
@@ -345,7 +351,7 @@ class SalesManagementDashboard(models.AbstractModel):
         return {
             "revenue": orders["amount"],
             "order_count": orders["count"],
-            "avg_deal_size": orders["amount"] / orders["count"] if orders["count"] else 0.0,
+            "avg_deal_size": deal_size,
             "revenue_previous": previous["amount"],
             "revenue_last_year": last_year["amount"],
             "growth": (100.0 * (orders["amount"] - last_year["amount"]) / last_year["amount"])
@@ -359,6 +365,18 @@ class SalesManagementDashboard(models.AbstractModel):
             "hit_rate": 100.0 * won_count / closed if closed else 0.0,
             "cycle_days": cycle_days or 0.0,
         }
+
+    @api.model
+    def _get_deal_size(self, scope, start, stop):
+        """The average deal size of the scope's opportunities closed in the period, as
+        *KPI Analysis* reads it (``sales.kpi.report.deal_size``: the expected revenue of
+        the won opportunities, averaged): ``(deal_size, kpi_domain)``, the domain of the
+        KPI Analysis opened on the period (opportunities closed in it)."""
+        closed = [("date_closed", ">=", start), ("date_closed", "<", stop)]
+        [(deal_size,)], _domain = self._scope_read_group(
+            scope, self.env["sales.kpi.report"], [*closed, ("status", "=", "won")],
+            [], ["deal_size:avg"])
+        return deal_size or 0.0, expression.AND([self._scope_domain(scope), closed])
 
     @api.model
     def _get_pipeline_kpis(self, scope, plan_rows, drill):
@@ -432,12 +450,17 @@ class SalesManagementDashboard(models.AbstractModel):
         domain = expression.AND([self._scope_domain(scope), [
             ("date", ">=", start), ("date", "<", stop),
         ]])
-        [(done, missing, right, on_time, with_result, right_way)] = self.env[
-            "sales.milestone.activity.report"
-        ]._read_group(domain, [], [
-            "done_count:sum", "missing_count:sum", "right_activity_pct:avg",
-            "on_time_pct:avg", "with_result_pct:avg", "right_way_pct:avg",
-        ])
+        # the done activities and the missing ones are two kinds of rows of the report:
+        # each figure counts (and its drill-down opens) its own kind only
+        Report = self.env["sales.milestone.activity.report"]
+        done_domain = expression.AND([domain, [("done_count", "=", 1)]])
+        missing_domain = expression.AND([domain, [("missing_count", "=", 1)]])
+        [(done, right, on_time, with_result, right_way)] = Report._read_group(
+            done_domain, [], [
+                "__count", "right_activity_pct:avg", "on_time_pct:avg",
+                "with_result_pct:avg", "right_way_pct:avg",
+            ])
+        missing = Report.search_count(missing_domain)
         targets = self.env["sales.plan.target"].search([
             ("plan_id", "in", [row["id"] for row in plan_rows]),
             ("metric_id.source", "=", "activity"), ("is_breakdown", "=", False),
@@ -446,8 +469,10 @@ class SalesManagementDashboard(models.AbstractModel):
         figures = targets._get_period_figures(dates["date_from"], dates["date_to"])
         activity_target = sum(row["target"] for row in figures.values())
         activity_actual = sum(row["actual_value"] for row in figures.values())
-        drill["activities"] = {"res_model": "sales.milestone.activity.report", "domain": domain,
-                               "name": self.env._("Activity Quality")}
+        drill["activities"] = {"res_model": Report._name, "domain": done_domain,
+                               "name": self.env._("Activities Done")}
+        drill["activities_missing"] = {"res_model": Report._name, "domain": missing_domain,
+                                       "name": self.env._("Required Activities Missing")}
         return {
             "activities_done": done or 0,
             "activities_missing": missing or 0,

@@ -415,7 +415,8 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
             (self.env._("Revenue, same period last year"), k["revenue_last_year"], "amount"),
             (self.env._("Growth"), None, "=IF(B4=0,0,(B3-B4)/B4)"),
             (self.env._("Orders"), k["order_count"], "integer"),
-            (self.env._("Average deal size"), None, "=IF(B6=0,0,B3/B6)"),
+            # the dashboard's and KPI Analysis' one definition (won opportunities)
+            (self.env._("Average deal size"), k["avg_deal_size"], "amount"),
             (self.env._("Quotations"), k["quotation_count"], "integer"),
             (self.env._("Quotations confirmed"), k["quotation_order_count"], "integer"),
             (self.env._("Quotations → orders"), None, "=IF(B8=0,0,B9/B8)"),
@@ -429,7 +430,6 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
         ]
         cached = {
             "=IF(B4=0,0,(B3-B4)/B4)": k["growth"] / 100.0,
-            "=IF(B6=0,0,B3/B6)": k["avg_deal_size"],
             "=IF(B8=0,0,B9/B8)": k["quotation_conversion"] / 100.0,
             "=IF(B11+B12=0,0,B11/(B11+B12))": k["hit_rate"] / 100.0,
             "=IF(B16=0,0,B15/B16)": k["pipeline_coverage"] / 100.0,
@@ -438,8 +438,7 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
         for i, (label, value, kind) in enumerate(rows, start=2):
             self._write_text(sheet, i, 0, label)
             if kind.startswith("="):
-                fmt = formats["amount"] if kind == "=IF(B6=0,0,B3/B6)" else formats["percent"]
-                sheet.write_formula(i, 1, kind, fmt, cached[kind])
+                sheet.write_formula(i, 1, kind, formats["percent"], cached[kind])
             else:
                 sheet.write_number(i, 1, value or 0.0, formats[kind])
 

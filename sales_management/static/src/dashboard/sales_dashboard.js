@@ -93,7 +93,7 @@ export class SalesManagementDashboard extends Component {
             res_model: target.res_model,
             domain: target.domain,
             context: target.context || {},
-            views: [
+            views: target.views || [
                 [false, "list"],
                 [false, "form"],
             ],
