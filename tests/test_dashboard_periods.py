@@ -409,3 +409,64 @@ class TestDashboardPeriods(SalesManagementCommon):
         self.assertLess(arch.index('name="metric_id" type="row"'),
                         arch.index('name="plan_scope" type="row"'))
         self.assertNotIn('name="plan_id" type="row"', arch)
+
+    # ------------------------------------------------------------------ point 8
+    def test_funnel_per_track_never_widens(self):
+        expected = [
+            (self.team.id, self.n1.id, 4, 1), (self.team.id, self.n2.id, 3, 1),
+            (self.team.id, self.n3.id, 1, 1),
+            (self.team_other.id, self.s1.id, 2, 1), (self.team_other.id, self.s2.id, 1, 1),
+        ]
+        for period in PERIODS:
+            data = self._data(self.user_manager, period)
+            funnel = data["funnel"]
+            with self.subTest(period=period):
+                self.assertEqual(
+                    [(r["track_id"], r["milestone_id"], r["reached"], r["won"]) for r in funnel],
+                    expected)
+                self._assert_funnel_shape(funnel)
+                # the pivot (its drill-down) reads the same steps
+                action = data["drill"]["funnel"]
+                Report = self.env[action["res_model"]].with_user(self.user_manager)
+                pivot = Report.read_group(
+                    action["domain"], ["opportunity_count:count_distinct"],
+                    ["team_id", "milestone_id"], lazy=False)
+                self.assertEqual(
+                    sorted((g["team_id"][0], g["milestone_id"][0], g["opportunity_count"])
+                           for g in pivot),
+                    sorted((t, m, n) for t, m, n, _w in expected))
+                # totals count opportunities once: no total adds steps
+                totals = {g["team_id"][0]: g["opportunity_count"] for g in Report.read_group(
+                    action["domain"], ["opportunity_count:count_distinct"], ["team_id"],
+                    lazy=False)}
+                self.assertEqual(totals, {self.team.id: 4, self.team_other.id: 2})
+                [grand] = Report.read_group(action["domain"],
+                                            ["opportunity_count:count_distinct"], [],
+                                            lazy=False)
+                self.assertEqual(grand["opportunity_count"], 6)
+        # a salesperson: their own track and opportunities only
+        funnel = self._data(self.user_salesman, "month")["funnel"]
+        self.assertEqual([(r["milestone_id"], r["reached"]) for r in funnel],
+                         [(self.n1.id, 3), (self.n2.id, 2), (self.n3.id, 1)])
+        self._assert_funnel_shape(funnel)
+        # the Executive Summary prints the tracks apart
+        html, _kind = self.env["ir.actions.report"].with_user(
+            self.user_manager)._render_qweb_html(
+            "sales_management.action_report_executive_summary", self.env.company.ids,
+            data={"period": "month"})
+        text = html.decode()
+        self.assertIn(f"{self.team_other.name} · {self.s2.name}", text)
+        self.assertIn(f"{self.team.name} · {self.n3.name}", text)
+
+    def _assert_funnel_shape(self, funnel):
+        tracks = {}
+        for row in funnel:
+            tracks.setdefault(row["track_id"], []).append(row)
+        for steps in tracks.values():
+            self.assertLessEqual(sum(1 for s in steps if self.env["sales.milestone"].browse(
+                s["milestone_id"]).is_won), 1, "two won steps in one track")
+            for before, after in zip(steps, steps[1:]):
+                self.assertLessEqual(after["reached"], before["reached"], "the funnel widens")
+            for step in steps:
+                self.assertLessEqual(step["share"], 100.0)
+                self.assertLessEqual(step["won"], step["reached"])

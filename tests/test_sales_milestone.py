@@ -577,7 +577,9 @@ class TestMilestoneHistory(MilestoneCommon):
         self.assertTrue(funnel.with_user(self.user_all_docs).search(
             [("team_id", "=", self.team_other.id)]))
         self.assertEqual(
-            funnel.with_user(self.user_salesman).search_count([("team_id", "=", self.team.id)]),
+            # the milestones reached (the report adds the ones passed through on the way)
+            funnel.with_user(self.user_salesman).search_count(
+                [("team_id", "=", self.team.id), ("is_passed", "=", False)]),
             len(north_lines | self.old_lead.milestone_line_ids),
         )
         # configuration: read for salespersons, write for managers

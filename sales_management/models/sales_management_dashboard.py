@@ -489,27 +489,60 @@ class SalesManagementDashboard(models.AbstractModel):
     # ------------------------------------------------------------------ funnel
     @api.model
     def _get_funnel(self, scope, dates, drill):
-        """Opportunities reaching each milestone in the period, and how many were won."""
+        """The milestone funnel of the period, one per milestone track: each sales team
+        follows its own milestones (``sales.milestone._filter_for``); two teams' steps
+        are never merged into one list.
+
+        A step counts the opportunities of the track that got at least that far in the
+        period, each once: ``sales.milestone.funnel.report``'s ``opportunity_count`` (the
+        pivot's measure, read here grouped by team and milestone as the pivot shows it),
+        so a step never counts more than the one before it and a share (of the track's
+        first step) never passes 100 %. ``won``: the step's opportunities won since.
+        A milestone of another team's track (an opportunity that changed teams) is left
+        out of the track. The drill-down opens the pivot on the same records."""
         start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
         domain = expression.AND([self._scope_domain(scope), [
             ("date_reached", ">=", start), ("date_reached", "<", stop),
         ]])
-        groups = self.env["sales.milestone.funnel.report"]._read_group(
-            domain, ["milestone_id"], ["reached_count:sum", "won_count:sum"],
+        Report = self.env["sales.milestone.funnel.report"]
+        groups = Report._read_group(
+            domain, ["company_id", "team_id", "milestone_id"],
+            ["opportunity_count:count_distinct", "won_opportunity_count:count_distinct"],
         )
-        groups.sort(key=lambda g: (g[0].sequence, g[0].id))
+        steps = defaultdict(dict)  # (company, team) -> {milestone: (count, won)}
+        for company, team, milestone, count, won in groups:
+            steps[company, team][milestone] = (count, won)
+        every = self.env["sales.milestone"].with_context(active_test=False).search([])
+        tracks = sorted(steps, key=lambda key: (key[1].name or "", key[1].id, key[0].id))
         rows = []
-        first = groups[0][1] if groups else 0
-        for milestone, reached, won in groups:
-            rows.append({
-                "milestone_id": milestone.id,
-                "name": milestone.name,
-                "reached": reached or 0,
-                "won": won or 0,
-                "share": 100.0 * (reached or 0) / first if first else 0.0,
-            })
-        drill["funnel"] = {"res_model": "sales.milestone.funnel.report", "domain": domain,
-                           "name": self.env._("Milestone Funnel")}
+        for company, team in tracks:
+            track = every._filter_for(team, company or self.env.company)
+            track = track.filtered(lambda m, reached=steps[company, team]: m.active or m in reached)
+            track_name = team.name or self.env._("No team")
+            track_rows = []
+            for milestone in track.sorted(lambda m: (m.sequence, m.id)):
+                count, won = steps[company, team].get(milestone, (0, 0))
+                track_rows.append({
+                    "track_id": team.id or 0,
+                    "track": track_name,
+                    "milestone_id": milestone.id,
+                    "milestone": milestone.name,
+                    "name": f"{track_name} · {milestone.name}" if len(tracks) > 1
+                    else milestone.name,
+                    "reached": count,
+                    "won": won,
+                })
+            first = track_rows[0]["reached"] if track_rows else 0
+            if not first:
+                continue
+            for row in track_rows:
+                row["share"] = 100.0 * row["reached"] / first
+            rows += track_rows
+        drill["funnel"] = {
+            "res_model": Report._name, "domain": domain,
+            "name": self.env._("Milestone Funnel"),
+            "views": [[False, "pivot"], [False, "list"]],
+        }
         return rows
 
     # ------------------------------------------------------------------ leaderboard

@@ -4,12 +4,24 @@ from odoo.tools import SQL
 
 
 class SalesMilestoneFunnelReport(models.Model):
-    """Milestone funnel: one row per milestone reached by an opportunity.
+    """Milestone funnel: one row per milestone reached by an opportunity, and one per
+    milestone of its track it went through to get there.
 
-    Summing ``reached_count`` gives the opportunities reaching each milestone in a period
-    (filter on ``date_reached``); ``conversion_next`` / ``conversion_won`` average 0/100 flags,
-    i.e. the conversion % to the next milestone and to won of any group; ``median_days_to_next``
-    is aggregated as a true median (see ``_read_group_select``).
+    Each sales team follows its own milestones (its *track*, ``sales.milestone._filter_for``).
+    An opportunity reaching a milestone of its track on a date went through every earlier
+    milestone of that track (reached before, or skipped): the report has a row for each
+    of them at that date (``is_passed``), so that the funnel step of a milestone,
+    ``opportunity_count`` (the DISTINCT opportunities of the group), counts the
+    opportunities that got at least that far in the period. Grouped by team then
+    milestone, a step never counts more than the step before it, and a total counts each
+    opportunity once: totals never add steps. ``won_opportunity_count``: the distinct
+    won ones. The dashboard's funnel reads these two measures.
+
+    On the milestones actually reached (``is_passed`` false) the other measures keep their
+    meaning: summing ``reached_count`` gives the milestones reached in a period (filter on
+    ``date_reached``); ``conversion_next`` / ``conversion_won`` average 0/100 flags, i.e. the
+    conversion % to the next milestone and to won of any group; ``median_days_to_next`` is
+    aggregated as a true median (see ``_read_group_select``).
     """
 
     _name = "sales.milestone.funnel.report"
@@ -31,6 +43,18 @@ class SalesMilestoneFunnelReport(models.Model):
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     overridden = fields.Boolean(readonly=True)
+    is_passed = fields.Boolean(
+        string="Passed Through", readonly=True,
+        help="A milestone of the track before the one reached on this date.",
+    )
+    opportunity_count = fields.Integer(
+        string="Opportunities", readonly=True, aggregator="count_distinct",
+        help="Opportunities that got at least this far (each counted once).",
+    )
+    won_opportunity_count = fields.Integer(
+        string="Won Opportunities", readonly=True, aggregator="count_distinct",
+        help="Of these opportunities, the won ones.",
+    )
     reached_count = fields.Integer(string="Reached", readonly=True, aggregator="sum")
     next_count = fields.Integer(string="Reached Next", readonly=True, aggregator="sum")
     won_count = fields.Integer(string="Won", readonly=True, aggregator="sum")
@@ -63,10 +87,13 @@ class SalesMilestoneFunnelReport(models.Model):
         next_date = SQL(
             "(SELECT n.date_reached %s ORDER BY n.date_reached, n.id LIMIT 1)", later)
         has_next = SQL("EXISTS (SELECT 1 %s)", later)
+        # the line's own measures: on the milestone reached, not on those passed through
+        line = SQL("NOT step.is_passed")
         return SQL("""
-            ml.id AS id,
-            ml.milestone_id AS milestone_id,
-            m.sequence AS milestone_sequence,
+            CASE WHEN step.is_passed THEN -(ml.id::bigint * 100000 + step.milestone_id)
+                 ELSE ml.id END AS id,
+            step.milestone_id AS milestone_id,
+            step.sequence AS milestone_sequence,
             ml.lead_id AS lead_id,
             ml.date_reached AS date_reached,
             l.team_id AS team_id,
@@ -74,26 +101,57 @@ class SalesMilestoneFunnelReport(models.Model):
             tm.user_id AS team_user_id,
             l.company_id AS company_id,
             ml.overridden AS overridden,
-            1 AS reached_count,
-            CASE WHEN %(has_next)s THEN 1 ELSE 0 END AS next_count,
-            CASE WHEN l.active AND s.is_won THEN 1 ELSE 0 END AS won_count,
-            CASE WHEN %(has_next)s THEN 100.0 ELSE 0.0 END AS conversion_next,
-            CASE WHEN l.active AND s.is_won THEN 100.0 ELSE 0.0 END AS conversion_won,
-            EXTRACT(EPOCH FROM %(next_date)s - ml.date_reached) / 86400.0 AS days_to_next,
-            EXTRACT(EPOCH FROM %(next_date)s - ml.date_reached) / 86400.0
-                AS median_days_to_next
-        """, has_next=has_next, next_date=next_date)
+            step.is_passed AS is_passed,
+            l.id AS opportunity_count,
+            CASE WHEN l.active AND s.is_won THEN l.id END AS won_opportunity_count,
+            CASE WHEN %(line)s THEN 1 ELSE 0 END AS reached_count,
+            CASE WHEN %(line)s AND %(has_next)s THEN 1 ELSE 0 END AS next_count,
+            CASE WHEN %(line)s AND l.active AND s.is_won THEN 1 ELSE 0 END AS won_count,
+            CASE WHEN %(line)s THEN
+                CASE WHEN %(has_next)s THEN 100.0 ELSE 0.0 END END AS conversion_next,
+            CASE WHEN %(line)s THEN
+                CASE WHEN l.active AND s.is_won THEN 100.0 ELSE 0.0 END END AS conversion_won,
+            CASE WHEN %(line)s THEN
+                EXTRACT(EPOCH FROM %(next_date)s - ml.date_reached) / 86400.0
+                END AS days_to_next,
+            CASE WHEN %(line)s THEN
+                EXTRACT(EPOCH FROM %(next_date)s - ml.date_reached) / 86400.0
+                END AS median_days_to_next
+        """, has_next=has_next, next_date=next_date, line=line)
+
+    @staticmethod
+    def _in_track(milestone, lead):
+        """SQL: the milestone (alias) is on the track of the opportunity (alias): of its
+        company or none, of its team or of every team (``sales.milestone._filter_for``)."""
+        return SQL("""
+            (%(m)s.company_id IS NULL OR %(m)s.company_id = %(l)s.company_id)
+            AND (NOT EXISTS (SELECT 1 FROM sales_milestone_crm_team_rel r
+                              WHERE r.milestone_id = %(m)s.id)
+                 OR EXISTS (SELECT 1 FROM sales_milestone_crm_team_rel r
+                             WHERE r.milestone_id = %(m)s.id AND r.team_id = %(l)s.team_id))
+        """, m=SQL.identifier(milestone), l=SQL.identifier(lead))
 
     def _from(self):
         # LEFT JOINs on primary keys: PostgreSQL drops them when the query reads none of
         # their columns (milestone_id is required, so the milestone join keeps every row)
+        # each line: its milestone, and the active milestones of the opportunity's track
+        # before it when it is on that track (a line of another team's track, left by an
+        # opportunity that changed teams, stands alone)
         return SQL("""
             sales_lead_milestone ml
             JOIN crm_lead l ON l.id = ml.lead_id
-            LEFT JOIN sales_milestone m ON m.id = ml.milestone_id
+            JOIN sales_milestone m ON m.id = ml.milestone_id
+            JOIN LATERAL (
+                SELECT m.id AS milestone_id, m.sequence, FALSE AS is_passed
+                 UNION ALL
+                SELECT p.id, p.sequence, TRUE
+                  FROM sales_milestone p
+                 WHERE p.active AND (p.sequence, p.id) < (m.sequence, m.id)
+                   AND %(p_in_track)s AND %(m_in_track)s
+            ) step ON TRUE
             LEFT JOIN crm_stage s ON s.id = l.stage_id
             LEFT JOIN crm_team tm ON tm.id = l.team_id
-        """)
+        """, p_in_track=self._in_track("p", "l"), m_in_track=self._in_track("m", "l"))
 
     def _where(self):
         return SQL("l.type = 'opportunity'")
