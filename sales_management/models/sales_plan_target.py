@@ -389,8 +389,8 @@ class SalesPlanTarget(models.Model):
 
         - A group mixing metrics (revenue and opportunity counts), plan levels (the
           company plan and its team and salesperson plans, which count the same sales
-          again) or a ratio metric's targets (win rates) has no sum: ``None``, an empty
-          cell. The plan vs actual pivot groups by metric and plan level by default.
+          again) or a ratio metric's targets (win rates) has no sum: ``False``, an
+          empty cell. The plan vs actual pivot groups by metric and plan level by default.
         - Otherwise the target, actual, expected to date and variance are added up, and
           achievement and pace are the ratios of the group's sums (actual / target,
           actual / expected to date), never a sum nor an average of percentages; the
@@ -426,7 +426,7 @@ class SalesPlanTarget(models.Model):
                 ratios = {fname: figures[group[0]][fname] for fname in LIVE_RATIOS}
             for pos, fname in positions:
                 if not summable:
-                    row[pos] = None
+                    row[pos] = False
                 else:
                     row[pos] = ratios[fname] if fname in LIVE_RATIOS else sums[fname]
             result.append(tuple(row))
