@@ -12,9 +12,10 @@ half of every target is expected by today):
     Otto  BE  50 widgets (team South: outside the plan's scope)
 
 Target "team revenue" 10000: expected 5000, actual 3000, gap -2000, pace 60 % (off track).
-Contributors by salesperson: Sam 3000/4000 of the expectation = 3750 vs 1000 -> -2750;
-Sara 1250 vs 2000 -> +750 (not a contributor). Target "Sara's revenue" 6000: expected 3000,
-actual 2000, pace 66.7 % (off track).
+Target "Sara's revenue" 6000: expected 3000, actual 2000, pace 66.7 % (off track).
+Contributors by salesperson to the team's gap: Sara is expected what her own target expects,
+3000 vs 2000 -> -1000; Sam (no target of his own) the 4000 left of the team's 10000, half of
+it by today: 2000 vs 1000 -> -1000. Together the team's gap.
 """
 
 import html
@@ -85,11 +86,17 @@ class TestDeviationAlerts(SalesManagementCommon):
         self.assertAlmostEqual(alert.gap, 3000.0 - 5000.0)
         self.assertAlmostEqual(alert.pace, 60.0)
         by_dim = {group["dimension"]: group["members"] for group in alert.contributors}
-        self.assertEqual([m["id"] for m in by_dim["user_id"]], [self.user_salesman.id])
-        sam = by_dim["user_id"][0]
-        self.assertAlmostEqual(sam["expected"], 5000.0 * 3000 / 4000)
+        users = {m["id"]: m for m in by_dim["user_id"]}
+        self.assertEqual(set(users), {self.user_salesman.id, self.user_salesman_2.id})
+        sam, sara = users[self.user_salesman.id], users[self.user_salesman_2.id]
+        self.assertAlmostEqual(sam["expected"], (10000.0 - 6000.0) * 15 / 30)
         self.assertAlmostEqual(sam["actual"], 1000.0)
-        self.assertAlmostEqual(sam["gap"], 1000.0 - 3750.0)
+        self.assertAlmostEqual(sam["gap"], 1000.0 - 2000.0)
+        # Sara: her own target's expected to date, not a share of the team's
+        self.assertAlmostEqual(sara["expected"], self.t_sara.expected_to_date)
+        self.assertAlmostEqual(sara["expected"], 3000.0)
+        self.assertAlmostEqual(sara["gap"], 2000.0 - 3000.0)
+        self.assertAlmostEqual(sum(m["gap"] for m in by_dim["user_id"]), alert.gap)
         self.assertEqual([m["id"] for m in by_dim["partner_id"]], [self.customer_be.id])
         self.assertAlmostEqual(by_dim["partner_id"][0]["gap"], -2750.0)
         self.assertEqual([m["id"] for m in by_dim["product_id"]], [self.product_goods.id])
@@ -114,7 +121,8 @@ class TestDeviationAlerts(SalesManagementCommon):
             format_amount(self.env, 3000.0, self.currency),
             format_amount(self.env, -2000.0, self.currency),
             format_amount(self.env, -2750.0, self.currency),
-            self.user_salesman.name, self.customer_be.name,
+            format_amount(self.env, -1000.0, self.currency),
+            self.user_salesman.name, self.user_salesman_2.name, self.customer_be.name,
         ):
             self.assertIn(text, note)
         self.assertTrue(self.plan.message_ids.filtered(
@@ -236,3 +244,97 @@ class TestDeviationAlerts(SalesManagementCommon):
             action.with_user(self.user_internal).read(["name"])
         with self.assertRaises(AccessError):
             self.env[ALERT].with_user(self.user_leader).search([])
+
+
+class TestAlertContributorsOwnTargets(SalesManagementCommon):
+    """Issue 18, point 5: a salesperson is expected, among the gap contributors of her
+    team's target, what her own target expects to date — with seasonality on every target.
+
+    Q1 2026, the clock on 15 February. Team North's revenue target 12000, weighted 1/1/2
+    by month; Sara's own plan 6000 weighted 3/1/1, Sam's own plan 3000 evenly by month
+    (no seasonality), the leader has no target of his own.
+    """
+
+    TODAY = date(2026, 2, 15)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        widget = cls.product_goods
+        for user, amount, day in (
+            (cls.user_leader, 1000.0, date(2025, 1, 15)),
+            (cls.user_salesman, 2000.0, date(2025, 1, 20)),
+            (cls.user_salesman_2, 3000.0, date(2025, 2, 3)),
+            (cls.user_salesman, 1000.0, date(2026, 1, 10)),
+            (cls.user_salesman_2, 2000.0, date(2026, 1, 20)),
+            (cls.user_leader, 500.0, date(2026, 2, 2)),
+        ):
+            cls._create_order(cls.customer_be, user, [(widget, 1, amount)],
+                              date_order=datetime.combine(day, datetime.min.time())
+                              .replace(hour=10))
+        revenue = cls.env.ref("sales_management.sales_metric_revenue")
+        Plan = cls.env["sales.plan"]
+        common = {"date_from": date(2026, 1, 1), "date_to": date(2026, 3, 31),
+                  "team_id": cls.team.id}
+        cls.team_plan = Plan.create(dict(
+            common, name="SM Q1 North", user_id=cls.user_leader.id, scope="team",
+            target_ids=[Command.create({
+                "metric_id": revenue.id, "target_value": 12000.0,
+                "seasonality": {"2026-01": 1.0, "2026-02": 1.0, "2026-03": 2.0},
+            })],
+        ))
+        cls.sara_plan = Plan.create(dict(
+            common, name="SM Q1 Sara", user_id=cls.user_salesman_2.id, scope="user",
+            parent_id=cls.team_plan.id,
+            target_ids=[Command.create({
+                "metric_id": revenue.id, "target_value": 6000.0,
+                "seasonality": {"2026-01": 3.0, "2026-02": 1.0, "2026-03": 1.0},
+            })],
+        ))
+        cls.sam_plan = Plan.create(dict(
+            common, name="SM Q1 Sam", user_id=cls.user_salesman.id, scope="user",
+            parent_id=cls.team_plan.id,
+            target_ids=[Command.create({"metric_id": revenue.id, "target_value": 3000.0})],
+        ))
+        (cls.team_plan | cls.sara_plan | cls.sam_plan).action_approve()
+
+    def test_contributors_expected_is_the_own_targets(self):
+        with freeze_time("2026-02-15 09:00:00"):
+            alerts = self.env[ALERT]._run_deviation_alerts()
+            team_target = self.team_plan.target_ids
+            alert = alerts.filtered(lambda a: a.target_id == team_target)
+            self.assertTrue(alert)
+            # the team's expected to date, from the test's own arithmetic
+            feb = 15 / 28
+            team_expected = 12000.0 * (1 + 1 * feb) / 4
+            self.assertAlmostEqual(alert.expected_to_date, team_expected, places=2)
+            self.assertAlmostEqual(alert.actual_value, 3500.0)
+            sara_expected = 6000.0 * (3 + 1 * feb) / 5
+            sam_expected = 3000.0 * (31 + 15) / 90
+            # the leader: the 3000 the own targets leave, prorated like the team's target
+            leader_expected = 3000.0 * (1 + 1 * feb) / 4
+            members = {m["id"]: m for group in alert.contributors
+                       if group["dimension"] == "user_id" for m in group["members"]}
+            self.assertEqual(set(members), {
+                self.user_salesman.id, self.user_salesman_2.id, self.user_leader.id,
+            })
+            sara = self.sara_plan.target_ids
+            sam = self.sam_plan.target_ids
+            self.assertAlmostEqual(sara.expected_to_date, sara_expected, places=2)
+            self.assertAlmostEqual(sam.expected_to_date, sam_expected, places=2)
+            for member, own_target, value in (
+                (self.user_salesman_2, sara, sara_expected),
+                (self.user_salesman, sam, sam_expected),
+            ):
+                self.assertAlmostEqual(members[member.id]["expected"],
+                                       own_target.expected_to_date, places=2)
+                self.assertAlmostEqual(members[member.id]["expected"], value, places=2)
+                self.assertAlmostEqual(members[member.id]["gap"],
+                                       own_target.actual_value - own_target.expected_to_date,
+                                       places=2)
+            self.assertAlmostEqual(members[self.user_leader.id]["expected"], leader_expected,
+                                   places=2)
+            self.assertAlmostEqual(members[self.user_leader.id]["actual"], 500.0)
+            # the note reads the same figure as Sara's own target
+            self.assertIn(format_amount(self.env, sara_expected, self.currency),
+                          html.unescape(str(alert.note)))

@@ -328,12 +328,18 @@ class SalesControlAlert(models.Model):
         """Members of each dimension (salesperson, customer, product) that contribute most
         to the gap of each target; ``expected``: ``{target_id: expected-to-date value}``.
 
-        A member's expected value is its share of the same elapsed window one year
-        earlier, applied to the target's expected-to-date value (with no history there,
-        an equal share of the members active now); its contribution is its actual minus
-        that expectation, so the contributions of a dimension add up to the target's gap.
-        Returns ``{target_id: [{dimension, label, members: [{id, name, actual, expected,
-        gap}]}]}`` with the most negative contributions first.
+        A salesperson with her own target for the same metric, period and scope (see
+        ``_own_targets``) is expected what her own target expects to date: one expected
+        value per person, whichever screen shows it. Every other member is expected its
+        share of the target's value not given to those own targets — its share of the same
+        elapsed window one year earlier among these members (with no history there, an
+        equal share of the members active now) — prorated the way the target is
+        (``sales.plan.target._expected_value``, the target's seasonality). Without own
+        targets that is the member's share of the target's expected-to-date value, and
+        the contributions (actual minus expected) of a dimension add up to the target's
+        gap; they still do when the own targets fit in the target and share its
+        seasonality. Returns ``{target_id: [{dimension, label, members: [{id, name, actual,
+        expected, gap}]}]}`` with the most negative contributions first.
 
         Set-based over the targets: per metric, one query per (dimension, slot shape) for
         the members with history, and one ``_compute_values`` for every member's actual
@@ -349,8 +355,10 @@ class SalesControlAlert(models.Model):
         names_wanted = {}
         rows_of = {}
         slots = targets._slots()
+        Target = self.env["sales.plan.target"]
         for metric, metric_targets in by_metric.items():
             supported = metric._supported_dimensions()
+            own_targets = self._own_targets(metric, metric_targets, today)
             entries = []  # (target, dim, slot, reference)
             for target in metric_targets:
                 slot = slots[target.id]._asdict()
@@ -364,24 +372,37 @@ class SalesControlAlert(models.Model):
                     entries.append((target, dim, slot, reference))
             member_values = self._member_values(metric, entries)
             for index, (target, dim, _slot, _reference) in enumerate(entries):
-                found = member_values[index]
+                found = dict(member_values[index])
+                # {member: expected to date of her own target}
+                own = own_targets.get(target.id, {}) if dim == "user_id" else {}
+                for member in own:
+                    found.setdefault(member, [0.0, 0.0])
                 dim_members = sorted(found)
                 if not dim_members:
                     continue
-                values = {}
-                for member, (now_value, ref_value) in found.items():
-                    values[(index, "now", member)] = now_value
-                    values[(index, "ref", member)] = ref_value
-                ref_total = sum(values[(index, "ref", m)] for m in dim_members)
-                active = [m for m in dim_members if values[(index, "now", m)]]
+                others = [m for m in dim_members if m not in own]
+                ref_total = sum(found[m][1] for m in others)
+                active = [m for m in others if found[m][0]]
+                if own:
+                    # the target's value the own targets leave to the other members
+                    rest = max(target.target_value - sum(v[0] for v in own.values()), 0.0)
                 rows = []
                 for member in dim_members:
-                    actual = values[(index, "now", member)]
-                    if ref_total:
-                        share = values[(index, "ref", member)] / ref_total
+                    actual = found[member][0]
+                    if member in own:
+                        member_expected = own[member][1]
                     else:
-                        share = 1.0 / len(active) if member in active else 0.0
-                    member_expected = expected[target.id] * share
+                        if ref_total:
+                            share = found[member][1] / ref_total
+                        else:
+                            share = 1.0 / len(active) if member in active else 0.0
+                        if own:
+                            member_expected = Target._expected_value(
+                                target.date_from, target.date_to, rest * share,
+                                target.seasonality, True, today,
+                            )
+                        else:
+                            member_expected = expected[target.id] * share
                     rows.append({
                         "id": member, "actual": actual, "expected": member_expected,
                         "gap": actual - member_expected,
@@ -406,6 +427,71 @@ class SalesControlAlert(models.Model):
                 result[target.id].append({
                     "dimension": dim, "label": target._fields[dim].string, "members": rows,
                 })
+        return result
+
+    @api.model
+    def _own_targets(self, metric, targets, today):
+        """The salespeople's own targets behind ``targets`` (of ``metric``):
+        ``{target_id: {user_id: (target value, expected to date)}}``.
+
+        A salesperson's own target for a target is a target of the same metric, company
+        and period whose scope (``_slots()``) is the target's narrowed to her — the same
+        team, customer, region... — in a plan of the same plan tree that is not
+        cancelled; her own plan's target (a salesperson plan) comes first, then the
+        lowest id. Its expected value is the one its own figures give
+        (``_expected_value``, with its seasonality): one query for the candidates."""
+        Target = self.env["sales.plan.target"].sudo()
+        target_slots = Target.browse([t.id for t in targets])._slots()
+        targets = [t for t in targets if not target_slots[t.id].user_id]
+        if not targets:
+            return {}
+        candidates = Target.search([
+            ("metric_id", "=", metric.id),
+            ("company_id", "in", list({t.company_id.id for t in targets})),
+            ("date_from", "in", list({t.date_from for t in targets})),
+            ("date_to", "in", list({t.date_to for t in targets})),
+            ("plan_id.state", "!=", "cancelled"),
+            "|", ("user_id", "!=", False), ("plan_id.scope", "=", "user"),
+        ], order="id")
+        roots = {}
+        for plan in (candidates.plan_id | Target.browse([t.id for t in targets]).plan_id):
+            roots[plan.id] = (plan.parent_path or f"{plan.id}/").split("/")[0]
+        by_key = {}
+        candidate_slots = candidates._slots()
+        for candidate in candidates:
+            slot = candidate_slots[candidate.id]._asdict()
+            user_id = slot.get("user_id")
+            if not user_id:
+                continue
+            key = (candidate.company_id.id, candidate.date_from, candidate.date_to,
+                   roots[candidate.plan_id.id])
+            by_key.setdefault(key, []).append((candidate, slot))
+        result = {}
+        for target in targets:
+            scope = target_slots[target.id]._asdict()
+            key = (target.company_id.id, target.date_from, target.date_to,
+                   roots[target.plan_id.id])
+            chosen = {}
+            for candidate, slot in by_key.get(key, []):
+                user_id = slot["user_id"]
+                if candidate.id == target.id or any(
+                    slot.get(dim) != scope.get(dim) for dim in (*DIMENSIONS, "region_id")
+                    if dim != "user_id" and (dim != "team_id" or scope.get(dim))
+                ):
+                    continue
+                own_plan = candidate.plan_id.scope == "user" \
+                    and candidate.plan_id.user_id.id == user_id
+                rank = (0 if own_plan else 1, candidate.id)
+                if user_id not in chosen or rank < chosen[user_id][0]:
+                    chosen[user_id] = (rank, candidate)
+            if chosen:
+                result[target.id] = {
+                    user_id: (own.target_value, own._expected_value(
+                        own.date_from, own.date_to, own.target_value, own.seasonality,
+                        True, today,
+                    ))
+                    for user_id, (_rank, own) in chosen.items()
+                }
         return result
 
     @api.model
