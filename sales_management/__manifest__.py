@@ -88,6 +88,10 @@
         "web.assets_backend": [
             "sales_management/static/src/dashboard/**/*",
         ],
+        # Reporting: the PDF layout on page 2+ (repeated table headers, rows not cut)
+        "web.report_assets_common": [
+            "sales_management/static/src/report/**/*",
+        ],
         "web.assets_tests": [
             "sales_management/static/tests/tours/**/*",
         ],
