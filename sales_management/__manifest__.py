@@ -87,6 +87,8 @@
         # Reporting: the dashboard client action
         "web.assets_backend": [
             "sales_management/static/src/dashboard/**/*",
+            # figures of plans and targets in their metric's unit
+            "sales_management/static/src/fields/**/*",
         ],
         # Reporting: the PDF layout on page 2+ (repeated table headers, rows not cut)
         "web.report_assets_common": [

@@ -158,6 +158,24 @@ class TestJourneys(SalesManagementHttpCommon):
         plan.action_approve()
         orders = self._order(self.sam, 1000.0) | self._order(self.sara, 500.0)
         self.assertEqual(plan.health, "off_track")
+        # the leaderboard (issue 18, point 12): last year Sara 80 %, Sam 50 %; this year
+        # Sam 40 % (1000 / 2500), Sara 10 % (500 / 5000). Sam climbs to first place while
+        # his achievement falls: his change reads "−10.0 pts", red, arrow down.
+        last = self.year - 1
+        self._order(self.sam, 500.0, datetime(last, 3, 2, 10, 0))
+        self._order(self.sara, 800.0, datetime(last, 3, 2, 10, 0))
+        Plan = self.env["sales.plan"]
+        for user, year, value in ((self.sam, last, 1000.0), (self.sara, last, 1000.0),
+                                  (self.sam, self.year, 2500.0),
+                                  (self.sara, self.year, 5000.0)):
+            Plan.create({
+                "name": f"Journey {user.name} {year}", "user_id": user.id,
+                "team_id": self.team.id, "scope": "user",
+                "parent_id": plan.id if year == self.year else False,
+                "date_from": date(year, 1, 1), "date_to": date(year, 12, 31),
+                "target_ids": [Command.create({"metric_id": self.revenue.id,
+                                               "target_value": value})],
+            }).action_approve()
         self.start_tour("/odoo/action-sales_management.sales_management_dashboard_action",
                         "sales_journey_dashboard", login="sm_journey_mia")
         action = self.env["sales.corrective.action"].search([("plan_id", "=", plan.id)])

@@ -24,6 +24,29 @@ HEALTH = [
 ]
 # what the daily deviation alerts set (running periods only)
 PACE_HEALTH = HEALTH[1:4]
+# The one mapping of a health to its colour, read by every surface: the Bootstrap context
+# of the screens (badges and list decorations ``*-success``..., the dashboard's badges and
+# bars ``text-bg-*``/``bg-*``) and, for the prints (PDF badges and charts), the hex colour
+# of that context.
+HEALTH_CONTEXT = {
+    "not_started": "secondary", "on_track": "success", "at_risk": "warning",
+    "off_track": "danger", "achieved": "success", "missed": "danger",
+}
+CONTEXT_COLOURS = {
+    "secondary": "#6c757d", "success": "#28a745", "warning": "#f0ad4e", "danger": "#dc3545",
+}
+HEALTH_COLOURS = {health: CONTEXT_COLOURS[context] for health, context in HEALTH_CONTEXT.items()}
+
+
+def health_styles(env):
+    """``{health: {label, context, colour}}``: the label (in the user's language) and the
+    colours of each health, as the dashboard, the PDF and the XLSX show it."""
+    labels = dict(env["sales.plan"]._fields["health"]._description_selection(env))
+    return {
+        health: {"label": labels.get(health, health), "context": context,
+                 "colour": HEALTH_COLOURS[health]}
+        for health, context in HEALTH_CONTEXT.items()
+    }
 
 
 def sales_health(pace, achievement, date_from, date_to, today, on_track=90.0, at_risk=75.0):

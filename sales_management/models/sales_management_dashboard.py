@@ -22,6 +22,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+from .res_company import health_styles
 from .sales_input_guard import check_date_param, check_ids_param
 
 PERIODS = ("month", "quarter", "year")
@@ -67,6 +68,8 @@ class SalesManagementDashboard(models.AbstractModel):
                 "name": company.currency_id.name,
             },
             "drill": {},
+            # the label and colours of each health: the same as the prints'
+            "health_styles": health_styles(self.env),
         }
         data["plans"] = self._get_plan_figures(scope, dates, data["drill"])
         data["kpis"] = self._get_sales_kpis(scope, dates, data["drill"])
@@ -649,9 +652,26 @@ class SalesManagementDashboard(models.AbstractModel):
             row["actual"] += period[plan.id]["actual"]
             row["plan_ids"].append(plan.id)
         result = sorted(rows.values(), key=lambda r: r["name"])
+        today = fields.Date.context_today(self)
         for row in result:
             row["achievement"] = 100.0 * row["actual"] / row["target"] if row["target"] else 0.0
+            row["health"] = self._team_health(row, today)
         return result
+
+    @api.model
+    def _team_health(self, row, today):
+        """The health of a team's row (the colour of its bar): its plan's, or for several
+        plans the one their summed figures give over their combined period
+        (``res.company._sales_health``)."""
+        plans = self.env["sales.plan"].browse(row["plan_ids"])
+        if len(plans) == 1:
+            return plans.health or ""
+        expected = sum(plans.mapped("expected_to_date"))
+        pace = 100.0 * row["actual"] / expected if expected else 100.0
+        return self.env.company._sales_health(
+            pace, row["achievement"], min(plan.date_from for plan in plans),
+            max(plan.date_to for plan in plans), today,
+        )
 
     @api.model
     def _get_monthly_revenue(self, date_to):

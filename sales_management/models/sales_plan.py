@@ -791,12 +791,13 @@ class SalesPlan(models.Model):
             contributors = [
                 {"kind": "plan", "name": row["short_name"], "user": row["user"],
                  "variance": row["actual"] - row["expected"], "target": row["target"],
-                 "actual": row["actual"], "pace": row["pace"], "health": row["health"]}
+                 "actual": row["actual"], "pace": row["pace"], "health": row["health"],
+                 "unit": row["unit"]}
                 for row in rows if row["depth"] == 1
             ] + [
                 {"kind": "target", "name": f"{t['metric']} · {t['dimensions']}", "user": "",
                  "variance": t["variance"], "target": t["target"], "actual": t["actual_value"],
-                 "pace": t["pace"], "health": t["health"]}
+                 "pace": t["pace"], "health": t["health"], "unit": t["unit"]}
                 for t in targets if t["is_breakdown"]
             ]
             contributors = sorted(

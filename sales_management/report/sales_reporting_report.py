@@ -11,10 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import float_round
 
-HEALTH_COLOURS = {
-    "not_started": "#6c757d", "on_track": "#28a745", "at_risk": "#f0ad4e",
-    "off_track": "#dc3545", "achieved": "#28a745", "missed": "#dc3545",
-}
+from ..models.res_company import HEALTH_COLOURS
 
 
 def health_labels(env):
@@ -237,9 +234,10 @@ class ReportExecutiveSummary(models.AbstractModel):
             "funnel": svg_hbar_chart(
                 [(row["name"], row["reached"], None) for row in summary["funnel"]],
             ),
+            # a team's bar in the colour of its health (what its pace says), as on the
+            # dashboard: not of its achievement, which is low early in the year
             "teams": svg_hbar_chart(
-                [(row["name"], row["achievement"], "#28a745" if row["achievement"] >= 95
-                  else "#f0ad4e" if row["achievement"] >= 80 else "#dc3545")
+                [(row["name"], row["achievement"], HEALTH_COLOURS.get(row.get("health")))
                  for row in summary["teams"]],
                 suffix=" %",
             ),

@@ -53,33 +53,50 @@ export class SalesManagementDashboard extends Component {
         return (value || 0).toFixed(digits);
     }
 
+    // a health's label and colours come from the server (res_company.HEALTH_CONTEXT): the
+    // same as on the prints
+    healthStyle(health) {
+        return this.state.data.health_styles[health] || { label: "", context: "secondary" };
+    }
+
     healthClass(health) {
-        return {
-            on_track: "text-bg-success",
-            at_risk: "text-bg-warning",
-            off_track: "text-bg-danger",
-            achieved: "text-bg-success",
-            missed: "text-bg-danger",
-        }[health] || "text-bg-secondary";
+        return `text-bg-${this.healthStyle(health).context}`;
+    }
+
+    healthBarClass(health) {
+        return `bg-${this.healthStyle(health).context}`;
     }
 
     healthLabel(health) {
-        return {
-            not_started: _t("Not Started"),
-            on_track: _t("On Track"),
-            at_risk: _t("At Risk"),
-            off_track: _t("Off Track"),
-            achieved: _t("Achieved"),
-            missed: _t("Missed"),
-        }[health] || "";
+        return this.healthStyle(health).label;
+    }
+
+    // a plan's figure in its metric's unit: an amount in the currency, a count without
+    // decimals, a percentage with its sign
+    figure(value, unit) {
+        if (unit === "amount") {
+            return this.money(value);
+        }
+        if (unit === "percent") {
+            return this.percent(value);
+        }
+        return this.number(value, unit === "count" ? 0 : 2);
     }
 
     changeLabel(row) {
         if (row.change === null || row.change === undefined) {
             return _t("new");
         }
-        const sign = row.change >= 0 ? "+" : "";
-        return `${sign}${row.change.toFixed(1)} pts`;
+        const sign = row.change > 0 ? "+" : row.change < 0 ? "−" : "";
+        return `${sign}${Math.abs(row.change).toFixed(1)} pts`;
+    }
+
+    // the colour and arrow of a change follow its sign
+    changeClass(row) {
+        if (!row.change) {
+            return "text-muted";
+        }
+        return row.change > 0 ? "text-success" : "text-danger";
     }
 
     drill(key) {

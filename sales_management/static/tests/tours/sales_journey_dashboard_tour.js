@@ -41,6 +41,19 @@ registry.category("web_tour.tours").add("sales_journey_dashboard", {
             trigger: `${plan} .badge.text-bg-danger:contains('Off Track')`,
         },
         {
+            content: "its bar in its health's colour",
+            trigger: `${plan} .progress-bar.bg-danger`,
+        },
+        {
+            content: "Sam leads the board while his achievement fell: red, arrow down",
+            trigger:
+                ".o_sm_leaderboard tr:contains('Sam Journey') .o_sm_change.text-danger:contains('\u221210.0 pts') .fa-arrow-down",
+        },
+        {
+            content: "no arrow up on a fall",
+            trigger: ".o_sm_leaderboard tr:contains('Sam Journey') .o_sm_change:not(:has(.fa-arrow-up))",
+        },
+        {
             content: "Drill into the plan",
             trigger: plan,
             run: "click",
@@ -50,8 +63,8 @@ registry.category("web_tour.tours").add("sales_journey_dashboard", {
             trigger: ".o_field_widget[name=health] .badge.text-bg-danger",
         },
         {
-            content: "its actual",
-            trigger: ".o_field_widget[name=actual_value]:contains('1,500.00')",
+            content: "its actual, in the plan's currency",
+            trigger: ".o_field_widget[name=actual_value] .o_sm_figure:contains('1,500.00'):contains('$')",
         },
         {
             content: "The records behind the target's actual",
