@@ -119,39 +119,52 @@ class SalesMilestoneFunnelReport(models.Model):
                 END AS median_days_to_next
         """, has_next=has_next, next_date=next_date, line=line)
 
-    @staticmethod
-    def _in_track(milestone, lead):
-        """SQL: the milestone (alias) is on the track of the opportunity (alias): of its
-        company or none, of its team or of every team (``sales.milestone._filter_for``)."""
-        return SQL("""
-            (%(m)s.company_id IS NULL OR %(m)s.company_id = %(l)s.company_id)
-            AND (NOT EXISTS (SELECT 1 FROM sales_milestone_crm_team_rel r
-                              WHERE r.milestone_id = %(m)s.id)
-                 OR EXISTS (SELECT 1 FROM sales_milestone_crm_team_rel r
-                             WHERE r.milestone_id = %(m)s.id AND r.team_id = %(l)s.team_id))
-        """, m=SQL.identifier(milestone), l=SQL.identifier(lead))
+    def _steps(self):
+        """SQL: a VALUES table of the steps of each milestone ``m_id``: the milestone
+        itself (``is_passed`` false, ``team_id`` -1: for every opportunity), and for each
+        track (the milestones of a team, ``team_id``, or of every team, 0: a team without
+        milestones of its own follows these, ``sales.milestone._filter_for``) the active
+        milestones of the track before it, when it is on the track. Built from the
+        milestones and their teams (two small reads) at each read of the report, and
+        hash-joined to the lines: exact row estimates and no work per line."""
+        milestones = self.env["sales.milestone"].sudo().with_context(active_test=False) \
+            .search_fetch([], ["sequence", "company_id", "active", "team_ids"])
+        team_ids = sorted(set(milestones.team_ids.ids))
+        rows = [(0, -1, 0, 0, False, None, None)]  # never matches: VALUES is never empty
+        rows += [(m.id, -1, m.id, m.sequence, False, None, None) for m in milestones]
+        ordered = milestones.sorted(lambda m: (m.sequence, m.id))
+        for team in [*team_ids, 0]:
+            track = ordered.filtered(lambda m, team=team: not m.team_ids or team in m.team_ids.ids)
+            for i, milestone in enumerate(track):
+                rows += [
+                    (milestone.id, team, before.id, before.sequence, True,
+                     before.company_id.id or None, milestone.company_id.id or None)
+                    for before in track[:i] if before.active
+                ]
+        values = SQL(", ").join(
+            SQL("(%s::int, %s::int, %s::int, %s::int, %s::bool, %s::int, %s::int)", *row)
+            for row in rows)
+        return SQL("""(VALUES %s) AS step(m_id, team_id, milestone_id, sequence, is_passed,
+                                           company_id, m_company_id)""", values), team_ids
 
     def _from(self):
-        # LEFT JOINs on primary keys: PostgreSQL drops them when the query reads none of
-        # their columns (milestone_id is required, so the milestone join keeps every row)
         # each line: its milestone, and the active milestones of the opportunity's track
-        # before it when it is on that track (a line of another team's track, left by an
-        # opportunity that changed teams, stands alone)
+        # before it when it is on that track, of the opportunity's company or of none (a
+        # line of another team's track, left by an opportunity that changed teams,
+        # stands alone)
+        steps, team_ids = self._steps()
         return SQL("""
             sales_lead_milestone ml
             JOIN crm_lead l ON l.id = ml.lead_id
-            JOIN sales_milestone m ON m.id = ml.milestone_id
-            JOIN LATERAL (
-                SELECT m.id AS milestone_id, m.sequence, FALSE AS is_passed
-                 UNION ALL
-                SELECT p.id, p.sequence, TRUE
-                  FROM sales_milestone p
-                 WHERE p.active AND (p.sequence, p.id) < (m.sequence, m.id)
-                   AND %(p_in_track)s AND %(m_in_track)s
-            ) step ON TRUE
+            JOIN %(steps)s ON step.m_id = ml.milestone_id
+                 AND (NOT step.is_passed
+                      OR step.team_id = (CASE WHEN l.team_id = ANY(%(team_ids)s::int[])
+                                              THEN l.team_id ELSE 0 END)
+                      AND (step.company_id IS NULL OR step.company_id = l.company_id)
+                      AND (step.m_company_id IS NULL OR step.m_company_id = l.company_id))
             LEFT JOIN crm_stage s ON s.id = l.stage_id
             LEFT JOIN crm_team tm ON tm.id = l.team_id
-        """, p_in_track=self._in_track("p", "l"), m_in_track=self._in_track("m", "l"))
+        """, steps=steps, team_ids=team_ids)
 
     def _where(self):
         return SQL("l.type = 'opportunity'")
