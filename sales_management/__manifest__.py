@@ -89,6 +89,8 @@
             "sales_management/static/src/dashboard/**/*",
             # figures of plans and targets in their metric's unit
             "sales_management/static/src/fields/**/*",
+            # an opportunity's Still Missing follows the activities done in the chatter
+            "sales_management/static/src/milestone/**/*",
         ],
         # Reporting: the PDF layout on page 2+ (repeated table headers, rows not cut)
         "web.report_assets_common": [

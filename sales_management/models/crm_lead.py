@@ -128,8 +128,10 @@ class CrmLead(models.Model):
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
 
+    # activity_ids: an activity marked done leaves them (its message is what counts)
     @api.depends(
         "team_id", "company_id", "milestone_line_ids.milestone_id", "milestone_criterion_ids",
+        "activity_ids",
     )
     @api.depends_context("company")
     def _compute_next_milestone(self):
@@ -232,7 +234,9 @@ class CrmLead(models.Model):
                 "reached": reached,
                 "next": candidates[:1],
                 "done_types": done.get(lead._origin.id, self.env["mail.activity.type"]),
-                "confirmed": lead.milestone_criterion_ids,
+                # in an onchange (a criterion just ticked), the linked criteria are new
+                # records: their origins are the criteria
+                "confirmed": lead.milestone_criterion_ids._origin,
             }
         return result
 

@@ -40,6 +40,10 @@ registry.category("web_tour.tours").add("sales_journey_milestones", {
             run: "click",
         },
         {
+            content: "Still Missing follows at once: only the activity is left",
+            trigger: `${missing}:contains('Journey discovery call'):not(:contains('Journey budget identified'))`,
+        },
+        {
             content: "Save",
             trigger: ".o_form_button_save",
             run: "click",
@@ -71,6 +75,10 @@ registry.category("web_tour.tours").add("sales_journey_milestones", {
         {
             content: "The call is logged",
             trigger: ".o-mail-Message:contains('Journey discovery call')",
+        },
+        {
+            content: "Nothing is missing any more: the list is gone without reloading the page",
+            trigger: `.o_form_saved:not(:has(${missing}))`,
         },
         ...headerButton("action_milestone_advance", "Reach the milestone"),
         {
