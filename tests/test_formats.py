@@ -7,7 +7,9 @@ as the report renders them (HTML of the QWeb PDF) and the dashboard from its dat
 
 import re
 from datetime import datetime
+from io import BytesIO
 
+import openpyxl
 from common import SalesManagementCommon
 from lxml import etree
 
@@ -137,3 +139,28 @@ class TestFormats(SalesManagementCommon):
         self.assertIn(f"background-color: {styles['on_track']['colour']}",
                       self._html("sales_management.report_plan_performance",
                                  self.team_plan.ids, self.user_manager))
+
+    def test_xlsx_figures_in_their_unit_health_in_its_colour(self):
+        Report = self.env["ir.actions.report"].with_user(self.user_manager)
+        content, _kind = Report._render_xlsx(
+            "sales_management.action_report_plan_performance_xlsx",
+            (self.sam_orders | self.sam_win_rate | self.team_plan).ids, {})
+        book = openpyxl.load_workbook(BytesIO(content))
+        styles = self.env["sales.management.dashboard"].with_user(
+            self.user_manager).get_dashboard_data("year")["health_styles"]
+        for plan, number_format in ((self.sam_orders, "#,##0"),
+                                    (self.sam_win_rate, '0.0" %"'),
+                                    (self.team_plan, None)):
+            sheet = next(ws for ws in book if ws.title == plan.name[:28])
+            # the plan's row in the plan tree (the title above reads its name too)
+            row = next(r for r in range(1, sheet.max_row + 1)
+                       if sheet.cell(r, 1).value == plan.name
+                       and sheet.cell(r, 2).value == plan.user_id.name)
+            if number_format:
+                self.assertEqual(sheet.cell(row, 5).number_format, number_format)
+            else:
+                self.assertIn(self.currency.symbol, sheet.cell(row, 5).number_format)
+            health = sheet.cell(row, 10)
+            self.assertEqual(health.value, styles[plan.health]["label"])
+            self.assertEqual(health.fill.fgColor.rgb[-6:].lower(),
+                             styles[plan.health]["colour"][1:])

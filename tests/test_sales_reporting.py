@@ -14,6 +14,7 @@ import openpyxl
 from common import SalesManagementCommon, new_role_user
 
 from odoo import Command
+from odoo.addons.sales_management.models.res_company import HEALTH_COLOURS
 from odoo.exceptions import AccessError, UserError
 
 TODAY = date(2025, 6, 15)
@@ -367,8 +368,12 @@ class TestSalesReporting(SalesManagementCommon):
         r_total = rows["Allocated to sub-plans"]
         self.assertEqual(sheet.cell(r_total, 5).value, f"=SUM(E{rows['SM North 2025']})")
         self.assertEqual(cached.cell(r_total, 5).value, 6000.0)
-        # conditional colours on achievement and pace
-        self.assertTrue(sheet.conditional_formatting)
+        # the health in its colour, the dashboard's and the PDFs' (issue 18, point 12)
+        plan = self.plan_company
+        fill = sheet.cell(r, 10).fill.fgColor.rgb
+        self.assertEqual(sheet.cell(r, 10).value, dict(
+            plan._fields["health"]._description_selection(self.env))[plan.health])
+        self.assertEqual(fill[-6:].lower(), HEALTH_COLOURS[plan.health][1:])
 
     def test_kpi_analysis_xlsx(self):
         formulas, values = self._xlsx("sales_management.action_report_kpi_analysis_xlsx",

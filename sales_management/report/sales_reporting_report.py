@@ -274,7 +274,6 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                 self.env._("Health"),
             )
             self._write_headers(sheet, row, headers, formats)
-            first = row + 1
             child_rows = []
             for line in perf["tree"]:
                 row += 1
@@ -292,11 +291,9 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                                   line["achievement"] / 100.0)
                 self._write_ratio(sheet, row, 8, "F", "G", formats["percent"],
                                   line["pace"] / 100.0, if_zero=1)
-                self._write_text(sheet, row, 9, health.get(line["health"], ""))
+                self._write_health(sheet, row, 9, line["health"], health, formats)
                 if line["depth"] == 1:
                     child_rows.append((r, line))
-            self._colour_ratio_column(sheet, first, row, 7, formats)
-            self._colour_ratio_column(sheet, first, row, 8, formats)
             if child_rows:
                 row += 1
                 self._write_text(sheet, row, 0, self.env._("Allocated to sub-plans"),
@@ -324,7 +321,6 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
             self.env._("Pace"), self.env._("Health"),
         )
         self._write_headers(sheet, row, headers, formats)
-        first = row + 1
         headline = []
         for target in perf["targets"]:
             row += 1
@@ -344,11 +340,9 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                               target["achievement"] / 100.0)
             self._write_ratio(sheet, row, 9, "F", "G", formats["percent"],
                               target["pace"] / 100.0, if_zero=1)
-            self._write_text(sheet, row, 10, health.get(target["health"], ""))
+            self._write_health(sheet, row, 10, target["health"], health, formats)
             if target["unit"] == "amount" and not target["is_breakdown"]:
                 headline.append((r, target))
-        self._colour_ratio_column(sheet, first, row, 8, formats)
-        self._colour_ratio_column(sheet, first, row, 9, formats)
         if headline:
             row += 1
             self._write_text(sheet, row, 0, self.env._("Total (amount targets)"),
@@ -377,9 +371,10 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
             row += 1
             self._write_text(sheet, row, 0, item["name"])
             self._write_text(sheet, row, 1, item["user"])
-            sheet.write_number(row, 2, -item["variance"], formats["number"])
+            sheet.write_number(row, 2, -item["variance"],
+                               self._unit_format(formats, item["unit"]))
             sheet.write_number(row, 3, item["pace"] / 100.0, formats["percent"])
-            self._write_text(sheet, row, 4, health.get(item["health"], ""))
+            self._write_health(sheet, row, 4, item["health"], health, formats)
         return row
 
 

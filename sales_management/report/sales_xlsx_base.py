@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from ..models.res_company import HEALTH_COLOURS
+
 
 class SalesReportXlsxMixin(models.AbstractModel):
     """Formats and safe writers shared by the XLSX exports."""
@@ -30,7 +32,21 @@ class SalesReportXlsxMixin(models.AbstractModel):
             "warn": fmt({"bg_color": "#FFF3CD", "font_color": "#856404"}),
             "bad": fmt({"bg_color": "#F8D7DA", "font_color": "#721C24"}),
             "indent": [fmt({"indent": level}) for level in range(8)],
+            # a figure of a percent metric (35 for a 35 % win rate)
+            "percent_value": fmt({"num_format": '0.0" %"'}),
+            "percent_value_bold": fmt({"num_format": '0.0" %"', "bold": True, "top": 1}),
+            "integer_bold": fmt({"num_format": "#,##0", "bold": True, "top": 1}),
+            # a health in its colour: the same mapping as the dashboard and the PDFs
+            "health": {
+                health: fmt({"bg_color": colour, "font_color": "#FFFFFF"})
+                for health, colour in HEALTH_COLOURS.items()
+            },
         }
+
+    def _write_health(self, sheet, row, col, health, labels, formats):
+        """A health label in its colour (``res_company.HEALTH_COLOURS``)."""
+        self._write_text(sheet, row, col, labels.get(health, ""),
+                         formats["health"].get(health))
 
     def _write_text(self, sheet, row, col, value, cell_format=None):
         """User text is always a string cell: "=cmd|..." stays text, never a formula."""
@@ -64,7 +80,10 @@ class SalesReportXlsxMixin(models.AbstractModel):
                                 sum(line[key] for line in lines))
 
     def _unit_format(self, formats, unit, bold=False):
-        key = "amount" if unit == "amount" else "number"
+        """A figure's format in its metric's unit: an amount in the currency, a count
+        without decimals, a percentage with its sign."""
+        key = {"amount": "amount", "count": "integer", "percent": "percent_value"}.get(
+            unit, "number")
         return formats[f"{key}_bold" if bold else key]
 
     def _colour_ratio_column(self, sheet, first_row, last_row, col, formats):
