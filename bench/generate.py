@@ -1007,15 +1007,17 @@ def check(env, sample=300):
 
 
 # ---------------------------------------------------------------------- CLI
-def odoo_env(db):
-    """(registry, cursor factory) of ``db`` with the repository's addons path."""
+def odoo_env(db, addons_first=None):
+    """The registry of ``db`` with the repository's addons path (``addons_first``: a
+    directory put before it, e.g. an older version of the addon)."""
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     import odoo
     import odoo.addons
     from odoo.tools import config
 
     root = os.path.dirname(os.path.dirname(os.path.realpath(odoo.__file__)))
-    paths = [repo]
+    paths = [os.path.realpath(addons_first)] if addons_first else []
+    paths.append(repo)
     if os.path.isdir(os.path.join(root, "addons", "crm")):
         paths.append(os.path.join(root, "addons"))
     paths += [os.path.realpath(p) for p in odoo.addons.__path__ if os.path.isdir(p)]

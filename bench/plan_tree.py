@@ -6,10 +6,14 @@ Plans are created with the ORM (a few hundred records: parent_path, contributors
 the ORM's), then approved; their targets are bulk-inserted in one ``INSERT ... SELECT`` with
 every stored column filled as the ORM would (``company_id`` and ``metric_kind`` related,
 ``is_breakdown`` False: no dimension beyond the plan's own scope). Target values follow the
-previous year's actual of the same month (+10 %), computed with the metric's own SQL.
+previous year's actual of the same month (+10 %), computed by the benchmark's SQL floor
+(``floor.py``: plain SQL, no engine method, so the tree is built the same way whatever
+version of the figures engine is installed).
 """
 
+import importlib.util
 import logging
+import os
 import time
 from datetime import date
 
@@ -17,6 +21,16 @@ _logger = logging.getLogger("bench.plan_tree")
 
 METRICS = ("revenue", "invoiced", "new_customers", "opportunities", "win_rate", "activities")
 PLAN_PREFIX = "Bench Plan"
+
+
+def _floor():
+    """``floor.py`` beside this file (loaded by path: the smoke test loads the bench's
+    modules by path, without ``bench/`` on ``sys.path``)."""
+    spec = importlib.util.spec_from_file_location(
+        "sales_management_bench_floor", os.path.join(os.path.dirname(__file__), "floor.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def metric_records(env):
@@ -65,27 +79,15 @@ def build_plan_tree(env, year=None, teams=None):
     sp_plans = Plan.create(sp_vals)
     plans = root | team_plans | sp_plans
     env.flush_all()
-    # last year's actual of every (plan, metric, month): one query per metric
-    last_year = {}
-    for metric in metrics:
-        slots = []
-        for plan in plans:
-            scope = plan._scope_dimensions()
-            for month in range(1, 13):
-                start = date(year - 1, month, 1)
-                end = date(year - 1 + month // 12, month % 12 + 1, 1)
-                slots.append({
-                    "key": (plan.id, month), "company_id": company.id,
-                    "date_from": start, "date_to": date.fromordinal(end.toordinal() - 1),
-                    **scope,
-                })
-        last_year[metric.id] = metric.sudo()._compute_values(slots)
+    # last year's actual of every (plan, metric, month): one query per source table
+    floor = _floor()
+    last_year = floor.source_values(env.cr, company.id, year - 1)
     rows = []
     for metric in metrics:
-        values = last_year[metric.id]
         for plan in plans:
             for month in range(1, 13):
-                value = values[(plan.id, month)]
+                value = last_year.get(floor.target_key(
+                    metric.code, plan.scope, plan.user_id.id, plan.team_id.id, month), 0.0)
                 if metric.unit == "percent":
                     target = min(round(value + 5.0, 1), 100.0) if value else 30.0
                 else:

@@ -1,95 +1,90 @@
 #!/usr/bin/env python3
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The benchmark: each figure is the median of several warm runs, with its ratio to a
-baseline measured in the same run (the SQL floor, or Odoo's own path); a figure and its
-baseline run interleaved, so that a shared machine's slower phases weigh on both.
+"""The benchmark of the paths where users wait: each figure is the median of several warm
+runs, with its ratio to a floor or baseline measured in the same run; a figure and its
+floor run interleaved, so that a shared machine's slower phases weigh on both.
 
-    python3 bench/run.py -d DB [--repeat N] [--json out.json]
+    python3 bench/run.py -d DB [--repeat N] [--parts ...] [--json out.json]
+    python3 bench/run.py --linearity S.json M.json L.json    # the jobs from size to size
+    python3 bench/compare.py -d DB --ref REF                 # before/after in one command
 
 The database holds data of ``bench/generate.py`` (with its plan tree). Everything a run
-writes (digests, alerts, mails, milestone figures) is rolled back.
+writes (digests, alerts, mails, milestone figures) is rolled back. Only public entry points
+of the addon are called (``read``, ``read_group``, the report actions, the dashboard's data
+method, the jobs' methods), so the same harness measures any version of the figures engine.
 
-1. plan tree actuals: ``sales.plan.target._get_figures()`` over every target of the tree
-   vs the FLOOR: one hand-written SQL GROUP BY (grouping sets) per metric; equal numbers.
-2. SQL queries for (1) on 2 team subtrees and on the whole tree: equal.
-3. dashboard data (manager, salesperson) vs ``sale.report._read_group`` of the same
-   figures (plus ``crm.lead._read_group`` for won/lost/pipeline), as the same user.
-4. plan performance report of the whole tree: HTML rendering, wkhtmltopdf, XLSX.
-5. jobs: overdue digest + escalations, deviation alerts, milestone probabilities, with
-   peak Python memory (tracemalloc, separate run).
-6. milestone funnel and activity quality reports as a salesperson vs their SQL floor.
+a. figures: ``read()`` of the live figures of every target of the tree, as the sales
+   manager, on a fresh cache (the list view, the export), and the plan performance XLSX of
+   the tree's root; vs the FLOOR (``floor.py``): one hand-written GROUP BY per source table
+   computing every measure of that table in one pass, plus one query for the targets' rows.
+   SQL queries of the ``read()`` for the tree and for a tenth of it: equal.
+b. the *Plan vs Actual* pivot: the four ``read_group`` calls its default view makes (rows
+   plan, columns metric, measures target and actual; filter *Plan Totals*), vs the same floor;
+   SQL queries for the tree and a tenth of it: equal.
+c. dashboard data (manager, salesperson): ``get_dashboard_data`` and its sales figures, vs
+   ``sale.report._read_group`` of the same figures (plus ``crm.lead._read_group`` for
+   won/lost/pipeline), as the same user.
+d. the plan performance PDF of the tree's root (HTML when wkhtmltopdf is missing), vs the
+   figures' floor plus the PDF conversion of the same HTML.
+e. jobs: overdue digest + escalations, deviation alerts, milestone probabilities, with
+   peak Python memory (tracemalloc, separate run); ``--linearity`` compares sizes.
+s. milestone funnel, activity quality and the activities metric as a salesperson vs their
+   SQL floor.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 
 FLOAT_TOLERANCE = 0.01
-PARTS = ("actuals", "dashboard", "salesperson", "reports", "jobs")
+PARTS = ("figures", "pivot", "dashboard", "salesperson", "pdf", "jobs")
+# the live figures the list view, the form and the XLSX export read
+FIGURE_FIELDS = ["actual_value", "expected_to_date", "achievement", "pace", "variance",
+                 "health"]
+# what the Plan vs Actual pivot asks by default (sales_plan_target_view_pivot and
+# sales_plan_target_action_analysis: rows plan, columns metric, filter "Plan Totals")
+PIVOT_DOMAIN = [("is_breakdown", "=", False)]
+PIVOT_MEASURES = ["target_value:sum", "actual_value:sum"]
+# the pivot's first request, then the other subdivisions of rows x columns
+PIVOT_GROUPBYS = ([], ["metric_id"], ["plan_id"], ["plan_id", "metric_id"])
+PLAN_REPORT = "sales_management.action_report_plan_performance"
+PLAN_XLSX = "sales_management.action_report_plan_performance_xlsx"
+# goals that apply at M and L only (at S, fixed costs outweigh a few ms of SQL)
+LARGE = ("M", "L")
 
-# --------------------------------------------------------------------------- floor SQL
-# One GROUP BY per metric: (salesperson, team, month), (team, month), (month) at once.
-_SETS = "GROUPING SETS ((r.user_id, r.team_id, r.m), (r.team_id, r.m), (r.m))"
-_HEAD = "SELECT GROUPING(r.user_id, r.team_id), r.user_id, r.team_id, r.m, "
-FLOOR_SQL = {
-    "revenue": _HEAD + """SUM(r.amount) FROM (
-            SELECT so.user_id, so.team_id, date_trunc('month', so.date_order)::date AS m,
-                   l.price_subtotal / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount
-              FROM sale_order_line l JOIN sale_order so ON so.id = l.order_id
-             WHERE so.state = 'sale' AND l.display_type IS NULL
-               AND NOT COALESCE(l.is_downpayment, FALSE) AND so.company_id = %(company)s
-               AND so.date_order >= %(start)s AND so.date_order < %(stop)s) r
-        GROUP BY """ + _SETS,
-    "invoiced": _HEAD + """SUM(r.amount) FROM (
-            SELECT am.invoice_user_id AS user_id, am.team_id,
-                   date_trunc('month', am.invoice_date)::date AS m, -aml.balance AS amount
-              FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id
-             WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
-               AND aml.display_type = 'product' AND am.company_id = %(company)s
-               AND am.invoice_date >= %(start)s AND am.invoice_date < %(stop)s) r
-        GROUP BY """ + _SETS,
-    "new_customers": _HEAD + """COUNT(DISTINCT r.cp) FROM (
-            SELECT DISTINCT ON (p.commercial_partner_id) so.user_id, so.team_id,
-                   date_trunc('month', so.date_order)::date AS m, so.date_order,
-                   p.commercial_partner_id AS cp
-              FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
-             WHERE so.state = 'sale' AND so.company_id = %(company)s
-          ORDER BY p.commercial_partner_id, so.date_order, so.id) r
-         WHERE r.date_order >= %(start)s AND r.date_order < %(stop)s
-        GROUP BY """ + _SETS,
-    "opportunities": _HEAD + """COUNT(*) FROM (
-            SELECT l.user_id, l.team_id, date_trunc('month', l.create_date)::date AS m
-              FROM crm_lead l
-             WHERE l.type = 'opportunity'
-               AND (l.company_id = %(company)s OR l.company_id IS NULL)
-               AND l.create_date >= %(start)s AND l.create_date < %(stop)s) r
-        GROUP BY """ + _SETS,
-    "win_rate": _HEAD + """100.0 * COUNT(*) FILTER (WHERE r.won) / NULLIF(COUNT(*), 0) FROM (
-            SELECT l.user_id, l.team_id, date_trunc('month', l.date_closed)::date AS m,
-                   l.active AS won
-              FROM crm_lead l
-             WHERE l.type = 'opportunity'
-               AND (l.company_id = %(company)s OR l.company_id IS NULL)
-               AND ((l.active AND l.probability = 100) OR (NOT l.active AND l.probability = 0))
-               AND l.date_closed >= %(start)s AND l.date_closed < %(stop)s) r
-        GROUP BY """ + _SETS,
-    "activities": _HEAD + """COUNT(*) FROM (
-            SELECT l.user_id, l.team_id, date_trunc('month', m.date)::date AS m
-              FROM mail_message m JOIN crm_lead l ON l.id = m.res_id
-             WHERE m.model = 'crm.lead' AND m.mail_activity_type_id IS NOT NULL
-               AND (l.company_id = %(company)s OR l.company_id IS NULL)
-               AND m.date >= %(start)s AND m.date < %(stop)s) r
-        GROUP BY """ + _SETS,
-}
+
+def bench_module(name):
+    """A module of ``bench/`` loaded by path (the smoke test has no ``bench/`` on
+    ``sys.path``)."""
+    spec = importlib.util.spec_from_file_location(
+        f"sales_management_bench_{name}",
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+floor = bench_module("floor")
+
+
+def size_of(order_lines):
+    """The generator's size a database was made with, from its order lines."""
+    for size, limit in (("XS", 5_000), ("S", 50_000), ("M", 500_000)):
+        if order_lines < limit:
+            return size
+    return "L"
+
 
 FUNNEL_FLOOR = """
     SELECT ml.milestone_id, COUNT(*), COUNT(*) FILTER (WHERE l.active AND s.is_won)
@@ -161,6 +156,7 @@ class Bench:
         self.parts = set(parts or PARTS)
         self.rows = []
         self.checks = []
+        self.size = None
         self.today = date.today()
         self.year = self.today.year
         self.company = env.ref("base.main_company")
@@ -174,6 +170,11 @@ class Bench:
         self.manager = Users.search([("login", "=", "bench_manager")])
         self.salesperson = Users.search([("login", "=like", "bench_sp_%")], order="login",
                                         limit=1)
+        # a tenth of the tree: the subtrees of a tenth of its teams (at least one)
+        team_plans = self.plans.filtered(lambda p: p.scope == "team").sorted("id")
+        tenth = team_plans[:max(1, len(team_plans) // 10)]
+        self.small_plans = tenth | self.plans.filtered(lambda p: p.parent_id in tenth)
+        self.small_targets = self.small_plans.target_ids
 
     # ------------------------------------------------------------------ helpers
     def timed(self, fn, repeat=None, rollback=False):
@@ -197,14 +198,15 @@ class Bench:
                 times.append(elapsed)
         return statistics.median(times), result
 
-    def timed_pair(self, fn, baseline):
+    def timed_pair(self, fn, baseline, repeat=None):
         """``timed`` of ``fn`` and of its ``baseline``, their runs interleaved (a, b,
         then b, a, ...): a slower or faster phase of a shared machine weighs on both
-        alike, so their ratio holds. Returns ``((seconds, result), (seconds, result))``."""
+        alike, so their ratio holds. Every run starts on a fresh ORM cache. Returns
+        ``((seconds, result), (seconds, result))``."""
         times = ([], [])
         results = [None, None]
         fns = (fn, baseline)
-        for i in range(0 if self.quick else -1, self.repeat):
+        for i in range(0 if self.quick else -1, repeat or self.repeat):
             for which in ((0, 1) if i % 2 == 0 else (1, 0)):
                 self.env.invalidate_all()
                 started = time.perf_counter()
@@ -215,12 +217,17 @@ class Bench:
         return ((statistics.median(times[0]), results[0]),
                 (statistics.median(times[1]), results[1]))
 
-    def row(self, key, label, value, baseline=None, unit="s", goal=None, note=""):
+    def row(self, key, label, value, baseline=None, unit="s", goal=None, note="",
+            goal_sizes=None):
+        """A result row; ``goal``: the highest ratio value / baseline that is ok,
+        ``goal_sizes``: the sizes the goal applies to (default: every size)."""
         ratio = value / baseline if baseline else None
         row = {"key": key, "label": label, "value": value, "baseline": baseline,
-               "ratio": ratio, "unit": unit, "goal": goal, "note": note}
+               "ratio": ratio, "unit": unit, "goal": goal, "note": note,
+               "goal_sizes": list(goal_sizes) if goal_sizes else None}
         if goal is not None and ratio is not None:
-            row["ok"] = ratio <= goal
+            applies = not goal_sizes or self.size in goal_sizes
+            row["ok"] = (ratio <= goal) if applies else None
         self.rows.append(row)
         return row
 
@@ -230,71 +237,132 @@ class Bench:
             self.out(f"CHECK FAILED: {name} {detail}")
 
     def queries(self, fn):
+        """SQL queries of ``fn`` on a fresh ORM cache."""
+        self.env.invalidate_all()
         before = self.cr.sql_log_count
         fn()
         return self.cr.sql_log_count - before
 
-    # ------------------------------------------------------------------ 1 + 2
-    def floor_values(self):
-        """{(metric code, level, user, team, month): value} from one SQL per metric."""
-        start = datetime(self.year, 1, 1)
-        stop = datetime(self.year + 1, 1, 1)
-        result = {}
-        for code, query in FLOOR_SQL.items():
-            self.cr.execute(query, {"company": self.company.id, "start": start, "stop": stop})
-            for grouping, user, team, month, value in self.cr.fetchall():
-                level = {0: "user", 2: "team", 3: "company"}[grouping]
-                result[(code, level, user if level == "user" else None,
-                        team if level != "company" else None, month.month)] = \
-                    float(value or 0.0)
-        return result
+    def floor_figures(self, ids=None):
+        """The SQL floor of the figures (``floor.py``): ``{target id: (plan, metric code,
+        actual)}`` of ``ids`` (default: every plan-total target)."""
+        return floor.figures(self.cr, self.company.id, self.year, ids)
 
-    def target_key(self, target):
-        plan = target.plan_id
-        scope = plan.scope
-        return (target.metric_id.code, scope,
-                plan.user_id.id if scope == "user" else None,
-                plan.team_id.id if scope != "company" else None,
-                target.date_from.month)
+    # ------------------------------------------------------------------ a
+    def read_figures(self, targets, user=None):
+        """The figures as the list view and the export read them: ``read()`` as ``user``
+        (default: the manager), ``{id: values}``."""
+        records = targets.with_user(user or self.manager).browse(targets.ids)
+        return {values["id"]: values for values in records.read(FIGURE_FIELDS)}
 
-    def bench_actuals(self):
-        targets = self.targets
-        keys = {t.id: self.target_key(t) for t in targets}
-        self.env.flush_all()
-        (orm_time, figures), (floor_time, floor) = self.timed_pair(
-            lambda: targets.browse(targets.ids)._get_figures(), self.floor_values)
-        mismatches = [
-            (tid, figures[tid]["actual_value"], floor.get(key, 0.0))
-            for tid, key in keys.items()
-            if abs(figures[tid]["actual_value"] - floor.get(key, 0.0)) > FLOAT_TOLERANCE
-        ]
-        # the months of the year still to come have no history: count the started ones
-        started = {t.id for t in targets if t.date_from <= self.today}
-        nonzero = sum(1 for tid in started if figures[tid]["actual_value"])
-        self.check("plan actuals equal the SQL floor", not mismatches,
-                   f"{len(mismatches)} of {len(keys)} differ, e.g. {mismatches[:3]}")
-        self.check("plan actuals are not all zero", nonzero > len(started) / 4,
+    def check_figures(self, label, figures, wanted):
+        """The figures read equal the floor's actuals, and the derived figures follow
+        their definitions (variance = actual - expected, achievement = actual / target)."""
+        targets = {t.id: t.target_value for t in self.targets.browse(list(wanted))}
+        mismatches, derived = [], []
+        for tid, (_plan, _code, actual) in wanted.items():
+            got = figures.get(tid)
+            if got is None or abs(got["actual_value"] - actual) > FLOAT_TOLERANCE:
+                mismatches.append((tid, got and got["actual_value"], actual))
+                continue
+            value = targets[tid]
+            achievement = 100.0 * actual / value if value else 0.0
+            if abs(got["variance"] - (got["actual_value"] - got["expected_to_date"])) \
+                    > FLOAT_TOLERANCE or abs(got["achievement"] - achievement) > 0.1:
+                derived.append((tid, got))
+        self.check(f"{label}: actuals read equal the SQL floor", not mismatches,
+                   f"{len(mismatches)} of {len(wanted)} differ, e.g. {mismatches[:3]}")
+        self.check(f"{label}: variance and achievement follow the actuals", not derived,
+                   f"{len(derived)} of {len(wanted)} differ, e.g. {derived[:2]}")
+        started = [tid for tid, t in zip(self.targets.ids, self.targets)
+                   if t.date_from <= self.today and tid in wanted]
+        nonzero = sum(1 for tid in started if wanted[tid][2])
+        self.check(f"{label}: actuals are not all zero", nonzero > len(started) / 4,
                    f"{nonzero} non-zero of the {len(started)} started targets")
-        self.row("actuals", f"1. plan tree actuals ({len(targets)} targets, "
-                 f"{len(self.plans)} plans) vs SQL floor", orm_time, floor_time, goal=1.5)
-        # 2. queries at two tree sizes
-        team_plans = self.plans.filtered(lambda p: p.scope == "team").sorted("id")
-        small_plans = self.plans.filtered(
-            lambda p: p.scope == "team" and p in team_plans[:2]
-            or p.parent_id in team_plans[:2])
-        small = small_plans.target_ids
-        self.env.invalidate_all()
-        n_small = self.queries(lambda: small.browse(small.ids)._get_figures())
-        self.env.invalidate_all()
-        n_full = self.queries(lambda: targets.browse(targets.ids)._get_figures())
-        self.check("constant query count for the plan actuals", n_small == n_full,
-                   f"{n_small} queries for {len(small)} targets, {n_full} for {len(targets)}")
-        self.row("queries", f"2. SQL queries: {len(small)} targets vs {len(targets)}",
-                 float(n_full), float(n_small), unit="queries", goal=1.0)
-        return {"mismatches": len(mismatches), "queries_small": n_small,
-                "queries_full": n_full}
+        return not mismatches
 
-    # ------------------------------------------------------------------ 3
+    def bench_figures(self):
+        targets = self.targets
+        ids = targets.ids
+        self.env.flush_all()
+        (read_time, figures), (floor_time, wanted) = self.timed_pair(
+            lambda: self.read_figures(targets), lambda: self.floor_figures(ids))
+        self.check_figures("figures read()", figures, wanted)
+        self.row("figures_read", f"a. read() of the figures, whole tree ({len(targets)} "
+                 f"targets, {len(self.plans)} plans) vs SQL floor", read_time, floor_time,
+                 goal=2.0, goal_sizes=LARGE)
+        # queries: the same read on a tenth of the tree and on the whole tree
+        small = self.small_targets
+        n_small = self.queries(lambda: self.read_figures(small))
+        n_full = self.queries(lambda: self.read_figures(targets))
+        self.check("figures read(): query count independent of the targets",
+                   n_small == n_full,
+                   f"{n_small} queries for {len(small)} targets, {n_full} for {len(targets)}")
+        self.row("figures_queries", f"a. SQL queries of read(): {len(targets)} targets "
+                 f"vs {len(small)}", float(n_full), float(n_small), unit="queries", goal=1.0,
+                 note=f"{n_full} vs {n_small}; the floor: "
+                      f"{len(floor.SOURCES) + 1}")
+        if not self.reports:
+            return
+        # the XLSX export of the tree (its root: every plan of the tree as a row, the
+        # root's targets, with the figures of all the tree's targets)
+        Report = self.env["ir.actions.report"].with_user(self.manager)
+        root = self.root.with_user(self.manager)
+        (xlsx_time, xlsx), (floor_time, _wanted) = self.timed_pair(
+            lambda: Report._render_xlsx(PLAN_XLSX, root.ids, {})[0],
+            lambda: self.floor_figures(ids), repeat=min(self.repeat, 3))
+        self.check("plan performance XLSX is a workbook", xlsx[:2] == b"PK", "")
+        self.row("figures_xlsx", f"a. plan performance XLSX of the tree ({len(self.plans)} "
+                 "plans) vs SQL floor", xlsx_time, floor_time, goal=2.0, goal_sizes=LARGE,
+                 note=f"{len(xlsx) // 1024} KiB")
+
+    # ------------------------------------------------------------------ b
+    def pivot(self, domain=PIVOT_DOMAIN):
+        """The Plan vs Actual pivot's requests (each its own RPC: a fresh cache), as the
+        manager; the groups of the last (plan x metric)."""
+        Target = self.env["sales.plan.target"].with_user(self.manager)
+        groups = None
+        for groupby in PIVOT_GROUPBYS:
+            self.env.invalidate_all()
+            groups = Target.read_group(domain, PIVOT_MEASURES, groupby, lazy=False)
+        return groups
+
+    def bench_pivot(self):
+        self.env.flush_all()
+        (pivot_time, groups), (floor_time, wanted) = self.timed_pair(
+            self.pivot, self.floor_figures)
+        # each (plan, metric) cell adds up the floor's actuals of its targets; the win
+        # rate (a ratio) is left out: what its cell shows is not a sum of percentages
+        sums = {}
+        for plan_id, code, actual in wanted.values():
+            sums[(plan_id, code)] = sums.get((plan_id, code), 0.0) + actual
+        codes = {m.id: m.code for m in self.targets.metric_id}
+        got = {(g["plan_id"][0], codes.get(g["metric_id"][0])): g["actual_value"]
+               for g in groups}
+        mismatches = [(key, got.get(key), value) for key, value in sums.items()
+                      if key[1] != "win_rate"
+                      and abs((got.get(key) or 0.0) - value) > FLOAT_TOLERANCE]
+        self.check("pivot (plan x metric) actuals equal the SQL floor", not mismatches,
+                   f"{len(mismatches)} of {len(sums)} cells differ, e.g. {mismatches[:3]}")
+        self.check("pivot has a cell per plan and metric", len(got) >= len(sums),
+                   f"{len(got)} cells, {len(sums)} in the floor")
+        self.row("pivot", f"b. Plan vs Actual pivot, {len(PIVOT_GROUPBYS)} read_group "
+                 f"({len(wanted)} targets) vs SQL floor", pivot_time, floor_time,
+                 goal=2.0, goal_sizes=LARGE,
+                 note="the floor computes the figures once; the pivot makes "
+                      f"{len(PIVOT_GROUPBYS)} requests")
+        small = PIVOT_DOMAIN + [("plan_id", "in", self.small_plans.ids)]
+        full = PIVOT_DOMAIN + [("plan_id", "in", self.plans.ids)]
+        n_small = self.queries(lambda: self.pivot(small))
+        n_full = self.queries(lambda: self.pivot(full))
+        self.check("pivot: query count independent of the targets", n_small == n_full,
+                   f"{n_small} queries for {len(self.small_plans)} plans, {n_full} for "
+                   f"{len(self.plans)}")
+        self.row("pivot_queries", f"b. SQL queries of the pivot: {len(self.plans)} plans "
+                 f"vs {len(self.small_plans)}", float(n_full), float(n_small),
+                 unit="queries", goal=1.0, note=f"{n_full} vs {n_small}")
+
+    # ------------------------------------------------------------------ c
     def odoo_path(self, env, dates):
         """The dashboard's sales figures the way Odoo's own Sales Analysis gets them."""
         SR = env["sale.report"]
@@ -303,7 +371,7 @@ class Bench:
         def bounds(a, b):
             return [("date", ">=", datetime.combine(a, datetime.min.time())),
                     ("date", "<", datetime.combine(b, datetime.min.time())
-                     + __import__("datetime").timedelta(days=1))]
+                     + timedelta(days=1))]
 
         result = {}
         for key, a, b in (("revenue", dates["date_from"], dates["date_to"]),
@@ -334,17 +402,9 @@ class Bench:
         for who, user in (("manager", self.manager), ("salesperson", self.salesperson)):
             denv = Dashboard.with_user(user).env
             D = denv["sales.management.dashboard"]
-            full_time, data = self.timed(lambda D=D: D.get_dashboard_data("year"))
-
-            def sales_part(D=D):
-                scope = D._get_scope()
-                drill = {}
-                kpis = D._get_sales_kpis(scope, dates, drill)
-                kpis.update(D._get_pipeline_kpis(scope, [], drill))
-                return kpis
-
-            (part_time, _kpis), (odoo_time, odoo) = self.timed_pair(
-                sales_part, lambda denv=denv: self.odoo_path(denv, dates))
+            (full_time, data), (odoo_full_time, odoo) = self.timed_pair(
+                lambda D=D: D.get_dashboard_data("year"),
+                lambda denv=denv: self.odoo_path(denv, dates))
             for key in ("revenue", "revenue_last_year", "revenue_previous"):
                 self.check(f"dashboard {key} ({who}) = sale.report",
                            abs(data["kpis"][key] - odoo[key]) < FLOAT_TOLERANCE,
@@ -352,42 +412,75 @@ class Bench:
             self.check(f"dashboard won count ({who}) = crm.lead",
                        data["kpis"]["won_count"] == odoo["won_count"],
                        f"{data['kpis']['won_count']} vs {odoo['won_count']}")
-            self.row(f"dashboard_sales_{who}", f"3. dashboard sales KPIs ({who}) vs "
-                     "sale.report path", part_time, odoo_time, goal=1.0)
-            self.row(f"dashboard_full_{who}", f"3. whole dashboard ({who}) vs "
-                     "sale.report path", full_time, odoo_time,
-                     note="plans, leaderboard, funnel, activities included")
+            self.row(f"dashboard_full_{who}", f"c. dashboard, get_dashboard_data ({who}) vs "
+                     "sale.report path", full_time, odoo_full_time, goal=1.0,
+                     note="what the screen waits for: plans, leaderboard, funnel, "
+                          "activities included")
+            # its sales figures alone (the dashboard's own helpers: skipped if renamed)
+            if all(hasattr(D, name) for name in
+                   ("_get_scope", "_get_sales_kpis", "_get_pipeline_kpis")):
+                def sales_part(D=D):
+                    scope = D._get_scope()
+                    drill = {}
+                    kpis = D._get_sales_kpis(scope, dates, drill)
+                    kpis.update(D._get_pipeline_kpis(scope, [], drill))
+                    return kpis
+
+                (part_time, _kpis), (odoo_time, _odoo) = self.timed_pair(
+                    sales_part, lambda denv=denv: self.odoo_path(denv, dates))
+                self.row(f"dashboard_sales_{who}", f"c. dashboard sales KPIs ({who}) vs "
+                         "sale.report path", part_time, odoo_time, goal=1.0,
+                         note="the same figures as the sale.report path")
             out[who] = {"revenue": data["kpis"]["revenue"]}
         return out
 
-    # ------------------------------------------------------------------ 4
-    def bench_reports(self):
-        Report = self.env["ir.actions.report"].with_user(self.manager)
+    # ------------------------------------------------------------------ d
+    def bench_pdf(self):
+        """The Plan Performance PDF of the tree's root, rendered through the ORM as the
+        print menu does. Its floor: the figures' SQL floor of the tree's targets plus
+        wkhtmltopdf converting the report's own HTML (rendered once beforehand), i.e.
+        what any implementation must pay; the QWeb templating of the rows is not in it.
+        Without wkhtmltopdf the HTML rendering is measured and the floor is the SQL
+        floor alone."""
+        Report = self.env["ir.actions.report"].with_user(self.manager).with_context(
+            force_report_rendering=True)
         root = self.root.with_user(self.manager)
-        html_time, html = self.timed(lambda: Report._render_qweb_html(
-            "sales_management.action_report_plan_performance", root.ids)[0],
-            repeat=min(self.repeat, 3))
-        self.check("plan performance HTML names every salesperson plan",
+        ids = self.targets.ids
+        html = Report._render_qweb_html(PLAN_REPORT, root.ids)[0]
+        self.check("plan performance HTML names every plan of the tree",
                    html.count(b"Bench Plan") >= len(self.plans), f"{len(html)} bytes")
-        self.row("pdf_html", f"4. plan performance report, HTML ({len(self.plans)} plans)",
-                 html_time, note=f"{len(html) // 1024} KiB")
         state = Report.get_wkhtmltopdf_state()
         if state in ("ok", "upgrade"):
-            pdf_time, _pdf = self.timed(lambda: Report._run_wkhtmltopdf(
-                [html.decode()], report_ref="sales_management.action_report_plan_performance"),
-                repeat=min(self.repeat, 3))
-            self.row("pdf_wkhtmltopdf", "4. plan performance report, wkhtmltopdf", pdf_time)
-        else:
-            self.row("pdf_wkhtmltopdf", "4. plan performance report, wkhtmltopdf", 0.0,
-                     note=f"not measured: wkhtmltopdf {state} on this machine")
-        xlsx_time, xlsx = self.timed(lambda: Report._render_xlsx(
-            "sales_management.action_report_plan_performance_xlsx", root.ids, {})[0],
-            repeat=min(self.repeat, 3))
-        self.check("plan performance XLSX is a workbook", xlsx[:2] == b"PK", "")
-        self.row("xlsx", "4. plan performance XLSX", xlsx_time,
-                 note=f"{len(xlsx) // 1024} KiB")
+            kind = "PDF"
 
-    # ------------------------------------------------------------------ 5
+            def render():
+                return Report._render_qweb_pdf(PLAN_REPORT, root.ids)[0]
+
+            def floor_fn():
+                self.floor_figures(ids)
+                return Report._run_wkhtmltopdf([html.decode()], report_ref=PLAN_REPORT)
+
+            note = "floor: SQL figures floor + wkhtmltopdf of the same HTML"
+        else:
+            kind = "HTML"
+
+            def render():
+                return Report._render_qweb_html(PLAN_REPORT, root.ids)[0]
+
+            def floor_fn():
+                return self.floor_figures(ids)
+
+            note = (f"wkhtmltopdf {state}: HTML rendering measured; floor: SQL figures "
+                    "floor only (the QWeb templating is in neither floor)")
+        (report_time, output), (floor_time, _wanted) = self.timed_pair(
+            render, floor_fn, repeat=min(self.repeat, 3))
+        if kind == "PDF":
+            self.check("plan performance PDF is a PDF", output[:4] == b"%PDF", "")
+        self.row("pdf", f"d. plan performance {kind} of the tree ({len(self.plans)} plans) "
+                 "vs floor", report_time, floor_time,
+                 note=f"{note}; {len(output) // 1024} KiB")
+
+    # ------------------------------------------------------------------ e
     def bench_jobs(self):
         env = self.env
         self.cr.execute("SELECT count(*) FROM mail_activity WHERE date_deadline < %s "
@@ -401,17 +494,17 @@ class Bench:
                               AND t.date_to >= %s""", [self.today, self.today])
         running = self.cr.fetchone()[0]
         jobs = [
-            ("job_digest", f"5. overdue digest + escalation ({overdue} overdue activities)",
-             lambda env: len(env["sales.control.digest"]._send_overdue_digests())),
-            ("job_deviation", f"5. deviation alerts ({running} running targets)",
-             lambda env: len(env["sales.control.alert"]._run_deviation_alerts())),
-            ("job_milestone", f"5. milestone probabilities ({leads} leads)",
-             lambda env: env["sales.milestone"]._compute_statistics(force=True)),
+            ("job_digest", f"e. overdue digest + escalation ({overdue} overdue activities)",
+             overdue, lambda env: len(env["sales.control.digest"]._send_overdue_digests())),
+            ("job_deviation", f"e. deviation alerts ({running} running targets)",
+             running, lambda env: len(env["sales.control.alert"]._run_deviation_alerts())),
+            ("job_milestone", f"e. milestone probabilities ({leads} leads)",
+             leads, lambda env: env["sales.milestone"]._compute_statistics(force=True)),
         ]
         if self.only_jobs:
             jobs = [job for job in jobs if job[0].removeprefix("job_") in self.only_jobs]
         out = {}
-        for key, label, fn in jobs:
+        for key, label, items, fn in jobs:
             times, result, peak = [], None, 0
             # like the scheduler: each run in its own transaction (rolled back); one run
             # more under tracemalloc for the peak Python memory. --repeat 1: no warm-up
@@ -449,6 +542,7 @@ class Bench:
                           f"max RSS {rss_after / 1024:.0f} MiB (+{rss_growth:.0f}), "
                           f"result {result}")
             out[key] = {"seconds": seconds, "peak_mib": peak / 2**20, "result": result,
+                        "items": items, "label": label,
                         "max_rss_mib": rss_after / 1024, "rss_growth_mib": rss_growth}
         self.job_results = out
         env.invalidate_all()
@@ -475,7 +569,7 @@ class Bench:
             self.env.transaction.clear()
             self.cr.execute("ROLLBACK TO SAVEPOINT bench_job")
 
-    # ------------------------------------------------------------------ 6
+    # ------------------------------------------------------------------ s
     def bench_salesperson_reports(self):
         user = self.salesperson
         env = self.env(user=user)
@@ -495,7 +589,7 @@ class Bench:
         self.check("funnel report as salesperson = SQL floor", got == want,
                    f"{got} vs {want}")
         self.check("funnel report is not empty", bool(want), "")
-        self.row("funnel", "6. milestone funnel report (salesperson) vs SQL floor",
+        self.row("funnel", "s. milestone funnel report (salesperson) vs SQL floor",
                  orm_time, floor_time, goal=2.0)
         Activity = env["sales.milestone.activity.report"]
         aggregates = ["done_count:sum", "missing_count:sum", "right_activity_pct:avg",
@@ -511,13 +605,12 @@ class Bench:
         self.check("activity quality report as salesperson = SQL floor",
                    all(abs(a - b) < FLOAT_TOLERANCE for a, b in zip(got, want)),
                    f"{got} vs {want}")
-        self.row("activity_report", "6. activity quality report (salesperson) vs SQL floor",
+        self.row("activity_report", "s. activity quality report (salesperson) vs SQL floor",
                  orm_time, floor_time, goal=2.0)
         # the activity metric of the salesperson's own plan, read as the salesperson
         own = self.targets.filtered(
             lambda t: t.plan_id.user_id == user and t.plan_id.scope == "user"
             and t.metric_id.code == "activities")
-        own_user = own.with_user(user)
         def metric_floor():
             self.cr.execute("""
                 SELECT date_trunc('month', m.date)::date, COUNT(*)
@@ -530,11 +623,11 @@ class Bench:
             return {m.month: c for m, c in self.cr.fetchall()}
 
         (orm_time, figures), (floor_time, counts) = self.timed_pair(
-            lambda: own_user.browse(own.ids)._get_figures(), metric_floor)
+            lambda: self.read_figures(own, user), metric_floor)
         self.check("activity metric (salesperson) = SQL floor", all(
             abs(figures[t.id]["actual_value"] - counts.get(t.date_from.month, 0)) < 0.01
             for t in own), "")
-        self.row("activity_metric", "6. activities metric, own 12 targets (salesperson) "
+        self.row("activity_metric", "s. activities metric, read() of own 12 targets (salesperson) "
                  "vs SQL floor", orm_time, floor_time, goal=2.0)
 
     # ------------------------------------------------------------------ run
@@ -549,17 +642,20 @@ class Bench:
         self.cr.execute("SELECT count(*) FROM mail_message WHERE mail_activity_type_id "
                         "IS NOT NULL")
         done = self.cr.fetchone()[0]
-        self.data = {"order_lines": lines, "leads": leads, "activities_open": activities,
-                     "activities_done": done, "plans": len(self.plans),
-                     "targets": len(self.targets)}
-        if "actuals" in self.parts:
-            self.bench_actuals()
+        self.size = size_of(lines)
+        self.data = {"size": self.size, "order_lines": lines, "leads": leads,
+                     "activities_open": activities, "activities_done": done,
+                     "plans": len(self.plans), "targets": len(self.targets)}
+        if "figures" in self.parts:
+            self.bench_figures()
+        if "pivot" in self.parts:
+            self.bench_pivot()
         if "dashboard" in self.parts:
             self.bench_dashboard()
         if "salesperson" in self.parts:
             self.bench_salesperson_reports()
-        if self.reports and "reports" in self.parts:
-            self.bench_reports()
+        if self.reports and "pdf" in self.parts:
+            self.bench_pdf()
         # the jobs last: their writes are rolled back, but leave dead rows (and clear
         # visibility-map bits) on the opportunities and messages until the next VACUUM,
         # which made the salesperson reports after them 4-6x slower, floor included
@@ -572,36 +668,102 @@ class Bench:
         return {"data": self.data, "rows": self.rows, "checks": self.checks,
                 "jobs": getattr(self, "job_results", {}),
                 "repeat": self.repeat, "seconds": round(self.seconds, 1),
-                "date": self.today.isoformat()}
+                "date": self.today.isoformat(), "code": addon_version(self.env)}
 
     def table(self):
         return render_table(self.result())
 
 
+def addon_version(env):
+    """Where the addon's code was loaded from, and its git commit when known."""
+    from odoo.modules.module import get_module_path
+
+    path = get_module_path("sales_management")
+    try:
+        commit = subprocess.run(["git", "-C", path, "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", path, "status", "--porcelain", "--", "."],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        commit += "+changes" if dirty else ""
+    except (OSError, subprocess.CalledProcessError):
+        commit = os.environ.get("SM_BENCH_REF", "")  # a git archive (bench/compare.py)
+    return {"path": path, "commit": commit}
+
+
+def fmt_value(value, unit):
+    if value is None:
+        return ""
+    return f"{value:.0f}" if unit == "queries" else f"{value * 1000:.1f} ms"
+
+
+def fmt_goal(row):
+    if row.get("goal") is None:
+        return ""
+    goal = f"≤ {row['goal']:g}×"
+    sizes = row.get("goal_sizes")
+    if sizes:
+        goal += f" at {', '.join(sizes)}"
+    ok = row.get("ok", "unset")
+    if ok is True:
+        goal += " ✓ ok"
+    elif ok is False:
+        goal += " ✗ not ok"
+    elif ok is None:
+        goal += " (n/a here)"
+    return goal
+
+
 def render_table(result):
     """The markdown table of a benchmark result (``Bench.result()`` or its JSON)."""
-    lines = [f"data: {result['data']}", "",
-             "| figure | median | baseline | ratio | goal | note |",
-             "|---|---:|---:|---:|---:|---|"]
+    code = result.get("code") or {}
+    lines = [f"data: {result['data']}",
+             f"code: {code.get('commit', '?')} ({code.get('path', '?')})", "",
+             "| figure | median | floor / baseline | ratio | goal | note |",
+             "|---|---:|---:|---:|---|---|"]
     for r in result["rows"]:
-        unit = r["unit"]
-
-        def fmt(v, unit=unit):
-            if v is None:
-                return ""
-            return f"{v:.0f}" if unit == "queries" else f"{v * 1000:.1f} ms"
-
         ratio = f"{r['ratio']:.2f}×" if r["ratio"] is not None else ""
-        goal = f"≤ {r['goal']}×" if r["goal"] is not None else ""
-        if "ok" in r:
-            goal += " ✓" if r["ok"] else " ✗"
-        lines.append(f"| {r['label']} | {fmt(r['value'])} | {fmt(r['baseline'])} | "
-                     f"{ratio} | {goal} | {r['note']} |")
+        lines.append(f"| {r['label']} | {fmt_value(r['value'], r['unit'])} | "
+                     f"{fmt_value(r['baseline'], r['unit'])} | {ratio} | {fmt_goal(r)} | "
+                     f"{r['note']} |")
     checks = result["checks"]
     failed = [c for c in checks if not c["ok"]]
     lines.append("")
     lines.append(f"correctness checks: {len(checks) - len(failed)}/{len(checks)} OK"
                  + "".join(f"\n  FAILED {c['check']}: {c['detail']}" for c in failed))
+    return "\n".join(lines)
+
+
+def linearity_table(results):
+    """The jobs from size to size (results of ``--json``, smallest first): time and peak
+    memory per size, and each step's growth of time against the growth of the job's
+    items. Linear: time grows at most 1.5× as much as the items; bounded memory: the
+    peak grows at most 2× while the items grow ~10×."""
+    results = sorted(results, key=lambda r: r["data"]["order_lines"])
+    sizes = [r["data"].get("size") or size_of(r["data"]["order_lines"]) for r in results]
+    lines = ["| job | " + " | ".join(sizes) + " | linear in time | bounded memory |",
+             "|---|" + "---:|" * len(sizes) + "---|---|"]
+    keys = [k for k in ("job_digest", "job_deviation", "job_milestone")
+            if all(k in r.get("jobs", {}) for r in results)]
+    for key in keys:
+        jobs = [r["jobs"][key] for r in results]
+        cells, linear, bounded = [], [], []
+        for i, job in enumerate(jobs):
+            items = job.get("items")
+            cells.append(f"{job['seconds']:.1f} s, peak {job['peak_mib']:.1f} MiB"
+                         + (f" ({items} items)" if items is not None else ""))
+            if i:
+                prev = jobs[i - 1]
+                grow = (items or 1) / max(prev.get("items") or 1, 1)
+                t_grow = job["seconds"] / max(prev["seconds"], 1e-9)
+                m_grow = job["peak_mib"] / max(prev["peak_mib"], 1e-9)
+                step = f"{sizes[i - 1]}→{sizes[i]}"
+                linear.append(f"{step}: time ×{t_grow:.1f} for items ×{grow:.1f} "
+                              + ("✓" if t_grow <= 1.5 * grow else "✗"))
+                bounded.append(f"{step}: ×{m_grow:.1f} " + (
+                    "✓" if m_grow <= 2.0 or not job["peak_mib"] else "✗"))
+        label = jobs[-1].get("label") or key
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {'; '.join(linear)} | "
+                     f"{'; '.join(bounded)} |")
     return "\n".join(lines)
 
 
@@ -611,9 +773,13 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--table", metavar="JSON",
                         help="only print the table of a result saved with --json")
+    parser.add_argument("--linearity", nargs="+", metavar="JSON",
+                        help="only print the jobs' linearity table of results saved with "
+                             "--json at several sizes")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--no-jobs", action="store_true")
-    parser.add_argument("--no-reports", action="store_true")
+    parser.add_argument("--no-reports", action="store_true",
+                        help="no XLSX, no PDF")
     parser.add_argument("--parts", default=",".join(PARTS),
                         help=f"comma-separated parts to run among {', '.join(PARTS)}")
     parser.add_argument("--jobs", default="",
@@ -621,13 +787,27 @@ def main(argv=None):
                              "deviation, milestone")
     parser.add_argument("--no-trace", action="store_true",
                         help="with part jobs and --repeat 1: no tracemalloc run (peak RSS only)")
+    parser.add_argument("--addons-first", metavar="DIR",
+                        help="a directory holding another sales_management, put first on "
+                             "the addons path (bench/compare.py uses it for the 'before')")
     args = parser.parse_args(argv)
     if args.table:
         with open(args.table, encoding="utf-8") as handle:
             print(render_table(json.load(handle)))
         return 0
+    if args.linearity:
+        results = []
+        for path in args.linearity:
+            with open(path, encoding="utf-8") as handle:
+                results.append(json.load(handle))
+        print(linearity_table(results))
+        return 0
     if not args.database:
         parser.error("-d/--database is required")
+    parts = [p for p in args.parts.split(",") if p]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts {sorted(unknown)}: choose among {', '.join(PARTS)}")
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     # the patched wkhtmltopdf scripts/run installs, when present (as scripts/run does)
@@ -637,11 +817,11 @@ def main(argv=None):
     from generate import odoo_env
 
     import odoo
-    registry = odoo_env(args.database)
+    registry = odoo_env(args.database, addons_first=args.addons_first)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench = Bench(env, args.repeat, jobs=not args.no_jobs, reports=not args.no_reports,
-                      parts=args.parts.split(","), cursor_factory=registry.cursor,
+                      parts=parts, cursor_factory=registry.cursor,
                       only_jobs=[j for j in args.jobs.split(",") if j],
                       out=lambda line: print(line, flush=True), trace=not args.no_trace)
         result = bench.run()

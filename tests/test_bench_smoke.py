@@ -4,8 +4,9 @@ the smallest size, inside the test transaction.
 Size XS (1.5k order lines, 600 opportunities, 4 teams × 5 salespersons) rather than S keeps
 the test around half a minute; the code paths are those of S, M and L. Nothing is timed:
 the test asserts the data is valid (ORM totals = SQL totals, recomputed stored fields =
-stored values) and that every benchmark figure equals its hand-written SQL floor, with the
-same number of queries for a small and the whole plan tree.
+stored values), that the figures read through ``read()`` (and the pivot's ``read_group``)
+equal the hand-written SQL floor, and that their query counts are the same for a tenth of
+the plan tree and for the whole tree.
 """
 
 import importlib.util
@@ -54,19 +55,41 @@ class TestBenchSmoke(SalesManagementTestMixin, TransactionCase):
         failed = [c for c in result["checks"] if not c["ok"]]
         self.assertFalse(failed, f"benchmark figures differ from their SQL floor: {failed}")
         names = {c["check"] for c in result["checks"]}
-        self.assertIn("plan actuals equal the SQL floor", names)
-        self.assertIn("constant query count for the plan actuals", names)
-        self.assertIn("funnel report as salesperson = SQL floor", names)
+        for check in ("figures read(): actuals read equal the SQL floor",
+                      "figures read(): variance and achievement follow the actuals",
+                      "figures read(): query count independent of the targets",
+                      "pivot (plan x metric) actuals equal the SQL floor",
+                      "pivot: query count independent of the targets",
+                      "funnel report as salesperson = SQL floor",
+                      "plan performance XLSX is a workbook",
+                      "plan performance HTML names every plan of the tree"):
+            self.assertIn(check, names)
         rows = {r["key"]: r for r in result["rows"]}
-        self.assertEqual(rows["queries"]["value"], rows["queries"]["baseline"])
-        for key in ("actuals", "dashboard_sales_manager", "dashboard_sales_salesperson",
-                    "pdf_html", "xlsx", "job_digest", "job_deviation", "job_milestone",
-                    "funnel", "activity_report", "activity_metric"):
+        for key in ("figures_read", "figures_queries", "figures_xlsx", "pivot",
+                    "pivot_queries", "dashboard_full_manager", "dashboard_full_salesperson",
+                    "pdf", "job_digest", "job_deviation", "job_milestone", "funnel",
+                    "activity_report", "activity_metric"):
             self.assertIn(key, rows)
+        # a tenth of the tree (here a quarter: 1 team of 4) costs the same queries
+        self.assertEqual(rows["figures_queries"]["value"], rows["figures_queries"]["baseline"])
+        self.assertEqual(rows["pivot_queries"]["value"], rows["pivot_queries"]["baseline"])
+        self.assertLess(len(bench.small_targets), len(bench.targets) / 2)
+        # the floor equals the figures read(), checked here too, independently of run.py's
+        # own check: the company plan's 72 targets
+        ids = bench.targets.ids
+        wanted = run.floor.figures(env.cr, bench.company.id, bench.year, ids)
+        read = bench.read_figures(bench.root.target_ids)
+        self.assertTrue(read)
+        for tid, values in read.items():
+            self.assertAlmostEqual(values["actual_value"], wanted[tid][2], places=2)
+        self.assertTrue(any(values["actual_value"] for values in read.values()))
         # the jobs did their work on the generated data (then were rolled back)
         jobs = result["jobs"]
         self.assertGreater(jobs["job_digest"]["result"], 0, "no digest sent")
         self.assertTrue(jobs["job_milestone"]["result"], "milestone figures not recomputed")
         self.assertFalse(env["sales.control.digest"].search_count([]),
                          "the benchmark must roll back what the jobs wrote")
-        self.assertIn("plan tree actuals", bench.table())
+        table = bench.table()
+        self.assertIn("read() of the figures", table)
+        # the jobs' linearity table reads results of several sizes
+        self.assertIn("deviation alerts", run.linearity_table([result, result]))
