@@ -81,10 +81,13 @@ SOURCES = {
 
 LEVELS = {0: "user", 2: "team", 3: "company"}
 
-# the targets' rows: metric, month and plan scope (given ids, or every plan-total target)
+# the targets' rows: plan, metric, then the key of their actual in ``source_values``
+# (scope, salesperson and team as the scope keeps them, month)
 TARGETS_SQL = """
-    SELECT t.id, t.plan_id, m.code, p.scope, p.user_id, p.team_id, t.date_from,
-           t.target_value
+    SELECT t.id, t.plan_id, m.code, p.scope,
+           CASE WHEN p.scope = 'user' THEN p.user_id END,
+           CASE WHEN p.scope <> 'company' THEN p.team_id END,
+           EXTRACT(MONTH FROM t.date_from)::int
       FROM sales_plan_target t
       JOIN sales_plan p ON p.id = t.plan_id
       JOIN sales_metric m ON m.id = t.metric_id
@@ -114,18 +117,14 @@ def target_key(code, scope, user_id, team_id, month):
             team_id if scope != "company" else None, month)
 
 
-def figures(cr, company_id, year, ids=None):
-    """``{target id: (plan id, metric code, actual)}``: the floor of the targets ``ids``
-    (default: every plan-total target, what the *Plan vs Actual* pivot reads)."""
+def figures(cr, company_id, year, plan_ids=None):
+    """``{target id: (plan id, metric code, actual)}``: the floor of the targets of the
+    plans ``plan_ids`` (default: every plan-total target, what the *Plan vs Actual* pivot
+    reads)."""
     values = source_values(cr, company_id, year)
-    if ids is None:
+    if plan_ids is None:
         cr.execute(TARGETS_SQL + " WHERE NOT t.is_breakdown")
     else:
-        cr.execute(TARGETS_SQL + " JOIN unnest(%s::int[]) AS u(id) ON u.id = t.id",
-                   [list(ids)])
+        cr.execute(TARGETS_SQL + " WHERE t.plan_id = ANY(%s)", [list(plan_ids)])
     get = values.get
-    return {
-        tid: (plan_id, code, get(target_key(code, scope, user_id, team_id,
-                                            date_from.month), 0.0))
-        for tid, plan_id, code, scope, user_id, team_id, date_from, _value in cr.fetchall()
-    }
+    return {row[0]: (row[1], row[2], get(row[2:], 0.0)) for row in cr.fetchall()}

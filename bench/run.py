@@ -243,10 +243,11 @@ class Bench:
         fn()
         return self.cr.sql_log_count - before
 
-    def floor_figures(self, ids=None):
+    def floor_figures(self, plans=None):
         """The SQL floor of the figures (``floor.py``): ``{target id: (plan, metric code,
-        actual)}`` of ``ids`` (default: every plan-total target)."""
-        return floor.figures(self.cr, self.company.id, self.year, ids)
+        actual)}`` of the targets of ``plans`` (default: every plan-total target)."""
+        return floor.figures(self.cr, self.company.id, self.year,
+                             plans.ids if plans is not None else None)
 
     # ------------------------------------------------------------------ a
     def read_figures(self, targets, user=None):
@@ -283,10 +284,9 @@ class Bench:
 
     def bench_figures(self):
         targets = self.targets
-        ids = targets.ids
         self.env.flush_all()
         (read_time, figures), (floor_time, wanted) = self.timed_pair(
-            lambda: self.read_figures(targets), lambda: self.floor_figures(ids))
+            lambda: self.read_figures(targets), lambda: self.floor_figures(self.plans))
         self.check_figures("figures read()", figures, wanted)
         self.row("figures_read", f"a. read() of the figures, whole tree ({len(targets)} "
                  f"targets, {len(self.plans)} plans) vs SQL floor", read_time, floor_time,
@@ -310,7 +310,7 @@ class Bench:
         root = self.root.with_user(self.manager)
         (xlsx_time, xlsx), (floor_time, _wanted) = self.timed_pair(
             lambda: Report._render_xlsx(PLAN_XLSX, root.ids, {})[0],
-            lambda: self.floor_figures(ids), repeat=min(self.repeat, 3))
+            lambda: self.floor_figures(self.plans), repeat=min(self.repeat, 3))
         self.check("plan performance XLSX is a workbook", xlsx[:2] == b"PK", "")
         self.row("figures_xlsx", f"a. plan performance XLSX of the tree ({len(self.plans)} "
                  "plans) vs SQL floor", xlsx_time, floor_time, goal=2.0, goal_sizes=LARGE,
@@ -445,7 +445,6 @@ class Bench:
         Report = self.env["ir.actions.report"].with_user(self.manager).with_context(
             force_report_rendering=True)
         root = self.root.with_user(self.manager)
-        ids = self.targets.ids
         html = Report._render_qweb_html(PLAN_REPORT, root.ids)[0]
         self.check("plan performance HTML names every plan of the tree",
                    html.count(b"Bench Plan") >= len(self.plans), f"{len(html)} bytes")
@@ -457,7 +456,7 @@ class Bench:
                 return Report._render_qweb_pdf(PLAN_REPORT, root.ids)[0]
 
             def floor_fn():
-                self.floor_figures(ids)
+                self.floor_figures(self.plans)
                 return Report._run_wkhtmltopdf([html.decode()], report_ref=PLAN_REPORT)
 
             note = "floor: SQL figures floor + wkhtmltopdf of the same HTML"
@@ -468,7 +467,7 @@ class Bench:
                 return Report._render_qweb_html(PLAN_REPORT, root.ids)[0]
 
             def floor_fn():
-                return self.floor_figures(ids)
+                return self.floor_figures(self.plans)
 
             note = (f"wkhtmltopdf {state}: HTML rendering measured; floor: SQL figures "
                     "floor only (the QWeb templating is in neither floor)")
@@ -734,10 +733,13 @@ def render_table(result):
 
 
 def linearity_table(results):
-    """The jobs from size to size (results of ``--json``, smallest first): time and peak
+    """The jobs from size to size (results of ``--json``, smallest first): time and
     memory per size, and each step's growth of time against the growth of the job's
-    items. Linear: time grows at most 1.5× as much as the items; bounded memory: the
-    peak grows at most 2× while the items grow ~10×."""
+    items. Linear: time grows at most 1.5× as much as the items; bounded memory: the peak
+    grows at most 2×, or at most a quarter as much as the items (a job working by chunks
+    fills its first chunks at S: its memory stops growing once they are full). Memory is
+    the peak of Python's allocations (tracemalloc) when both sizes have it, else the
+    growth of the process's max RSS during the job (``--no-trace``)."""
     results = sorted(results, key=lambda r: r["data"]["order_lines"])
     sizes = [r["data"].get("size") or size_of(r["data"]["order_lines"]) for r in results]
     lines = ["| job | " + " | ".join(sizes) + " | linear in time | bounded memory |",
@@ -749,18 +751,26 @@ def linearity_table(results):
         cells, linear, bounded = [], [], []
         for i, job in enumerate(jobs):
             items = job.get("items")
-            cells.append(f"{job['seconds']:.1f} s, peak {job['peak_mib']:.1f} MiB"
+            cells.append(f"{job['seconds']:.1f} s, peak {job['peak_mib']:.1f} MiB, RSS "
+                         f"+{job.get('rss_growth_mib', 0):.0f} MiB"
                          + (f" ({items} items)" if items is not None else ""))
-            if i:
-                prev = jobs[i - 1]
-                grow = (items or 1) / max(prev.get("items") or 1, 1)
-                t_grow = job["seconds"] / max(prev["seconds"], 1e-9)
-                m_grow = job["peak_mib"] / max(prev["peak_mib"], 1e-9)
-                step = f"{sizes[i - 1]}→{sizes[i]}"
-                linear.append(f"{step}: time ×{t_grow:.1f} for items ×{grow:.1f} "
-                              + ("✓" if t_grow <= 1.5 * grow else "✗"))
-                bounded.append(f"{step}: ×{m_grow:.1f} " + (
-                    "✓" if m_grow <= 2.0 or not job["peak_mib"] else "✗"))
+            if not i:
+                continue
+            prev = jobs[i - 1]
+            step = f"{sizes[i - 1]}→{sizes[i]}"
+            grow = (items or 1) / max(prev.get("items") or 1, 1)
+            t_grow = job["seconds"] / max(prev["seconds"], 1e-9)
+            linear.append(f"{step}: time ×{t_grow:.1f} for items ×{grow:.1f} "
+                          + ("✓" if t_grow <= 1.5 * grow else "✗"))
+            if job["peak_mib"] and prev["peak_mib"]:
+                m_grow = job["peak_mib"] / prev["peak_mib"]
+                bounded.append(f"{step}: peak ×{m_grow:.1f} "
+                               + ("✓" if m_grow <= max(2.0, grow / 4) else "✗"))
+            else:
+                rss, prev_rss = job.get("rss_growth_mib", 0), prev.get("rss_growth_mib", 0)
+                ok = rss <= max(2 * prev_rss, 50)
+                bounded.append(f"{step}: RSS +{prev_rss:.0f} → +{rss:.0f} MiB "
+                               + ("✓" if ok else "✗"))
         label = jobs[-1].get("label") or key
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {'; '.join(linear)} | "
                      f"{'; '.join(bounded)} |")

@@ -76,8 +76,7 @@ class TestBenchSmoke(SalesManagementTestMixin, TransactionCase):
         self.assertLess(len(bench.small_targets), len(bench.targets) / 2)
         # the floor equals the figures read(), checked here too, independently of run.py's
         # own check: the company plan's 72 targets
-        ids = bench.targets.ids
-        wanted = run.floor.figures(env.cr, bench.company.id, bench.year, ids)
+        wanted = run.floor.figures(env.cr, bench.company.id, bench.year, bench.plans.ids)
         read = bench.read_figures(bench.root.target_ids)
         self.assertTrue(read)
         for tid, values in read.items():
