@@ -512,7 +512,7 @@ class SalesMetric(models.Model):
         if grouped:
             branches.append(self._grouping_sets_sql(
                 companies, masks, group_dims, width, aggregates, inline=not shapes))
-        pad = [SQL("NULL::integer"), SQL("NULL::date"), SQL("NULL::integer"),
+        pad = [SQL("NULL::integer"), SQL("NULL::text"), SQL("NULL::integer"),
                *(SQL("NULL::integer") for _dim in range(width))] if grouped else []
         for (dims, has_region, monthly), items in shapes.items():
             branches.append(self._shape_sql(dims, has_region, monthly, items, aggregates, pad))
@@ -565,9 +565,10 @@ class SalesMetric(models.Model):
 
     @staticmethod
     def _group_key(slot, mask, width):
-        """What the grouped branch keys a slot's row by: company, month, grouping mask and
-        the first ``width`` dimensions (None where the slot sets none)."""
-        return (slot.company_id, slot.date_from, mask,
+        """What the grouped branch keys a slot's row by: company, month (ISO text: cheaper
+        to read than dates), grouping mask and the first ``width`` dimensions (None where
+        the slot sets none)."""
+        return (slot.company_id, slot.date_from.isoformat(), mask,
                 *(getattr(slot, dim) for dim in DIMENSIONS[:width]))
 
     @staticmethod
@@ -630,7 +631,7 @@ class SalesMetric(models.Model):
         )) if group_dims else SQL("0")
         names = [SQL.identifier(f"v{i}") for i in range(len(aggregates))]
         return SQL(
-            """(SELECT NULL::integer, %(company)s, g.month, %(gmask)s%(dims)s, %(values)s
+            """(SELECT NULL::integer, %(company)s, g.month::text, %(gmask)s%(dims)s, %(values)s
                   FROM (SELECT %(gid)s AS gid%(cid)s, %(month)s AS month%(columns)s,
                                %(aggregates)s
                           FROM r %(join)s %(where)s
