@@ -767,9 +767,12 @@ class SalesPlan(models.Model):
         (depth-first, with its figures), its targets with their live figures, and the gap
         contributors (sub-plans and targets furthest behind what they should have reached
         by today). Figures come in batch from the plans' ``_compute_figures`` and the
-        targets' ``_get_figures`` over the whole tree."""
+        targets' ``_get_figures``."""
         trees = self.search([("id", "child_of", self.ids)])
-        figures = trees.target_ids._get_figures()
+        figures = self.target_ids._get_figures()
+        # the plans' own figures for the whole tree at once (the walk below goes from a
+        # plan to its children: by itself the ORM would compute them family by family)
+        trees.mapped("actual_value")
         result = {}
         for plan in self:
             rows = []

@@ -211,6 +211,12 @@ class SalesPlanTarget(models.Model):
                     vals[name] = target_figures[name]
         return result
 
+    def _determine_fields_to_fetch(self, field_names, ignore_when_in_cache=False):
+        """The figures read their targets in SQL (``_target_rows``): ``read()`` need not
+        fetch their dependencies (every column of 16k targets) into the cache first."""
+        return super()._determine_fields_to_fetch(
+            [name for name in field_names if name not in FIGURE_FIELDS], ignore_when_in_cache)
+
     def _in_cache_without(self, field, limit=PREFETCH_MAX):
         """The figures are computed for every record of the prefetch set at once (e.g.
         ``mapped()``), not per batch of 1,000."""
