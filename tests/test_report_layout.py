@@ -81,12 +81,20 @@ class TestReportLayout(SalesManagementCommon, HttpCase):
         )
         revenue = cls.env.ref("sales_management.sales_metric_revenue")
         Plan = cls.env["sales.plan"]
-        plans = Plan.browse()
+        cls.company_plan = Plan.create({
+            "name": "SM Layout Company Plan", "scope": "company",
+            "user_id": cls.user_manager.id,
+            "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
+            "target_ids": [Command.create({"metric_id": revenue.id,
+                                           "target_value": 1000000.0})],
+        })
+        plans = cls.company_plan
         for index in range(ROWS):
             team = cls.env["crm.team"].create({"name": f"SM Layout Team {index:02d}"})
             plans |= Plan.create({
                 "name": f"SM Layout Team Plan {index:02d}", "team_id": team.id,
                 "scope": "team", "user_id": cls.user_manager.id,
+                "parent_id": cls.company_plan.id,
                 "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
                 "target_ids": [Command.create({"metric_id": revenue.id,
                                                "target_value": 1000.0 * (index + 1)})],
@@ -164,3 +172,15 @@ class TestReportLayout(SalesManagementCommon, HttpCase):
         for index, line in enumerate(sorted(rows)):
             self.assertIn(f"SM Layout Sam Plan {index:02d} $ {500 * (index + 1):,}.00",
                           line)
+
+    def test_plan_performance_on_several_pages(self):
+        pages = self._pdf_pages("sales_management.report_plan_performance",
+                                self.company_plan.ids, self.user_manager)
+        # the rows of the plan tree (ending with their health), not the gap contributors'
+        name = re.compile(r"^SM Layout Team Plan (\d\d) .* % (Off|On) Track$")
+        rows = self._check_layout(
+            pages, "Plan Performance: SM Layout Company Plan",
+            "Plan Responsible Target Actual Achievement Pace Health", name, ROWS)
+        for index, line in enumerate(rows):
+            self.assertIn(f"SM Layout Team Plan {index:02d} {self.user_manager.name} "
+                          f"$ {1000 * (index + 1):,}.00", line)
