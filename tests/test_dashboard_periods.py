@@ -35,6 +35,12 @@ class TestDashboardPeriods(FiguresCommon):
             sara = (24000.0, 2500.0, self._sara_part(date(2026, 1, 1), TODAY))
         return sam, sara
 
+    @staticmethod
+    def _period_bounds(period):
+        return {"month": (date(2026, 5, 1), date(2026, 5, 31)),
+                "quarter": (date(2026, 4, 1), date(2026, 6, 30)),
+                "year": (date(2026, 1, 1), date(2026, 12, 31))}[period]
+
     # ------------------------------------------------------------------ point 2
     def test_plans_follow_the_period_for_each_scope(self):
         for period in PERIODS:
@@ -80,6 +86,10 @@ class TestDashboardPeriods(FiguresCommon):
                 self.assertAlmostEqual(teams[self.team_other.id]["target"],
                                        2000.0 * share[period])
                 self.assertAlmostEqual(teams[self.team_other.id]["actual"], 700.0)
+                # the bar's colour is the team plan's health over the period
+                north = self.plan_north._get_period_figures(
+                    *self._period_bounds(period))[self.plan_north.id]
+                self.assertEqual(teams[self.team.id]["health"], north["health"])
 
     def test_finished_and_future_months_read_their_own_health(self):
         """The period's health is judged over the period: April is over (Achieved or

@@ -646,31 +646,37 @@ class SalesManagementDashboard(models.AbstractModel):
         for plan in plans:
             row = rows.setdefault(plan.team_id.id, {
                 "team_id": plan.team_id.id, "name": plan.team_id.name,
-                "target": 0.0, "actual": 0.0, "plan_ids": [],
+                "target": 0.0, "actual": 0.0, "expected": 0.0, "plan_ids": [],
+                "healths": [], "period_from": None, "period_to": None,
             })
-            row["target"] += period[plan.id]["target"]
-            row["actual"] += period[plan.id]["actual"]
+            figures = period[plan.id]
+            row["target"] += figures["target"]
+            row["actual"] += figures["actual"]
+            row["expected"] += figures["expected"]
+            row["healths"].append(figures["health"])
+            row["period_from"] = min(filter(None, [row["period_from"], figures["period_from"]]))
+            row["period_to"] = max(filter(None, [row["period_to"], figures["period_to"]]))
             row["plan_ids"].append(plan.id)
         result = sorted(rows.values(), key=lambda r: r["name"])
         today = fields.Date.context_today(self)
         for row in result:
             row["achievement"] = 100.0 * row["actual"] / row["target"] if row["target"] else 0.0
             row["health"] = self._team_health(row, today)
+            del row["healths"]
         return result
 
     @api.model
     def _team_health(self, row, today):
-        """The health of a team's row (the colour of its bar): its plan's, or for several
-        plans the one their summed figures give over their combined period
+        """The health of a team's row (the colour of its bar) over the dashboard's
+        period: its plan's (``sales.plan._get_period_figures``), or for several plans the
+        one their summed figures give over their combined part of the period
         (``res.company._sales_health``)."""
-        plans = self.env["sales.plan"].browse(row["plan_ids"])
-        if len(plans) == 1:
-            return plans.health or ""
-        expected = sum(plans.mapped("expected_to_date"))
-        pace = 100.0 * row["actual"] / expected if expected else 100.0
+        if len(row["healths"]) == 1:
+            return row["healths"][0] or ""
+        pace = 100.0 * row["actual"] / row["expected"] if row["expected"] else 100.0
         return self.env.company._sales_health(
-            pace, row["achievement"], min(plan.date_from for plan in plans),
-            max(plan.date_to for plan in plans), today,
+            pace, row["achievement"], fields.Date.to_date(row["period_from"]),
+            fields.Date.to_date(row["period_to"]), today,
         )
 
     @api.model
