@@ -37,6 +37,10 @@ PRODUCT_DIMENSIONS = ("product_id", "product_categ_id")
 MONTH_SQL = SQL("date_trunc('month', r.date::timestamp)::date")
 
 
+# the bit of each of ``DIMENSIONS`` in a grouping mask
+_BITS = tuple(1 << i for i in range(len(DIMENSIONS)))
+
+
 class Slot(NamedTuple):
     """What an actual is computed for: the records of ``company_id`` (and of no company)
     dated ``date_from``..``date_to`` (both included), restricted to the dimensions that
@@ -88,9 +92,18 @@ class Slot(NamedTuple):
         """The bits (``1 << i`` for ``DIMENSIONS[i]``) of the dimensions of a slot the
         GROUPING SETS aggregation answers (a whole month of a company, no customer nor
         region), else None: the slot is joined to the rows."""
-        if not self.is_month or self.region_id or self.partner_id or not self.company_id:
+        if self.region_id or self.partner_id or not self.company_id or not self.is_month:
             return None
-        return sum(1 << i for i, dim in enumerate(DIMENSIONS) if getattr(self, dim))
+        mask = 0
+        for bit, value in zip(_BITS, self[_FIRST_DIMENSION:]):
+            if value:
+                mask |= bit
+        return mask
+
+
+# the position of ``DIMENSIONS[0]`` in a slot: its dimensions are ``slot[_FIRST_DIMENSION:]``
+_FIRST_DIMENSION = Slot._fields.index(DIMENSIONS[0])
+assert Slot._fields[_FIRST_DIMENSION:] == DIMENSIONS
 
 
 class Source(NamedTuple):
@@ -569,7 +582,7 @@ class SalesMetric(models.Model):
         to read than dates), grouping mask and the first ``width`` dimensions (None where
         the slot sets none)."""
         return (slot.company_id, slot.date_from.isoformat(), mask,
-                *(getattr(slot, dim) for dim in DIMENSIONS[:width]))
+                *slot[_FIRST_DIMENSION:_FIRST_DIMENSION + width])
 
     @staticmethod
     def _grouping_id(dims, group_dims):

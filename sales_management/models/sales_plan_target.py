@@ -36,7 +36,9 @@ FIGURE_FIELDS = ("actual_value", "expected_to_date", "achievement", "pace", "var
 LIVE_RATIOS = ("achievement", "pace")
 # the sums ``_read_group_ratios`` checks: one metric and one plan level per group
 CHECKED_SUMS = ("target_value", *LIVE_SUMS)
-assert DIMENSIONS[:2] == ("user_id", "team_id")  # the two the plan scope narrows
+# the order ``_fetch_target_rows`` reads them in; the plan scope narrows the first two
+assert DIMENSIONS == ("user_id", "team_id", "partner_id", "country_id", "state_id",
+                      "medium_id", "source_id", "product_id", "product_categ_id")
 
 
 class TargetRow(NamedTuple):
@@ -214,8 +216,12 @@ class SalesPlanTarget(models.Model):
     def _determine_fields_to_fetch(self, field_names, ignore_when_in_cache=False):
         """The figures read their targets in SQL (``_target_rows``): ``read()`` need not
         fetch their dependencies (every column of 16k targets) into the cache first."""
-        return super()._determine_fields_to_fetch(
-            [name for name in field_names if name not in FIGURE_FIELDS], ignore_when_in_cache)
+        names = [name for name in field_names if name not in FIGURE_FIELDS]
+        if field_names and not names:
+            # one cheap column: ``fetch`` then checks the access in one query, not by
+            # evaluating the rules on every record
+            names = ["plan_id"]
+        return super()._determine_fields_to_fetch(names, ignore_when_in_cache)
 
     def _in_cache_without(self, field, limit=PREFETCH_MAX):
         """The figures are computed for every record of the prefetch set at once (e.g.
@@ -531,15 +537,17 @@ class SalesPlanTarget(models.Model):
         to_date = date.fromisoformat
         plans, rows = {}, []
         for tid, plan_id, metric, value, seasonality, snapshot, company, start, end, region, \
-                user, team, *dims, scope, plan_team, plan_user in self.env.cr.fetchall():
+                user, team, partner, country, state, medium, source, product, categ, \
+                scope, plan_team, plan_user in self.env.cr.fetchall():
             plan = plans.get(plan_id)
             if plan is None:  # the plan's scope narrows its targets (salesperson, team)
                 narrow = scope_of(scope, plan_team, plan_user)
                 plan = plans[plan_id] = (narrow.get("user_id"), narrow.get("team_id"))
             rows.append(TargetRow(
                 tid, metric, value or 0.0, seasonality, snapshot, scope,
-                Slot(tid, company, to_date(start), to_date(end), region,
-                     user or plan[0], team or plan[1], *dims)))
+                Slot(tid, company, to_date(start), to_date(end), region, user or plan[0],
+                     team or plan[1], partner, country, state, medium, source, product,
+                     categ)))
         return rows
 
     def _get_actuals(self):
