@@ -769,7 +769,8 @@ def linearity_table(results):
         cells, linear, bounded = [], [], []
         for i, job in enumerate(jobs):
             items = job.get("items")
-            cells.append(f"{job['seconds']:.1f} s, peak {job['peak_mib']:.1f} MiB, RSS "
+            peak = f"peak {job['peak_mib']:.1f} MiB" if job["peak_mib"] else "not traced"
+            cells.append(f"{job['seconds']:.1f} s, {peak}, RSS "
                          f"+{job.get('rss_growth_mib', 0):.0f} MiB"
                          + (f" ({items} items)" if items is not None else ""))
             if not i:
