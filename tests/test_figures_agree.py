@@ -191,6 +191,19 @@ class TestFiguresAgree(FiguresCommon):
             self.assertEqual((number(cells[1]), number(cells[2])), (step["reached"], step["won"]))
             self.assertAlmostEqual(number(cells[3]), step["share"], delta=0.5)
 
+    def _assert_deal_size(self, html, kpis):
+        """The KPI block's deal size reads as the dashboard's card: "Average deal size",
+        the won opportunities' average and their count (not the confirmed orders')."""
+        cells = lxml_html.fromstring(html).xpath(
+            "//td[normalize-space()='Average deal size']/following-sibling::td[1]")
+        self.assertEqual(len(cells), 1, "one 'Average deal size' row in the KPI block")
+        cell = cells[0]
+        text = " ".join(cell.text_content().split())
+        amount, count = text.split(" · ")
+        self.assertAlmostEqual(number(amount), kpis["avg_deal_size"], delta=0.005)
+        self.assertEqual(count, f"{kpis['won_count']} won")
+        self.assertNotIn("Orders ·", html)
+
     def test_prints_show_the_dashboard_figures(self):
         for period in PERIODS:
             with self.subTest(period=period, report="scorecard"):
@@ -212,6 +225,7 @@ class TestFiguresAgree(FiguresCommon):
                 self.assertAlmostEqual(number(revenue), data["kpis"]["revenue"], delta=0.005)
                 hit_rate = tree.find_class("o_sm_hit_rate")[0].text_content()
                 self.assertAlmostEqual(number(hit_rate), data["kpis"]["hit_rate"], delta=0.05)
+                self._assert_deal_size(html, data["kpis"])
             with self.subTest(period=period, report="executive summary"):
                 data = self._data(self.user_manager, period)
                 html = self._html("sales_management.action_report_executive_summary",
@@ -231,6 +245,7 @@ class TestFiguresAgree(FiguresCommon):
                         self.assertAlmostEqual(number(cells[3]), row["change"], delta=0.05)
                     self.assertAlmostEqual(number(cells[4]), row["revenue"], delta=0.005)
                 self._assert_funnel_table(printed["Milestone"], data["funnel"])
+                self._assert_deal_size(html, data["kpis"])
                 revenue = lxml_html.fromstring(html).find_class("o_sm_revenue")[0]
                 self.assertAlmostEqual(number(revenue.text_content()), data["kpis"]["revenue"],
                                        delta=0.005)
