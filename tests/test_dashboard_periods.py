@@ -10,6 +10,9 @@ from datetime import date
 
 from figures_common import COUNTED, PERIODS, TODAY, FiguresCommon
 
+from odoo import Command
+from odoo.addons.sales_management.models.res_company import HEALTH_COLOURS
+
 
 class TestDashboardPeriods(FiguresCommon):
     # ------------------------------------------------------------------ helpers
@@ -131,6 +134,63 @@ class TestDashboardPeriods(FiguresCommon):
         self.assertAlmostEqual(
             board[self.user_salesman_2.id]["previous_achievement"],
             100.0 * 2000.0 / self._sara_part(date(2026, 1, 1), date(2026, 3, 31)), places=4)
+
+    def test_leaderboard_health_is_judged_over_the_period(self):
+        """Each leaderboard row reads the health of the person's plans over the period,
+        as the plans do: a finished month Achieved or Missed, a month not started Not
+        started; a person with several plans, the health of their summed figures. The
+        XLSX colours the achievement with the one health -> colour mapping."""
+        # April is over: Otto sold 1,200 against 1,000, Sam 1,000 against 3,000, Sara
+        # nothing against her part of the year
+        self._create_order(self.customer_us, self.user_other_team,
+                           [(self.product_goods, 12, 100.0)], "2026-04-20 10:00:00",
+                           team=self.team_other)
+        sam, sara, otto = self.user_salesman, self.user_salesman_2, self.user_other_team
+
+        def healths(period, date_ref):
+            data = self.Dashboard.with_user(self.user_manager).get_dashboard_data(
+                period, date_ref)
+            return {row["user_id"]: row["health"] for row in data["leaderboard"]}
+
+        self.assertEqual(healths("month", "2026-04-15"),
+                         {sam.id: "missed", sara.id: "missed", otto.id: "achieved"})
+        self.assertEqual(healths("month", "2026-06-15"),
+                         {sam.id: "not_started", sara.id: "not_started",
+                          otto.id: "not_started"})
+        # the running month: each person's one plan over May
+        for plan, health in ((self.plan_sam, healths("month", None)[sam.id]),
+                             (self.plan_otto, healths("month", None)[otto.id])):
+            may = plan._get_period_figures(*self._period_bounds("month"))[plan.id]
+            self.assertEqual(health, may["health"])
+        # the XLSX: the achievement in the colour of the health, its label beside it
+        content, _kind = self.env["ir.actions.report"].with_user(self.user_manager) \
+            ._render_xlsx("sales_management.action_report_kpi_analysis_xlsx",
+                          self.env.company.ids, {"period": "month", "date_ref": "2026-04-15"})
+        sheet = self._workbook(content)["Leaderboard"]
+        labels = dict(self.env["sales.plan"]._fields["health"]._description_selection(
+            self.env))
+        rows = {sheet[f"B{i}"].value: i for i in range(2, 5)}
+        for user, health in ((otto, "achieved"), (sam, "missed"), (sara, "missed")):
+            with self.subTest(user=user.name):
+                cell = sheet[f"E{rows[user.name]}"]
+                self.assertEqual(cell.fill.fgColor.rgb[-6:].lower(), HEALTH_COLOURS[health][1:])
+                self.assertIn("%", cell.number_format)
+                self.assertEqual(sheet[f"H{rows[user.name]}"].value, labels[health])
+        # a second April plan of Otto's (2,000): each plan alone reads Achieved (1,200 of
+        # 1,000) and Missed (1,200 of 2,000); Otto's row, their sum: 2,400 of 3,000
+        self.env["sales.plan"].create({
+            "name": "SMP Otto April push", "user_id": otto.id, "team_id": self.team_other.id,
+            "parent_id": self.plan_south.id, "metric_id": self.revenue.id,
+            "date_from": date(2026, 4, 1), "date_to": date(2026, 4, 30),
+            "target_ids": [Command.create({"metric_id": self.revenue.id,
+                                           "target_value": 2000.0})],
+        })
+        board = self.Dashboard.with_user(self.user_manager).get_dashboard_data(
+            "month", "2026-04-15")["leaderboard"]
+        [row] = [r for r in board if r["user_id"] == otto.id]
+        self.assertEqual(len(row["plan_ids"]), 2)
+        self.assertEqual((row["target"], row["actual"]), (3000.0, 2400.0))
+        self.assertEqual(row["health"], "missed")
 
     def test_prints_follow_the_period(self):
         """My Scorecard, the Executive Summary and the XLSX read the same figures."""

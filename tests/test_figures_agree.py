@@ -244,6 +244,7 @@ class TestFiguresAgree(FiguresCommon):
                     else:
                         self.assertAlmostEqual(number(cells[3]), row["change"], delta=0.05)
                     self.assertAlmostEqual(number(cells[4]), row["revenue"], delta=0.005)
+                    self.assertEqual(cells[5], data["health_styles"][row["health"]]["label"])
                 self._assert_funnel_table(printed["Milestone"], data["funnel"])
                 self._assert_deal_size(html, data["kpis"])
                 revenue = lxml_html.fromstring(html).find_class("o_sm_revenue")[0]
@@ -273,6 +274,11 @@ class TestFiguresAgree(FiguresCommon):
                     self.assertAlmostEqual(sheet[f"D{i}"].value, row["actual"], places=6)
                     self.assertAlmostEqual(sheet[f"E{i}"].value, row["achievement"] / 100.0,
                                            places=6)
+                    # coloured by the person's health, the dashboard's mapping
+                    self.assertEqual(sheet[f"E{i}"].fill.fgColor.rgb[-6:].lower(),
+                                     data["health_styles"][row["health"]]["colour"][1:])
+                    self.assertEqual(sheet[f"H{i}"].value,
+                                     data["health_styles"][row["health"]]["label"])
                     if row["change"] is not None:
                         self.assertAlmostEqual(sheet[f"F{i}"].value, row["change"] / 100.0,
                                                places=6)

@@ -605,6 +605,7 @@ class SalesManagementDashboard(models.AbstractModel):
                 "actual": figures["actual"],
                 "achievement": figures["achievement"],
                 "pace": figures["pace"],
+                "health": figures["health"],
                 "revenue": revenue.get(uid, 0.0),
                 "previous_achievement": before["achievement"] if before else None,
                 "change": figures["achievement"] - before["achievement"] if before else None,
@@ -616,22 +617,36 @@ class SalesManagementDashboard(models.AbstractModel):
     @api.model
     def _achievement_by_user(self, plans, date_from, date_to):
         """{user_id: figures} over the users' plans for the period (amount plans added
-        up; each plan's part of the period, ``sales.plan._get_period_figures``)."""
+        up; each plan's part of the period, ``sales.plan._get_period_figures``), with
+        the health of the person's row (``_summed_health``)."""
         result = {}
         period = plans._get_period_figures(date_from, date_to)
         for plan in plans:
             figures = result.setdefault(plan.user_id.id, {
                 "plan_ids": [], "target": 0.0, "actual": 0.0, "expected": 0.0,
+                "healths": [], "period_from": None, "period_to": None,
             })
-            figures["plan_ids"].append(plan.id)
-            figures["target"] += period[plan.id]["target"]
-            figures["actual"] += period[plan.id]["actual"]
-            figures["expected"] += period[plan.id]["expected"]
+            self._add_plan_figures(figures, plan, period[plan.id])
+        today = fields.Date.context_today(self)
         for figures in result.values():
             target, expected = figures["target"], figures["expected"]
             figures["achievement"] = 100.0 * figures["actual"] / target if target else 0.0
             figures["pace"] = 100.0 * figures["actual"] / expected if expected else 0.0
+            figures["health"] = self._summed_health(figures, today)
+            del figures["healths"]
         return result
+
+    @api.model
+    def _add_plan_figures(self, row, plan, figures):
+        """Add a plan's period figures (``sales.plan._get_period_figures``) to a row of
+        several plans (a salesperson's, a team's)."""
+        row["target"] += figures["target"]
+        row["actual"] += figures["actual"]
+        row["expected"] += figures["expected"]
+        row["healths"].append(figures["health"])
+        row["period_from"] = min(filter(None, [row["period_from"], figures["period_from"]]))
+        row["period_to"] = max(filter(None, [row["period_to"], figures["period_to"]]))
+        row["plan_ids"].append(plan.id)
 
     @api.model
     def _get_team_attainment(self, scope, dates):
@@ -649,28 +664,21 @@ class SalesManagementDashboard(models.AbstractModel):
                 "target": 0.0, "actual": 0.0, "expected": 0.0, "plan_ids": [],
                 "healths": [], "period_from": None, "period_to": None,
             })
-            figures = period[plan.id]
-            row["target"] += figures["target"]
-            row["actual"] += figures["actual"]
-            row["expected"] += figures["expected"]
-            row["healths"].append(figures["health"])
-            row["period_from"] = min(filter(None, [row["period_from"], figures["period_from"]]))
-            row["period_to"] = max(filter(None, [row["period_to"], figures["period_to"]]))
-            row["plan_ids"].append(plan.id)
+            self._add_plan_figures(row, plan, period[plan.id])
         result = sorted(rows.values(), key=lambda r: r["name"])
         today = fields.Date.context_today(self)
         for row in result:
             row["achievement"] = 100.0 * row["actual"] / row["target"] if row["target"] else 0.0
-            row["health"] = self._team_health(row, today)
+            row["health"] = self._summed_health(row, today)
             del row["healths"]
         return result
 
     @api.model
-    def _team_health(self, row, today):
-        """The health of a team's row (the colour of its bar) over the dashboard's
-        period: its plan's (``sales.plan._get_period_figures``), or for several plans the
-        one their summed figures give over their combined part of the period
-        (``res.company._sales_health``)."""
+    def _summed_health(self, row, today):
+        """The health of a row of plans (a team's bar, a salesperson's leaderboard row)
+        over the dashboard's period: its plan's (``sales.plan._get_period_figures``), or
+        for several plans the one their summed figures give over their combined part of
+        the period (``res.company._sales_health``)."""
         if len(row["healths"]) == 1:
             return row["healths"][0] or ""
         pace = 100.0 * row["actual"] / row["expected"] if row["expected"] else 100.0

@@ -442,8 +442,10 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
         sheet.set_column(2, 7, 16)
         headers = (self.env._("Rank"), self.env._("Salesperson"), self.env._("Target"),
                    self.env._("Actual"), self.env._("Achievement"),
-                   self.env._("Change vs previous period"), self.env._("Revenue"))
+                   self.env._("Change vs previous period"), self.env._("Revenue"),
+                   self.env._("Health"))
         self._write_headers(sheet, 0, headers, formats)
+        labels = {health: style["label"] for health, style in kpis["health_styles"].items()}
         row = 0
         for line in kpis["leaderboard"]:
             row += 1
@@ -451,12 +453,14 @@ class ReportKpiAnalysisXlsx(models.AbstractModel):
             self._write_text(sheet, row, 1, line["name"])
             sheet.write_number(row, 2, line["target"], formats["amount"])
             sheet.write_number(row, 3, line["actual"], formats["amount"])
-            self._write_ratio(sheet, row, 4, "D", "C", formats["percent"],
+            # the achievement in the colour of the person's health, as on the dashboard
+            self._write_ratio(sheet, row, 4, "D", "C",
+                              formats["health_percent"].get(line["health"], formats["percent"]),
                               line["achievement"] / 100.0)
             if line["change"] is not None:
                 sheet.write_number(row, 5, line["change"] / 100.0, formats["percent"])
             sheet.write_number(row, 6, line["revenue"], formats["amount"])
-        self._colour_ratio_column(sheet, 1, row, 4, formats)
+            self._write_health(sheet, row, 7, line["health"], labels, formats)
         if row:
             total = row + 1
             self._write_text(sheet, total, 1, self.env._("Total"), formats["bold"])

@@ -28,9 +28,6 @@ class SalesReportXlsxMixin(models.AbstractModel):
             "percent": fmt({"num_format": "0.0%"}),
             "percent_bold": fmt({"num_format": "0.0%", "bold": True, "top": 1}),
             "date": fmt({"num_format": "yyyy-mm-dd"}),
-            "good": fmt({"bg_color": "#D4EDDA", "font_color": "#155724"}),
-            "warn": fmt({"bg_color": "#FFF3CD", "font_color": "#856404"}),
-            "bad": fmt({"bg_color": "#F8D7DA", "font_color": "#721C24"}),
             "indent": [fmt({"indent": level}) for level in range(8)],
             # a figure of a percent metric (35 for a 35 % win rate)
             "percent_value": fmt({"num_format": '0.0" %"'}),
@@ -39,6 +36,11 @@ class SalesReportXlsxMixin(models.AbstractModel):
             # a health in its colour: the same mapping as the dashboard and the PDFs
             "health": {
                 health: fmt({"bg_color": colour, "font_color": "#FFFFFF"})
+                for health, colour in HEALTH_COLOURS.items()
+            },
+            # a ratio (1 = 100 %) in the colour of its health
+            "health_percent": {
+                health: fmt({"num_format": "0.0%", "bg_color": colour, "font_color": "#FFFFFF"})
                 for health, colour in HEALTH_COLOURS.items()
             },
         }
@@ -85,20 +87,6 @@ class SalesReportXlsxMixin(models.AbstractModel):
         key = {"amount": "amount", "count": "integer", "percent": "percent_value"}.get(
             unit, "number")
         return formats[f"{key}_bold" if bold else key]
-
-    def _colour_ratio_column(self, sheet, first_row, last_row, col, formats):
-        """Conditional colours on a ratio column (1 = 100 %): green from 95 %, amber from
-        80 %, red below."""
-        if last_row < first_row:
-            return
-        for criteria, value, key in ((">=", 0.95, "good"), ("between", None, "warn"),
-                                     ("<", 0.8, "bad")):
-            options = {"type": "cell", "criteria": criteria, "format": formats[key]}
-            if value is None:
-                options.update(minimum=0.8, maximum=0.9499999)
-            else:
-                options["value"] = value
-            sheet.conditional_format(first_row, col, last_row, col, options)
 
     def _sheet_name(self, workbook, name):
         base = "".join(c for c in (name or "Sheet") if c not in "[]:*?/\\")[:28] or "Sheet"

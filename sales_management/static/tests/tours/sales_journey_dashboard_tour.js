@@ -50,6 +50,11 @@ registry.category("web_tour.tours").add("sales_journey_dashboard", {
                 ".o_sm_leaderboard tr:contains('Sam Journey') .o_sm_change.text-danger:contains('\u221210.0 pts') .fa-arrow-down",
         },
         {
+            content: "his achievement in the colour of his health over the year",
+            trigger:
+                ".o_sm_leaderboard tr:contains('Sam Journey') .o_sm_leaderboard_achievement.badge:contains('40.0 %'):not(.text-bg-secondary)",
+        },
+        {
             content: "no arrow up on a fall",
             trigger: ".o_sm_leaderboard tr:contains('Sam Journey') .o_sm_change:not(:has(.fa-arrow-up))",
         },
