@@ -187,6 +187,12 @@ class TestSalesPlanActuals(SalesPlanCommon):
             self.user_manager | self.user_leader
         ))
         self.assertEqual(company.child_ids, north | south)
+        # the printed tree lists siblings by name, whatever their ids (the model's order
+        # sorts parent_path as text, ".../1000/" before ".../993/")
+        self._plan("SM East", parent_id=company.id)
+        tree = company._get_performance_data()[company.id]["tree"]
+        self.assertEqual([row["short_name"] for row in tree],
+                         ["SM Company", "SM East", "SM North", "SM South"])
 
     def test_expected_to_date_pace_and_health(self):
         plan = self._plan()

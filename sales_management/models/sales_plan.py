@@ -820,7 +820,10 @@ class SalesPlan(models.Model):
         row = plan._plan_row()
         row["depth"] = depth
         rows.append(row)
-        for child in plan.child_ids.filtered(lambda c: c in trees and c.state != "cancelled"):
+        # siblings by name (the model's order sorts parent_path as text: ".../1000/"
+        # would come before ".../993/")
+        children = plan.child_ids.filtered(lambda c: c in trees and c.state != "cancelled")
+        for child in children.sorted(lambda c: (c.name or "", c.id)):
             self._performance_walk(child, depth + 1, rows, trees)
 
     def _get_period_figures(self, date_from, date_to):

@@ -23,6 +23,8 @@ class SalesMilestoneActivityReport(models.Model):
     _inherit = ["sales.sql.view.mixin"]
     _description = "Milestone Activity Quality"
     _auto = False
+    # flushed before a search: the leader rule reads the view's team_user_id column
+    _depends = {"crm.team": ["user_id"], "crm.lead": ["user_id", "team_id", "company_id"]}
     _order = "date desc"
     _rec_name = "activity_type_id"
 

@@ -11,6 +11,8 @@ class SalesMilestoneForecastReport(models.Model):
     _inherit = ["sales.sql.view.mixin"]
     _description = "Milestone Revenue Forecast"
     _auto = False
+    # flushed before a search: the leader rule reads the view's team_user_id column
+    _depends = {"crm.team": ["user_id"], "crm.lead": ["user_id", "team_id", "company_id"]}
     _order = "date_deadline"
     _rec_name = "lead_id"
 

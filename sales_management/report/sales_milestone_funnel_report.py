@@ -28,6 +28,8 @@ class SalesMilestoneFunnelReport(models.Model):
     _inherit = ["sales.sql.view.mixin"]
     _description = "Milestone Funnel Analysis"
     _auto = False
+    # flushed before a search: the leader rule reads the view's team_user_id column
+    _depends = {"crm.team": ["user_id"], "crm.lead": ["user_id", "team_id", "company_id"]}
     _order = "date_reached desc"
     _rec_name = "milestone_id"
 
