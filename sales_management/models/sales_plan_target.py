@@ -530,7 +530,9 @@ class SalesPlanTarget(models.Model):
                  JOIN sales_plan p ON p.id = t.plan_id
                 WHERE t.id = ANY(%s::integer[]) %s""",
             SQL(", ").join(SQL("t.%s", SQL.identifier(dim)) for dim in DIMENSIONS),
-            ids, condition,
+            # one array literal: PostgreSQL parses it several times faster than the
+            # ARRAY[...] of 16k constants a list becomes
+            "{%s}" % ",".join(map(str, ids)), condition,
         ))
         scope_of = self.env["sales.plan"]._scope_dimensions_of
         # dates as text: date.fromisoformat costs a tenth of psycopg2's date parsing
