@@ -188,12 +188,9 @@ class SalesPlanTarget(models.Model):
         "snapshot_value", "region_id", *DIMENSIONS,
     )
     def _compute_figures(self):
-        """Assigned field by field for the whole recordset (``Field.write`` per record
-        would cost as much as computing the figures of a 16k-target tree)."""
         figures = self._get_figures()
-        for name in FIGURE_FIELDS:
-            self.env.cache.update(self, self._fields[name],
-                                  [figures[tid][name] for tid in self._ids])
+        for target in self:
+            target.update(figures[target.id])
 
     def _read_format(self, fnames, load="_classic_read"):
         """``read()`` (the list view, the export, the web client's reads) takes the
