@@ -1,5 +1,6 @@
 # SQL reports: the shared query mechanism
 from . import sales_sql_view_mixin
+from . import sales_opportunity_report_mixin
 
 # Tracking (transitional milestones)
 from . import sales_milestone_funnel_report

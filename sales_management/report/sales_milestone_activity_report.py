@@ -20,11 +20,9 @@ class SalesMilestoneActivityReport(models.Model):
     """
 
     _name = "sales.milestone.activity.report"
-    _inherit = ["sales.sql.view.mixin"]
+    _inherit = ["sales.opportunity.report.mixin"]
     _description = "Milestone Activity Quality"
     _auto = False
-    # flushed before a search: the leader rule reads the view's team_user_id column
-    _depends = {"crm.team": ["user_id"], "crm.lead": ["user_id", "team_id", "company_id"]}
     _order = "date desc"
     _rec_name = "activity_type_id"
 
@@ -34,13 +32,6 @@ class SalesMilestoneActivityReport(models.Model):
         comodel_name="mail.activity.type", string="Activity Type", readonly=True,
     )
     date = fields.Datetime(string="Done On", readonly=True)
-    team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
-    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
-    team_user_id = fields.Many2one(
-        comodel_name="res.users", string="Team Leader", readonly=True,
-        help="Leader of the opportunity's sales team.",
-    )
-    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     is_required = fields.Boolean(string="Required Type", readonly=True)
     done_count = fields.Integer(string="Done", readonly=True, aggregator="sum")
     missing_count = fields.Integer(string="Required but Missing", readonly=True, aggregator="sum")

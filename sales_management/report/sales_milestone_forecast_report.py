@@ -8,11 +8,9 @@ class SalesMilestoneForecastReport(models.Model):
     expected revenue beside CRM's own probability-weighted (prorated) revenue."""
 
     _name = "sales.milestone.forecast.report"
-    _inherit = ["sales.sql.view.mixin"]
+    _inherit = ["sales.opportunity.report.mixin"]
     _description = "Milestone Revenue Forecast"
     _auto = False
-    # flushed before a search: the leader rule reads the view's team_user_id column
-    _depends = {"crm.team": ["user_id"], "crm.lead": ["user_id", "team_id", "company_id"]}
     _order = "date_deadline"
     _rec_name = "lead_id"
 
@@ -20,13 +18,6 @@ class SalesMilestoneForecastReport(models.Model):
     date_deadline = fields.Date(string="Expected Closing", readonly=True)
     milestone_id = fields.Many2one(comodel_name="sales.milestone", readonly=True)
     stage_id = fields.Many2one(comodel_name="crm.stage", readonly=True)
-    team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
-    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
-    team_user_id = fields.Many2one(
-        comodel_name="res.users", string="Team Leader", readonly=True,
-        help="Leader of the opportunity's sales team.",
-    )
-    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     nbr = fields.Integer(string="# Opportunities", readonly=True, aggregator="sum")
     expected_revenue = fields.Monetary(readonly=True, currency_field="currency_id")

@@ -25,11 +25,9 @@ class SalesMilestoneFunnelReport(models.Model):
     """
 
     _name = "sales.milestone.funnel.report"
-    _inherit = ["sales.sql.view.mixin"]
+    _inherit = ["sales.opportunity.report.mixin"]
     _description = "Milestone Funnel Analysis"
     _auto = False
-    # flushed before a search: the leader rule reads the view's team_user_id column
-    _depends = {"crm.team": ["user_id"], "crm.lead": ["user_id", "team_id", "company_id"]}
     _order = "date_reached desc"
     _rec_name = "milestone_id"
 
@@ -37,13 +35,6 @@ class SalesMilestoneFunnelReport(models.Model):
     milestone_sequence = fields.Integer(readonly=True)
     lead_id = fields.Many2one(comodel_name="crm.lead", string="Opportunity", readonly=True)
     date_reached = fields.Datetime(string="Reached On", readonly=True)
-    team_id = fields.Many2one(comodel_name="crm.team", string="Sales Team", readonly=True)
-    user_id = fields.Many2one(comodel_name="res.users", string="Salesperson", readonly=True)
-    team_user_id = fields.Many2one(
-        comodel_name="res.users", string="Team Leader", readonly=True,
-        help="Leader of the opportunity's sales team.",
-    )
-    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     overridden = fields.Boolean(readonly=True)
     is_passed = fields.Boolean(
         string="Passed Through", readonly=True,
