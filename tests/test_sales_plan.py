@@ -511,3 +511,37 @@ class TestSalesPlanActuals(SalesPlanCommon):
             (own | other).with_user(self.user_salesman)._get_figures()
         figures = (own | other).with_user(self.user_manager)._get_figures()
         self.assertEqual(figures[other.id]["actual_value"], 1600.0)
+
+    def test_read_of_figures_only(self):
+        """``read()`` of figures alone (the list view's figure columns, their export) reads
+        nothing through the ORM: the figures' own query applies the rules. The values
+        equal those of a read with other fields; a target the user may not read raises
+        and returns nothing; a deleted one is left out, as ``read()`` does."""
+        plan = self._plan(name="SM own", scope="user", team_id=self.team.id,
+                          user_id=self.user_salesman.id)
+        own = self._target(plan, "revenue", 100, **MARCH) | self._target(
+            plan, "revenue", 300, **APRIL)
+        other = self._target(self._plan(name="SM other", scope="user",
+                                        team_id=self.team_other.id,
+                                        user_id=self.user_other_team.id),
+                             "revenue", 100, **APRIL)
+        self.env.invalidate_all()
+        alone = own.with_user(self.user_salesman).read(FIGURES)
+        self.env.invalidate_all()
+        mixed = own.with_user(self.user_salesman).read(["target_value", *FIGURES])
+        self.assertEqual([row["id"] for row in alone], own.ids)
+        self.assertEqual(alone, [{k: v for k, v in row.items() if k != "target_value"}
+                                 for row in mixed])
+        self.assertEqual(alone[0]["actual_value"], 1000.0)  # March, as above
+        self.assertEqual(own.with_user(self.user_salesman).read(["health"]),
+                         [{"id": row["id"], "health": row["health"]} for row in alone])
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            (own | other).with_user(self.user_salesman).read(FIGURES)
+        gone = self._target(plan, "revenue", 50, **MARCH)
+        ids = [*own.ids, gone.id]
+        gone.unlink()
+        self.env.invalidate_all()
+        rows = self.env["sales.plan.target"].with_user(self.user_salesman).browse(ids).read(
+            FIGURES)
+        self.assertEqual([row["id"] for row in rows], own.ids)

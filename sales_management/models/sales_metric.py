@@ -16,6 +16,7 @@ set per combination of dimensions the slots use), the others by joining the rows
 slots by shape. The number of queries never grows with the number of slots.
 """
 
+import functools
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -39,6 +40,14 @@ MONTH_SQL = SQL("date_trunc('month', r.date::timestamp)::date")
 
 # the bit of each of ``DIMENSIONS`` in a grouping mask
 _BITS = tuple(1 << i for i in range(len(DIMENSIONS)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_month(start, end):
+    """Whether ``start``..``end`` is one whole calendar month (cached: the slots of a tree
+    share a few dozen periods)."""
+    return (start.day == 1 and (start.year, start.month) == (end.year, end.month)
+            and (end + timedelta(days=1)).day == 1)
 
 
 class Slot(NamedTuple):
@@ -83,9 +92,7 @@ class Slot(NamedTuple):
     @property
     def is_month(self):
         """Whether the slot is one whole calendar month."""
-        start, end = self.date_from, self.date_to
-        return (start.day == 1 and (start.year, start.month) == (end.year, end.month)
-                and (end + timedelta(days=1)).day == 1)
+        return _is_month(self.date_from, self.date_to)
 
     @property
     def grouping_mask(self):

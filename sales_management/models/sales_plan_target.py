@@ -9,7 +9,9 @@ fields, the pivot's sums, the reports, the alerts and the mails all read it.
 """
 
 import calendar
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -39,6 +41,23 @@ CHECKED_SUMS = ("target_value", *LIVE_SUMS)
 # the order ``_fetch_target_rows`` reads them in; the plan scope narrows the first two
 assert DIMENSIONS == ("user_id", "team_id", "partner_id", "country_id", "state_id",
                       "medium_id", "source_id", "product_id", "product_categ_id")
+
+
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused while the figures of many targets are
+    built. They allocate a few short-lived tuples and dicts per target, without cycles
+    (16k targets: about 100k), enough to start a full collection over the whole server's
+    heap that finds nothing to free (about 100 ms at size M, a quarter of a tree's read;
+    ``bench/README.md``). Reference counting still frees them; the collector resumes as
+    it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class TargetRow(NamedTuple):
@@ -192,6 +211,15 @@ class SalesPlanTarget(models.Model):
         for target in self:
             target.update(figures[target.id])
 
+    def fetch(self, field_names):
+        """Figures only (the list view's figure columns, an export of them): nothing to
+        fetch. Their own query (``_target_rows``) applies the access rules, in SQL, where
+        ``fetch`` would read a column of every record (or evaluate the rules in Python on
+        16k records) for nothing."""
+        if field_names and all(name in FIGURE_FIELDS for name in field_names):
+            return
+        super().fetch(field_names)
+
     def _read_format(self, fnames, load="_classic_read"):
         """``read()`` (the list view, the export, the web client's reads) takes the
         figures of all its records from one ``_get_figures()``, where the ORM would
@@ -200,8 +228,19 @@ class SalesPlanTarget(models.Model):
         figure_names = [name for name in fnames if name in FIGURE_FIELDS]
         if len(self) <= 1 or not figure_names:
             return super()._read_format(fnames, load)
-        result = super()._read_format(
-            [name for name in fnames if name not in FIGURE_FIELDS], load)
+        others = [name for name in fnames if name not in FIGURE_FIELDS]
+        if not others:
+            # figures only (``fetch`` read nothing): the records that exist and the user
+            # may read are those ``_target_rows`` returns (it raises on the others)
+            with collector_paused():
+                _rows, figures = self._rows_and_figures()
+                if len(figure_names) == len(FIGURE_FIELDS):
+                    return [{"id": tid, **figures[tid]} for tid in self._ids if tid in figures]
+                return [
+                    {"id": tid, **{name: figures[tid][name] for name in figure_names}}
+                    for tid in self._ids if tid in figures
+                ]
+        result = super()._read_format(others, load)
         figures = self._get_figures()
         for vals in result:
             if "id" in vals:  # (a record that no longer exists has empty values)
@@ -213,12 +252,8 @@ class SalesPlanTarget(models.Model):
     def _determine_fields_to_fetch(self, field_names, ignore_when_in_cache=False):
         """The figures read their targets in SQL (``_target_rows``): ``read()`` need not
         fetch their dependencies (every column of 16k targets) into the cache first."""
-        names = [name for name in field_names if name not in FIGURE_FIELDS]
-        if field_names and not names:
-            # one cheap column: ``fetch`` then checks the access in one query, not by
-            # evaluating the rules on every record
-            names = ["plan_id"]
-        return super()._determine_fields_to_fetch(names, ignore_when_in_cache)
+        return super()._determine_fields_to_fetch(
+            [name for name in field_names if name not in FIGURE_FIELDS], ignore_when_in_cache)
 
     def _in_cache_without(self, field, limit=PREFETCH_MAX):
         """The figures are computed for every record of the prefetch set at once (e.g.
@@ -379,7 +414,8 @@ class SalesPlanTarget(models.Model):
         one batch over all the groups' targets."""
         rows = super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
         if any(spec.split(":")[0] in CHECKED_SUMS + LIVE_RATIOS for spec in aggregates):
-            return self._read_group_ratios(rows, len(groupby), aggregates)
+            with collector_paused():
+                return self._read_group_ratios(rows, len(groupby), aggregates)
         live = [
             (len(groupby) + i, spec.split(":")[0]) for i, spec in enumerate(aggregates)
             if spec.split(":")[0] in LIVE_SUMS and spec.endswith(":sum")
@@ -387,14 +423,15 @@ class SalesPlanTarget(models.Model):
         if not live or not rows:
             return rows
         ids = {tid for row in rows for pos, _f in live for tid in (row[pos] or [])}
-        figures = self.browse(ids)._get_figures()
-        result = []
-        for row in rows:
-            row = list(row)
-            for pos, fname in live:
-                row[pos] = sum(figures[tid][fname] for tid in (row[pos] or []))
-            result.append(tuple(row))
-        return result
+        with collector_paused():
+            figures = self.browse(ids)._get_figures()
+            result = []
+            for row in rows:
+                row = list(row)
+                for pos, fname in live:
+                    row[pos] = sum(figures[tid][fname] for tid in (row[pos] or []))
+                result.append(tuple(row))
+            return result
 
     @api.model
     def _read_group_ratios(self, rows, width, aggregates):
@@ -416,8 +453,7 @@ class SalesPlanTarget(models.Model):
             or spec.split(":")[0] in CHECKED_SUMS and spec.endswith(":sum")
         ]
         ids = {tid for row in rows for pos, _f in positions for tid in (row[pos] or [])}
-        target_rows = self.browse(ids)._target_rows()
-        figures = self._figures_of(target_rows)
+        target_rows, figures = self.browse(ids)._rows_and_figures()
         additive = {metric.id: metric.is_additive for metric in self.env["sales.metric"].sudo()
                     .browse({row.metric_id for row in target_rows})}
         kind = {row.id: (row.metric_id, row.plan_scope, additive[row.metric_id])
@@ -532,8 +568,8 @@ class SalesPlanTarget(models.Model):
             "{%s}" % ",".join(map(str, ids)), condition,
         ))
         scope_of = self.env["sales.plan"]._scope_dimensions_of
-        # dates as text: date.fromisoformat costs a tenth of psycopg2's date parsing
-        to_date = date.fromisoformat
+        # dates as text, parsed once per distinct date (a tree has a few dozen)
+        dates = {}
         plans, rows = {}, []
         for tid, plan_id, metric, value, seasonality, snapshot, company, start, end, region, \
                 user, team, partner, country, state, medium, source, product, categ, \
@@ -542,9 +578,11 @@ class SalesPlanTarget(models.Model):
             if plan is None:  # the plan's scope narrows its targets (salesperson, team)
                 narrow = scope_of(scope, plan_team, plan_user)
                 plan = plans[plan_id] = (narrow.get("user_id"), narrow.get("team_id"))
+            date_from = dates.get(start) or dates.setdefault(start, date.fromisoformat(start))
+            date_to = dates.get(end) or dates.setdefault(end, date.fromisoformat(end))
             rows.append(TargetRow(
                 tid, metric, value or 0.0, seasonality, snapshot, scope,
-                Slot(tid, company, to_date(start), to_date(end), region, user or plan[0],
+                Slot(tid, company, date_from, date_to, region, user or plan[0],
                      team or plan[1], partner, country, state, medium, source, product,
                      categ)))
         return rows
@@ -559,10 +597,17 @@ class SalesPlanTarget(models.Model):
         actual_value, expected_to_date, achievement, pace, variance and health: the
         targets in one query, their actuals in one query per source (see
         ``sales.metric._compute_all``)."""
-        result = self._figures_of(self._target_rows())
+        _rows, result = self._rows_and_figures()
         if len(result) < len(self._ids):
             result.update(self._new_figures([tid for tid in self._ids if tid not in result]))
         return result
+
+    def _rows_and_figures(self):
+        """``(self._target_rows(), their figures)`` (``_figures_of``), the collector
+        paused (``collector_paused``)."""
+        with collector_paused():
+            rows = self._target_rows()
+            return rows, self._figures_of(rows)
 
     def _figures_of(self, rows):
         """``_get_figures`` of the saved targets of ``rows`` (``_target_rows``)."""

@@ -122,17 +122,22 @@ class SalesMilestoneFunnelReport(models.Model):
         hash-joined to the lines: exact row estimates and no work per line."""
         milestones = self.env["sales.milestone"].sudo().with_context(active_test=False) \
             .search_fetch([], ["sequence", "company_id", "active", "team_ids"])
+        # plain values: the tracks are (teams + 1) x milestones tests
+        ordered = sorted(
+            ((m.sequence, m.id, m.company_id.id or None, m.active, set(m.team_ids.ids))
+             for m in milestones),
+            key=lambda m: m[:2])
         team_ids = sorted(set(milestones.team_ids.ids))
         rows = [(0, -1, 0, 0, False, None, None)]  # never matches: VALUES is never empty
-        rows += [(m.id, -1, m.id, m.sequence, False, None, None) for m in milestones]
-        ordered = milestones.sorted(lambda m: (m.sequence, m.id))
+        rows += [(mid, -1, mid, sequence, False, None, None)
+                 for sequence, mid, _company, _active, _teams in ordered]
         for team in [*team_ids, 0]:
-            track = ordered.filtered(lambda m, team=team: not m.team_ids or team in m.team_ids.ids)
-            for i, milestone in enumerate(track):
+            track = [m for m in ordered if not m[4] or team in m[4]]
+            for i, (_sequence, mid, company, _active, _teams) in enumerate(track):
                 rows += [
-                    (milestone.id, team, before.id, before.sequence, True,
-                     before.company_id.id or None, milestone.company_id.id or None)
-                    for before in track[:i] if before.active
+                    (mid, team, before_id, before_sequence, True, before_company, company)
+                    for before_sequence, before_id, before_company, before_active, _t
+                    in track[:i] if before_active
                 ]
         values = SQL(", ").join(
             SQL("(%s::int, %s::int, %s::int, %s::int, %s::bool, %s::int, %s::int)", *row)
