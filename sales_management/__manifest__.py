@@ -25,6 +25,8 @@
         "security/sales_control_security.xml",
         # Reporting security
         "security/sales_reporting_security.xml",
+        # People security
+        "security/sales_competency_security.xml",
         # data
         # Planning data
         "data/sales_metric_data.xml",

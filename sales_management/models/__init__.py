@@ -37,3 +37,8 @@ from . import sales_corrective_action
 from . import sales_management_dashboard
 from . import sales_job_failure
 from . import sales_report_dispatch
+
+# People (coaching: competencies, ratings, focus)
+from . import sales_competency
+from . import sales_competency_rating
+from . import sales_coaching_focus
