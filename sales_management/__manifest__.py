@@ -27,6 +27,7 @@
         "security/sales_reporting_security.xml",
         # People security
         "security/sales_competency_security.xml",
+        "security/sales_coaching_security.xml",
         # data
         # Planning data
         "data/sales_metric_data.xml",
@@ -38,6 +39,8 @@
         "data/sales_control_data.xml",
         # Reporting data
         "data/sales_reporting_data.xml",
+        # People data
+        "data/sales_coaching_data.xml",
         # views
         "views/res_config_settings_views.xml",
         # Planning views
@@ -60,6 +63,8 @@
         # Reporting views
         "views/sales_management_dashboard_views.xml",
         "report/sales_kpi_report_views.xml",
+        # People views
+        "views/sales_coaching_session_views.xml",
         # wizards
         # Planning wizards
         "wizards/sales_plan_generate_views.xml",

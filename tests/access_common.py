@@ -56,8 +56,14 @@ class AccessFixtures(SalesManagementCommon):
             "t": (cls.user_other_team, cls.team_other, env.company),
             "f": (cls.user_foreign, cls.team_b, cls.company_b),
         }
+        # Company B's salesperson, coached by Fred (the leader of team B)
+        cls.user_salesman_b = new_role_user(
+            env, "extra_salesman", index="b", company_id=cls.company_b.id,
+            company_ids=[Command.set([cls.company_b.id])],
+        )
         cls.docs = {}  # model -> {key: record}
         cls.spare_leads = {}  # key -> a second opportunity (to create milestone lines on)
+        cls.spare_sessions = {}  # key -> a second 1:1 session (to create a private note on)
         cls._build_documents()
         env.flush_all()
 
@@ -172,6 +178,27 @@ class AccessFixtures(SalesManagementCommon):
             milestone = cls.docs["sales.milestone"]["f" if key == "f" else "c"]
             cls._put("sales.lead.milestone", key, E["sales.lead.milestone"].create({
                 "lead_id": lead.id, "milestone_id": milestone.id,
+            }))
+        # 1:1 coaching: the owner is the salesperson, the team's leader the coach (Company
+        # B: its salesperson, coached by Fred)
+        for key, (user, team, company) in cls.owners.items():
+            E = su(context=dict(DISABLED_MAIL_CONTEXT, allowed_company_ids=[company.id]))
+            coachee = cls.user_salesman_b if key == "f" else user
+            values = {
+                "user_id": coachee.id, "coach_id": team.user_id.id, "team_id": team.id,
+                "company_id": company.id, "date": cls.today,
+            }
+            session = E["sales.coaching.session"].create(dict(
+                values, shared_note=f"<p>shared note {key}</p>",
+            ))
+            cls.spare_sessions[key] = E["sales.coaching.session"].create(values)
+            cls._put("sales.coaching.session", key, session)
+            cls._put("sales.coaching.action", key, E["sales.coaching.action"].create({
+                "session_id": session.id, "name": f"SM coaching action {key}",
+                "user_id": coachee.id, "date_deadline": cls.today + timedelta(days=7),
+            }))
+            cls._put("sales.coaching.note.private", key, E["sales.coaching.note.private"].create({
+                "session_id": session.id, "body": f"<p>secret coaching note {key}</p>",
             }))
         # transient wizards, opened by Sam (o) and Sara (m) on their own documents; made
         # with sudo() in the opener's name (sudo keeps the uid, hence create_uid)

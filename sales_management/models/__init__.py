@@ -33,6 +33,11 @@ from . import sales_control_digest
 from . import sales_control_alert
 from . import sales_corrective_action
 
+# People (coaching)
+from . import sales_coaching_session
+from . import sales_coaching_action
+from . import sales_coaching_note_private
+
 # Reporting
 from . import sales_management_dashboard
 from . import sales_job_failure
