@@ -10,7 +10,7 @@
     "maintainers": ["sales-management-devs"],
     "website": "https://github.com/sales-management/sales_management",
     "development_status": "Beta",
-    "depends": ["crm", "sale_management", "report_xlsx"],
+    "depends": ["crm", "sale_management", "report_xlsx", "gamification"],
     "uninstall_hook": "uninstall_hook",
     "data": [
         # security first: groups, access rights, record rules
@@ -25,8 +25,11 @@
         "security/sales_control_security.xml",
         # Reporting security
         "security/sales_reporting_security.xml",
+        # People security (weekly feedback)
+        "security/sales_feedback_security.xml",
         # People security
         "security/sales_competency_security.xml",
+        # People security
         "security/sales_coaching_security.xml",
         # data
         # Planning data
@@ -39,10 +42,13 @@
         "data/sales_control_data.xml",
         # Reporting data
         "data/sales_reporting_data.xml",
+        # People data (weekly feedback, badges)
+        "data/sales_feedback_data.xml",
         # People data
         "data/sales_coaching_data.xml",
         # views
         "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
         # Planning views
         "views/sales_metric_views.xml",
         "views/sales_region_views.xml",
@@ -62,6 +68,7 @@
         "views/sales_job_failure_views.xml",
         # Reporting views
         "views/sales_management_dashboard_views.xml",
+        "views/sales_report_dispatch_views.xml",
         "report/sales_kpi_report_views.xml",
         # People views
         "views/sales_coaching_session_views.xml",

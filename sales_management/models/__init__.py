@@ -43,6 +43,11 @@ from . import sales_management_dashboard
 from . import sales_job_failure
 from . import sales_report_dispatch
 
+# People (feedback and recognition)
+from . import res_users
+from . import gamification_badge_user
+from . import sales_recognition
+from . import sales_feedback
 # People (coaching: competencies, ratings, focus)
 from . import sales_competency
 from . import sales_competency_rating

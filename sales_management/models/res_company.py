@@ -189,6 +189,34 @@ class ResCompany(models.Model):
         string="Management Report Covers", default="month", required=True,
     )
 
+    # --- People (leaderboard score) -----------------------------------------------------
+    sales_score_volume_weight = fields.Float(
+        string="Score Weight of Volume Metrics", default=70.0,
+        help="Weight of each volume metric (revenue, orders, new customers...) in the "
+        "leaderboard score: the achievement against the person's own target.",
+    )
+    sales_score_operational_weight = fields.Float(
+        string="Score Weight of Operational Metrics", default=30.0,
+        help="Weight of each operational metric (activities, opportunities created, win "
+        "rate...) in the leaderboard score: the achievement against the person's own "
+        "target.",
+    )
+
+    @api.constrains("sales_score_volume_weight", "sales_score_operational_weight")
+    def _check_sales_score_weights(self):
+        for company in self:
+            if not company.sales_score_volume_weight + company.sales_score_operational_weight:
+                raise ValidationError(self.env._(
+                    "%(company)s: give the leaderboard score at least one weight.",
+                    company=company.name,
+                ))
+
+    def _sales_score_weights(self):
+        """{metric kind: weight} of the leaderboard score (``sales.recognition``)."""
+        self.ensure_one()
+        return {"volume": self.sales_score_volume_weight,
+                "operational": self.sales_score_operational_weight}
+
     @api.model
     def _cron_send_sales_management_report(self):
         """Monthly job: e-mail the executive summary of the period just ended to the

@@ -70,6 +70,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_report_period", readonly=False,
     )
 
+    # --- People (leaderboard score) -----------------------------------------------------
+    sales_score_volume_weight = fields.Float(
+        related="company_id.sales_score_volume_weight", readonly=False,
+    )
+    sales_score_operational_weight = fields.Float(
+        related="company_id.sales_score_operational_weight", readonly=False,
+    )
+
     # the addon's settings checked on the way in (their bounds: on the company, where the
     # related settings are stored)
     @api.model_create_multi

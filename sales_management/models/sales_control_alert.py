@@ -7,7 +7,8 @@ takes the worst level of its targets. The first time a target reaches a level, a
 ``sales.control.alert`` row is claimed (unique target/level, ``INSERT ... ON CONFLICT DO
 NOTHING``), a message is posted on the plan and a "Corrective action" activity is scheduled
 for the responsible's manager, with the numbers and the members (salespeople, customers,
-products) that contribute most to the gap.
+products) that contribute most to the gap. The message notifies the salesperson concerned
+(the plan's responsible, the target's salesperson): they learn it as early as their manager.
 """
 
 import logging
@@ -240,7 +241,9 @@ class SalesControlAlert(models.Model):
         })
         alert.note = alert._render_note()
         plan = target.plan_id.with_context(mail_create_nosubscribe=True)
-        plan.message_post(body=alert.note, subtype_xmlid="mail.mt_note")
+        # the salesperson concerned is notified too (inbox or e-mail, their preference)
+        plan.message_post(body=alert.note, subtype_xmlid="mail.mt_note",
+                          partner_ids=self._alert_salespersons(target, manager).partner_id.ids)
         if manager:
             activity = plan.activity_schedule(
                 "sales_management.mail_activity_type_corrective_action",
@@ -270,6 +273,13 @@ class SalesControlAlert(models.Model):
             self.env.uid, self.env.uid,
         ))
         return self.browse(ids[:1])
+
+    @api.model
+    def _alert_salespersons(self, target, manager):
+        """Who the alert concerns besides the manager (who gets the activity): the plan's
+        responsible and the salesperson the target is set on, active internal users."""
+        users = target.plan_id.user_id | target.user_id
+        return users.filtered(lambda u: u.active and not u.share and u != manager)
 
     @api.model
     def _responsible_manager(self, plan):

@@ -38,6 +38,8 @@ COMPANY_SETTING_BOUNDS = {
     "milestone_stalled_factor": (0.0, 100.0),
     "sales_control_escalation_leader_days": (0, 3650),
     "sales_control_escalation_manager_days": (0, 3650),
+    "sales_score_volume_weight": (0.0, 100.0),
+    "sales_score_operational_weight": (0.0, 100.0),
 }
 
 

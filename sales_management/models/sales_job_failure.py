@@ -24,6 +24,8 @@ JOBS = [
     ("overdue_digest", "Overdue Digest and Escalations"),
     ("management_report", "Monthly Management Report"),
     ("milestone_statistics", "Milestone Statistics"),
+    ("weekly_feedback", "Weekly Feedback"),
+    ("badges", "Badges"),
 ]
 
 

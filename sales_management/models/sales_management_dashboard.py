@@ -558,14 +558,23 @@ class SalesManagementDashboard(models.AbstractModel):
     @api.model
     def _get_leaderboard(self, scope, dates):
         """Salespersons ranked by the achievement of their own plans in the period, with
-        their rank and achievement in the previous period."""
+        their rank and achievement in the previous period, and their score
+        (``sales.recognition._scores``) with its own rank."""
         user_domain = [("scope", "=", "user")]
         if scope["user_ids"]:
             user_domain.append(("user_id", "in", scope["user_ids"]))
         elif scope["level"] == "team":
             user_domain.append(("team_id", "in", scope["team_ids"]))
-        current = self._achievement_by_user(
-            self._plans_in_period(dates, user_domain), dates["date_from"], dates["date_to"])
+        plans = self._plans_in_period(dates, user_domain)
+        current = self._achievement_by_user(plans, dates["date_from"], dates["date_to"])
+        # the company's score: achievements against their own targets, weighted by kind
+        scores = self.env["sales.recognition"]._scores(plans, dates["date_from"],
+                                                       dates["date_to"])
+        score_rank = {
+            uid: rank for rank, uid in enumerate(sorted(
+                (uid for uid in current if scores.get(uid) is not None),
+                key=lambda uid: (-scores[uid], uid)), 1)
+        }
         # the same people's plans over the previous period (the year plan's previous
         # month, or last year's plan): the figures of the change
         previous_dates = {"date_from": dates["prev_date_from"],
@@ -611,6 +620,8 @@ class SalesManagementDashboard(models.AbstractModel):
                 "change": figures["achievement"] - before["achievement"] if before else None,
                 "previous_rank": previous_rank.get(uid),
                 "rank_change": previous_rank[uid] - rank if uid in previous_rank else None,
+                "score": scores.get(uid),
+                "score_rank": score_rank.get(uid),
             })
         return rows
 
