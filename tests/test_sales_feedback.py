@@ -15,7 +15,8 @@ Known data (year plans of monthly targets, clock on Wednesday 13 May 2026 unless
   Score (weights volume 60, operational 40): Sam (60*60 + 60*50 + 40*75) / 160 = 60,
   Sara 80, Otto 100.
   Badges of May: Otto "Target achieved" (his only target at 100 %), Sara "Most improved" of
-  North (+80 points; Sam -30); nobody in South improved (Otto +0).
+  North (+80 points; Sam -30); nobody in South improved (Otto +0). "Focus improved" when a
+  coaching focus ends with a positive effect (see the tests).
 """
 
 import calendar
@@ -98,6 +99,19 @@ class FeedbackCommon(SalesManagementCommon):
         })
         cls.env.flush_all()
 
+    @classmethod
+    def _focus(cls, user, date_start, date_end):
+        """A confirmed coaching focus of ``user`` on revenue, set by their leader."""
+        competency = cls.env["sales.competency"].search(
+            [("name", "=", "SMF Closing")]) or cls.env["sales.competency"].create({
+                "name": "SMF Closing", "kpi_type": "metric", "metric_id": cls.revenue.id})
+        focus = cls.env["sales.coaching.focus"].with_user(cls.user_leader).create({
+            "user_id": user.id, "competency_id": competency.id,
+            "date_start": date_start, "date_end": date_end,
+        })
+        focus.action_confirm()
+        return focus.with_env(cls.env)
+
     def _feedback_mails(self, user):
         return self.env["mail.mail"].search([
             ("model", "=", "sales.report.dispatch"),
@@ -177,6 +191,35 @@ class TestWeeklyFeedback(FeedbackCommon):
         self.assertIn("down 1", body)
         self.assertRegex(body, r"<strong>2</strong> overdue items")
         self.assertEqual(row.body, body)
+
+    def test_focus_trend_and_next_session(self):
+        sam = self.user_salesman
+        focus = self._focus(sam, date(2026, 5, 1), date(2026, 6, 30))
+        session = self.env["sales.coaching.session"].with_user(self.user_leader).create(
+            {"user_id": sam.id, "date": date(2026, 5, 20)})
+        self.env["sales.coaching.session"].with_user(self.user_leader).create(
+            {"user_id": sam.id, "date": date(2026, 6, 3)})
+        self._send()
+        values = self.env["sales.report.dispatch"].search([("user_id", "=", sam.id)]).feedback
+        # by hand: since 1 May Sam sold 600 (13 days), 0 in the 13 days before; the team
+        # (Sam, Sara) median 1100 against 0: effect 600 - 1100
+        [line] = values["focus"]
+        self.assertEqual(line["id"], focus.id)
+        self.assertAlmostEqual(line["kpi"], 600.0)
+        self.assertAlmostEqual(line["change"], 600.0)
+        self.assertAlmostEqual(line["effect"], -500.0)
+        self.assertEqual((line["kpi"], line["change"], line["effect"]),
+                         (focus.kpi_current, focus.kpi_change, focus.effect))
+        self.assertEqual(values["next_session"]["id"], session.id)
+        self.assertEqual(values["next_session"]["date"], "2026-05-20")
+        body = self._feedback_mails(sam).body_html
+        self.assertIn("SMF Closing", body)
+        self.assertIn("-500.0", body)
+        self.assertIn("Lea Leader", body)
+        # Sara has neither
+        sara = self.env["sales.report.dispatch"].search(
+            [("user_id", "=", self.user_salesman_2.id)]).feedback
+        self.assertEqual((sara["focus"], sara["next_session"]), ([], None))
 
     def test_failing_person_isolated(self):
         Feedback = type(self.env["sales.feedback"])
@@ -314,6 +357,23 @@ class TestBadges(FeedbackCommon):
         with freeze_time("2026-07-02 10:00:00"):
             Recognition._award_badges()
         self.assertEqual(self._awards(), awards)
+
+    def test_focus_improved_once(self):
+        # foci over May: Sara 1600 against 0 the 31 days before, Sam 600 against 900; the
+        # team's median 1100 against 450: Sara +1600 - 650 > 0, Sam -300 - 650 < 0
+        sara_focus = self._focus(self.user_salesman_2, date(2026, 5, 1), date(2026, 5, 31))
+        sam_focus = self._focus(self.user_salesman, date(2026, 5, 1), date(2026, 5, 31))
+        self.assertAlmostEqual(sara_focus.effect, 1600.0 - 650.0)
+        self.assertAlmostEqual(sam_focus.effect, -300.0 - 650.0)
+        Recognition = self.env["sales.recognition"]
+        Recognition._award_badges()
+        Recognition._award_badges()
+        focus_badge = self.env.ref("sales_management.badge_focus_improved")
+        awards = self._awards().filtered(lambda a: a.badge_id == focus_badge)
+        self.assertEqual(awards.user_id, self.user_salesman_2)
+        self.assertEqual(awards.sales_award_key,
+                         f"focus_improved:{self.user_salesman_2.id}:2026-05")
+        self.assertEqual(awards.sales_plan_id, self.plan_sara)
 
     def test_failing_award_isolated(self):
         Recognition = type(self.env["sales.recognition"])

@@ -4,9 +4,9 @@
 Every salesperson with a salesperson plan in the running month gets their own figures,
 early: the pace and gap of their plans over the month, their rank on the company's
 leaderboard and its change since the previous month, their leaderboard score, their
-overdue tasks, to-dos and activities (and, once the coaching models are there, their
-focus KPI's trend and next 1:1). Every figure comes from the dashboard's own methods
-(``sales.management.dashboard``): the e-mail shows what the dashboard shows them.
+overdue tasks, to-dos and activities, their coaching focus KPI's trend and their next 1:1.
+Every figure comes from the dashboard's own methods (``sales.management.dashboard``) and
+the coaching models' own measures: the e-mail shows what the screens show them.
 
 One e-mail per person per week whatever the reruns: the job claims the person's row of
 ``sales.report.dispatch`` for the Monday of the week before it renders (``INSERT ... ON
@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import format_amount, formatLang
+from odoo.tools import format_amount, format_date, formatLang
 
 FEEDBACK_PERIOD = "month"
 BATCH_SIZE = 50
@@ -210,8 +210,50 @@ class SalesFeedback(models.AbstractModel):
 
     @api.model
     def _add_coaching_values(self, users, result):
-        """Hook: the focus KPI's trend and the next 1:1 of each person, once the
-        coaching models are there."""
+        """The focus KPI's trend and the next 1:1 of each person (read as superuser:
+        each person's own focus and sessions, which they read themselves).
+
+        ``focus``: their confirmed focuses running today, each with its KPI since the
+        focus began, its change and the effect against the team
+        (``sales.coaching.focus``'s own measure); ``next_session``: their next planned
+        1:1 (``sales.coaching.session._next_session``), with its date and coach."""
+        today = fields.Date.context_today(self)
+        focuses = self.env["sales.coaching.focus"].sudo().search([
+            ("user_id", "in", users.ids), ("state", "=", "confirmed"),
+            ("date_start", "<=", today), ("date_end", ">=", today),
+        ], order="user_id, date_start, id")
+        sessions = self.env["sales.coaching.session"].sudo()._next_session(users)
+        for user in users:
+            values = result.get(user.id)
+            if values is None:
+                continue
+            env = self.env(context=dict(self.env.context, lang=user.lang or "en_US"))
+            values["focus"] = [{
+                "id": focus.id,
+                "competency": focus.competency_id.name,
+                "kpi": focus.kpi_current,
+                "change": focus.kpi_change,
+                "effect": focus.effect if focus.has_effect else None,
+                "label": env._(
+                    "%(competency)s: %(kpi)s since %(start)s (%(change)s; against the "
+                    "team %(effect)s)",
+                    competency=focus.competency_id.name,
+                    kpi=formatLang(env, focus.kpi_current, digits=1),
+                    start=format_date(env, focus.date_start),
+                    change=f"{focus.kpi_change:+.1f}",
+                    effect=f"{focus.effect:+.1f}" if focus.has_effect else "-",
+                ),
+            } for focus in focuses if focus.user_id == user]
+            session = sessions.get(user.id)
+            if session:
+                values["next_session"] = {
+                    "id": session.id,
+                    "date": fields.Date.to_string(session.date),
+                    "coach": session.coach_id.name,
+                    "label": env._("%(date)s with %(coach)s",
+                                   date=format_date(env, session.date),
+                                   coach=session.coach_id.name),
+                }
         return result
 
     # ------------------------------------------------------------------ mail

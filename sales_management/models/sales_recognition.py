@@ -26,6 +26,7 @@ from odoo import api, fields, models
 BADGES = {
     "sales_management.badge_target_achieved": "target_achieved",
     "sales_management.badge_most_improved": "most_improved",
+    "sales_management.badge_focus_improved": "focus_improved",
 }
 BADGE_PERIOD = "month"
 BATCH_SIZE = 100
@@ -195,9 +196,38 @@ class SalesRecognition(models.AbstractModel):
 
     @api.model
     def _focus_badge_candidates(self, company, dates, period):
-        """Hook: the "Focus improved" awards (a coaching focus whose effect is positive),
-        once the coaching focus exists."""
-        return []
+        """"Focus improved": a coaching focus that ended in the period (confirmed or
+        done) with a positive effect (``sales.coaching.focus.effect``: the person's change
+        of the focus KPI minus the team's over the focus), once per person and period."""
+        focuses = self.env["sales.coaching.focus"].sudo().with_company(company).search([
+            ("company_id", "=", company.id), ("state", "in", ("confirmed", "done")),
+            ("date_end", ">=", dates["date_from"]), ("date_end", "<=", dates["date_to"]),
+        ], order="user_id, date_end, id")
+        improved = focuses.filtered(lambda f: f.has_effect and f.effect > 0)
+        if not improved:
+            return []
+        plans = self.env["sales.plan"].sudo().search([
+            ("user_id", "in", improved.user_id.ids), ("scope", "=", "user"),
+            ("state", "!=", "cancelled"), ("company_id", "=", company.id),
+            ("date_from", "<=", dates["date_to"]), ("date_to", ">=", dates["date_from"]),
+        ], order="date_from desc, id")
+        badge = self.env.ref("sales_management.badge_focus_improved")
+        candidates = []
+        for user in improved.user_id:
+            names = ", ".join(improved.filtered(lambda f, u=user: f.user_id == u)
+                              .competency_id.mapped("name"))
+            candidates.append({
+                "key": f"focus_improved:{user.id}:{period}",
+                "badge": badge,
+                "user": user,
+                "plan": plans.filtered(lambda p, u=user: p.user_id == u)[:1],
+                "period": period,
+                "date": dates["date_to"],
+                "comment": self.env._(
+                    "Your coaching focus %(focus)s beat the team's trend in %(period)s.",
+                    focus=names, period=period),
+            })
+        return candidates
 
     @api.model
     def _award(self, candidate):
