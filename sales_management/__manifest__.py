@@ -96,6 +96,7 @@
         "demo/sales_milestone_demo.xml",
         "demo/sales_plan_demo.xml",
         "demo/sales_task_demo.xml",
+        "demo/sales_feedback_demo.xml",
     ],
     "assets": {
         # Reporting: the dashboard client action

@@ -28,7 +28,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_amount, mute_logger
+from odoo.tools import convert_file, format_amount, mute_logger
 
 MAY_13 = "2026-05-13 10:00:00"
 
@@ -409,3 +409,22 @@ class TestBadges(FeedbackCommon):
             self.env["gamification.badge.user"].with_user(sam).create({
                 "user_id": sam.id, "badge_id": self.env.ref("gamification.badge_good_job").id,
                 "sales_award_key": f"target_achieved:{sam.id}:2026-06"})
+
+
+class TestFeedbackDemo(SalesManagementCommon):
+    def test_demo_badges_and_feedback(self):
+        for name in ("demo/sales_management_demo.xml", "demo/sales_plan_demo.xml",
+                     "demo/sales_feedback_demo.xml"):
+            convert_file(self.env, "sales_management", name, {}, mode="init",
+                         noupdate=False, kind="demo")
+        demo_users = self.env["sales.plan"].search(
+            [("name", "=like", "Demo %"), ("scope", "=", "user")]).user_id
+        awards = self.env["gamification.badge.user"].search(
+            [("sales_award_key", "!=", False)])
+        self.assertGreaterEqual(len(awards), 2)
+        self.assertLessEqual(awards.user_id, demo_users)
+        self.assertEqual({award.sales_award_key[-7:] for award in awards},
+                         {"2026-03", "2026-04"})
+        feedback = self.env["sales.report.dispatch"].search([("user_id", "!=", False)])
+        self.assertEqual(feedback.user_id, demo_users.filtered(
+            lambda u: not u.share and u.has_group("sales_team.group_sale_salesman")))
