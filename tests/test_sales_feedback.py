@@ -23,11 +23,12 @@ import calendar
 from datetime import date
 from unittest.mock import patch
 
-from common import SalesManagementCommon
+from common import JsonRpcMixin, SalesManagementCommon
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
 from odoo.tools import convert_file, format_amount, mute_logger
 
 MAY_13 = "2026-05-13 10:00:00"
@@ -395,6 +396,20 @@ class TestBadges(FeedbackCommon):
         self.assertEqual(len(self._awards()), 2)
         self.assertEqual(self._awards().user_id, otto | self.user_salesman_2)
 
+    def test_scorecard_shows_the_periods_badges(self):
+        self.env["sales.recognition"]._award_badges()
+        Report = self.env["ir.actions.report"].with_user(self.user_other_team)
+        report = "sales_management.report_salesperson_scorecard"
+        html = Report._render_qweb_html(report, self.user_other_team.ids, data={
+            "period": "month", "date_ref": "2026-05-15"})[0].decode()
+        self.assertIn("o_sm_scorecard_badges", html)
+        self.assertIn("Target achieved", html)
+        self.assertIn("All your targets of 2026-05 achieved.", html)
+        html = Report._render_qweb_html(report, self.user_other_team.ids, data={
+            "period": "month"})[0].decode()  # June: none yet
+        self.assertNotIn("o_sm_scorecard_badges", html)
+        self.assertIn("No badge in this period.", html)
+
     def test_awards_are_the_jobs_only(self):
         self.env["sales.recognition"]._award_badges()
         award = self._awards()[:1]
@@ -409,6 +424,39 @@ class TestBadges(FeedbackCommon):
             self.env["gamification.badge.user"].with_user(sam).create({
                 "user_id": sam.id, "badge_id": self.env.ref("gamification.badge_good_job").id,
                 "sales_award_key": f"target_achieved:{sam.id}:2026-06"})
+
+
+@tagged("post_install", "-at_install")
+class TestFeedbackRpc(JsonRpcMixin, FeedbackCommon, HttpCase):
+    """What a salesperson can do over JSON-RPC with a real session."""
+
+    def test_salesperson_over_rpc(self):
+        self.env["sales.feedback"]._send_weekly_feedback()
+        sam, sara = self.user_salesman, self.user_salesman_2
+        self.authenticate(sam.login, sam.login)
+        # their own opt-out: yes; someone else's: no
+        reply = self._rpc("res.users", "write", [[sam.id], {"sales_feedback_opt_out": True}])
+        self.assertEqual(reply.get("result"), True, reply)
+        self.assertTrue(sam.sales_feedback_opt_out)
+        reply = self._rpc("res.users", "write", [[sara.id], {"sales_feedback_opt_out": True}])
+        self.assertIn("error", reply)
+        self.assertFalse(sara.sales_feedback_opt_out)
+        # their own feedback only, read-only
+        reply = self._rpc("sales.report.dispatch", "search_read", [[], ["user_id"]])
+        self.assertEqual([row["user_id"][0] for row in reply["result"]], [sam.id])
+        reply = self._rpc("sales.report.dispatch", "create", [{
+            "company_id": self.company.id, "user_id": sam.id, "date_ref": "2026-05-18"}])
+        self.assertIn("error", reply)
+        # the jobs are not theirs to run, the awards not theirs to forge
+        for model, method in (("sales.feedback", "_send_weekly_feedback"),
+                              ("sales.recognition", "_award_badges")):
+            self.assertIn("error", self._rpc(model, method, []))
+        reply = self._rpc("gamification.badge.user", "create", [{
+            "user_id": sam.id, "badge_id": self.env.ref("gamification.badge_good_job").id,
+            "sales_award_key": f"target_achieved:{sam.id}:2026-04"}])
+        self.assertIn("error", reply)
+        self.assertFalse(self.env["gamification.badge.user"].search(
+            [("sales_award_key", "!=", False)]))
 
 
 class TestFeedbackDemo(SalesManagementCommon):
