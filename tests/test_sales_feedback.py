@@ -125,7 +125,9 @@ class TestWeeklyFeedback(FeedbackCommon):
         return self.env["sales.feedback"]._send_weekly_feedback()
 
     def test_one_mail_per_person_per_week(self):
-        self._send()
+        sent = self.env["sales.feedback"].with_context(sales_feedback_batch_size=2) \
+            ._send_weekly_feedback()  # two batches: Sam and Sara, then Otto
+        self.assertEqual(len(sent), 3)
         self._send()
         for user in (self.user_salesman, self.user_salesman_2, self.user_other_team):
             self.assertEqual(len(self._feedback_mails(user)), 1, user.name)
