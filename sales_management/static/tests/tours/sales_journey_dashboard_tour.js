@@ -59,6 +59,10 @@ registry.category("web_tour.tours").add("sales_journey_dashboard", {
             trigger: ".o_sm_leaderboard tr:contains('Sam Journey') .o_sm_change:not(:has(.fa-arrow-up))",
         },
         {
+            content: "his score beside the ranking: 40 % of his only target, revenue",
+            trigger: ".o_sm_leaderboard tr:contains('Sam Journey') .o_sm_leaderboard_score:contains('Score 40')",
+        },
+        {
             content: "Drill into the plan",
             trigger: plan,
             run: "click",
