@@ -175,6 +175,12 @@ class AccessFixtures(SalesManagementCommon):
                     "company_id": company.id, "kind": metric.kind, "unit": metric.unit,
                     "source": metric.source, "measure": metric.measure,
                 }))
+            if key != "f":  # the weekly feedback of Sam, Sara and Otto (a person's row)
+                cls._put("sales.report.dispatch", key, E["sales.report.dispatch"].create({
+                    "company_id": company.id, "user_id": user.id,
+                    "date_ref": cls.today - timedelta(days=cls.today.weekday()),
+                    "period": f"SM feedback {key}",
+                }))
             milestone = cls.docs["sales.milestone"]["f" if key == "f" else "c"]
             cls._put("sales.lead.milestone", key, E["sales.lead.milestone"].create({
                 "lead_id": lead.id, "milestone_id": milestone.id,

@@ -15,7 +15,9 @@ instead (same expected cells, still observed on its own documents). Columns:
 
 Keys: ``o`` Sam's (salesperson), ``m`` Sara's (same team), ``t`` Otto's (other team),
 ``f`` Company B's; configuration models: ``c`` main company, ``f`` Company B; wizards:
-``o`` opened by Sam, ``m`` by Sara; SQL views: the rows of each owner's opportunity.
+``o`` opened by Sam, ``m`` by Sara; SQL views: the rows of each owner's opportunity;
+``sales.report.dispatch``: ``c``/``f`` the companies' management reports, ``o``/``m``/``t``
+the weekly feedback of Sam, Sara and Otto.
 
 Every attempt runs in a savepoint rolled back afterwards, so the attempts are independent.
 Set SM_MATRIX_PRINT=1 to print the observed table (to review a change of rules).
@@ -80,14 +82,14 @@ sales.job.failure                internal  ..    -      ..     ..
 sales.job.failure                foreign   .f    -      ..     .f
 sales.job.failure                portal    ..    -      ..     ..
 sales.job.failure                public    ..    -      ..     ..
-sales.report.dispatch            salesman  ..    -      ..     ..
-sales.report.dispatch            all_docs  ..    -      ..     ..
-sales.report.dispatch            leader    ..    -      ..     ..
-sales.report.dispatch            manager   c.    -      ..     ..
-sales.report.dispatch            internal  ..    -      ..     ..
-sales.report.dispatch            foreign   .f    -      ..     ..
-sales.report.dispatch            portal    ..    -      ..     ..
-sales.report.dispatch            public    ..    -      ..     ..
+sales.report.dispatch            salesman  .o...  -      .....  .....
+sales.report.dispatch            all_docs  .....  -      .....  .....
+sales.report.dispatch            leader    .om..  -      .....  .....
+sales.report.dispatch            manager   comt.  -      .....  .....
+sales.report.dispatch            internal  .....  -      .....  .....
+sales.report.dispatch            foreign   ....f  -      .....  .....
+sales.report.dispatch            portal    .....  -      .....  .....
+sales.report.dispatch            public    .....  -      .....  .....
 sales.kpi.report                 salesman  o...  -      ....   ....
 sales.kpi.report                 all_docs  omt.  -      ....   ....
 sales.kpi.report                 leader    om..  -      ....   ....
@@ -234,6 +236,9 @@ CONFIG_MODELS = {
     "sales.milestone.criterion", "sales.milestone.stat", "sales.region", "sales.metric",
     "sales.job.failure", "sales.report.dispatch",
 }
+# a company's rows (c, f) and a person's rows (o, m, t) in one model: the management
+# report's dispatch and the weekly feedback
+MIXED_MODELS = {"sales.report.dispatch": ("c", "o", "m", "t", "f")}
 WIZARDS = {
     "sales.plan.generate", "sales.plan.generate.line", "sales.task.done.wizard",
     "sales.lead.milestone.reach",
@@ -266,6 +271,8 @@ def parse_matrix(text):
 
 class TestAccessMatrix(AccessFixtures):
     def _keys(self, model):
+        if model in MIXED_MODELS:
+            return MIXED_MODELS[model]
         if model in CONFIG_MODELS:
             return ("c", "f")
         if model in WIZARDS:
