@@ -146,6 +146,11 @@ class TestWeeklyFeedback(FeedbackCommon):
                          [date(2026, 5, 11), date(2026, 5, 18)])
 
     def test_opt_out_set_by_the_user_themself(self):
+        # the box is on their preferences form, editable
+        form = self.env.ref("base.view_users_form_simple_modif")
+        arch = self.env["res.users"].with_user(self.user_salesman_2).get_views(
+            [(form.id, "form")])["views"]["form"]["arch"]
+        self.assertRegex(arch, r'<field name="sales_feedback_opt_out" readonly="0"')
         # Sara opts out from her preferences; Sam cannot do it for her
         self.user_salesman_2.with_user(self.user_salesman_2).write(
             {"sales_feedback_opt_out": True})
