@@ -93,7 +93,7 @@ class SalesCoachingSession(models.Model):
     )
     private_note = fields.Html(
         string="Private Notes", compute="_compute_private_note",
-        inverse="_inverse_private_note", sanitize=True,
+        inverse="_inverse_private_note", search="_search_private_note", sanitize=True,
         help="Only the coach, the team leader and the sales managers read them; never the "
         "salesperson.",
     )
@@ -133,6 +133,7 @@ class SalesCoachingSession(models.Model):
             else:
                 session.coach_id = False
 
+    @api.depends_context("uid")
     def _compute_private_note(self):
         """The private notes the caller may read: the note model's record rules decide
         (a salesperson never reads the notes on their own sessions)."""
@@ -157,6 +158,12 @@ class SalesCoachingSession(models.Model):
                 note.body = session.private_note
             elif session.private_note:
                 Note.create({"session_id": session.id, "body": session.private_note})
+
+    def _search_private_note(self, operator, value):
+        """Searched in the notes the caller reads (their record rules): a salesperson's
+        search finds nothing, not even by guessing words."""
+        notes = self.env["sales.coaching.note.private"]._search([("body", operator, value)])
+        return [("id", "in", notes.subselect("session_id"))]
 
     @api.depends_context("uid")
     @api.depends("user_id", "coach_id", "team_id")
@@ -377,6 +384,9 @@ class SalesCoachingSession(models.Model):
         rows = []
         for target in targets:
             values = figures[target.id]
+            for group in contributors.get(target.id, []):
+                for member in group["members"]:
+                    member["formatted_gap"] = target._format_figure(member["gap"])
             rows.append({
                 "id": target.id,
                 "name": target.display_name,
@@ -516,7 +526,8 @@ class SalesCoachingSession(models.Model):
                      actual=row["formatted"]["actual"],
                      expected=row["formatted"]["expected"], value=row["formatted"]["target"])
             members = [
-                self.env._("%(dimension)s %(name)s", dimension=group["label"], name=member["name"])
+                self.env._("%(dimension)s %(name)s (%(gap)s)", dimension=group["label"],
+                           name=member["name"], gap=member["formatted_gap"])
                 for group in row["contributors"] for member in group["members"]
             ]
             if members:
