@@ -99,6 +99,7 @@ class TestCoachingAgenda(CoachingCommon):
         cls._setup_target()
         cls._setup_follow_up()
         cls._setup_funnel()
+        cls._setup_competencies()
 
     @classmethod
     def _setup_target(cls):
@@ -186,12 +187,31 @@ class TestCoachingAgenda(CoachingCommon):
             )
         cls.env.flush_all()
 
-    def _expected_conversions(self):
+    @classmethod
+    def _setup_competencies(cls):
+        """Lea rates Sam: discovery 1 (its KPI: conversion from Qualified), closing 2 (no
+        KPI), presenting 4."""
+        Competency = cls.env["sales.competency"]
+        cls.discovery = Competency.create({
+            "name": "SMC Discovery", "sequence": 1, "kpi_type": "milestone_conversion",
+            "milestone_id": cls.m1.id,
+        })
+        cls.closing = Competency.create({"name": "SMC Closing", "sequence": 2})
+        cls.presenting = Competency.create({"name": "SMC Presenting", "sequence": 3})
+        cls.env["sales.competency.rating"].with_user(cls.user_leader).create([{
+            "user_id": cls.user_salesman.id, "competency_id": competency.id,
+            "kind": "leader", "level": level,
+        } for competency, level in ((cls.discovery, 1), (cls.closing, 2),
+                                    (cls.presenting, 4))])
+
+    def _expected_conversions(self, window=None):
         """Per salesperson, Qualified -> next: share of their opportunities at Qualified
         that reached a later milestone, in %."""
         result = {}
         for user, path in self.funnel:
             milestones = [m for m, _days in path]
+            if window and dict(path).get(self.m1, 0) >= window:
+                continue  # reached Qualified before the window
             if self.m1 in milestones:
                 reached, went_on = result.get(user.id, (0, 0))
                 result[user.id] = (reached + 1, went_on + (len(milestones) > 1))
@@ -240,6 +260,15 @@ class TestCoachingAgenda(CoachingCommon):
         self.assertAlmostEqual(conversion["top_quartile"], percentile(team_values, 0.75))
         self.assertAlmostEqual(conversion["top_quartile"], 81.25)
         self.assertEqual(conversion["salespersons"], 4)
+        # (e) the two lowest-rated: discovery (KPI over the last 90 days: Sam 1 of 4;
+        # the team without X2's deal of 90 days ago) and closing (no KPI)
+        window = self._expected_conversions(window=90)
+        self.assertEqual(sorted(window.values()), [25.0, 50.0, 200.0 / 3, 100.0])
+        self.assertEqual(
+            [(c["id"], c["value"], c["team_median"]) for c in data["competencies"]],
+            [(self.discovery.id, 25.0, percentile(list(window.values()), 0.5)),
+             (self.closing.id, None, None)])
+        self.assertAlmostEqual(data["competencies"][0]["team_median"], (50.0 + 200.0 / 3) / 2)
         # (f) no previous session yet
         self.assertEqual(data["last_actions"], {})
         # the HTML snapshot says the same
@@ -247,6 +276,7 @@ class TestCoachingAgenda(CoachingCommon):
         self.assertIn(self.stalled_lead.name, session.agenda)
         self.assertIn("SMC Qualified", session.agenda)
         self.assertIn("62.5", session.agenda)
+        self.assertIn("SMC Discovery: 25.0 %", session.agenda)
 
     def test_agenda_snapshot_and_last_actions(self):
         previous = self._session(self.user_salesman, date=self.today - timedelta(days=14))

@@ -13,6 +13,8 @@ b. overdue to-dos and overdue activities;
 c. stalled opportunities (``crm.lead.milestone_stalled``);
 d. the weakest milestone conversion against the team's median and top quartile
    (``sales.milestone.funnel.report``'s ``conversion_next``);
+e. the linked KPIs of the two lowest-rated competencies, against the team's median
+   (``sales.competency.rating._lowest_competencies``, ``sales.competency._kpi_values``);
 f. the agreed actions of the last session and their state.
 
 Shared notes are read by the salesperson; private notes live in their own model
@@ -39,6 +41,8 @@ CONVERSION_WINDOW_DAYS = 365
 # days between two sessions when the coach does not say
 DEFAULT_INTERVAL_DAYS = 14
 AGENDA_LIST_LIMIT = 10
+# the window of the competencies' KPIs (section e)
+KPI_WINDOW_DAYS = 90
 
 
 class SalesCoachingSession(models.Model):
@@ -353,6 +357,7 @@ class SalesCoachingSession(models.Model):
             "overdue_activities": session._agenda_overdue_activities(today),
             "stalled_deals": session._agenda_stalled_deals(),
             "conversion": session._agenda_conversion(today),
+            "competencies": session._agenda_competencies(today),
             "last_actions": session._agenda_last_actions(),
         }
 
@@ -488,6 +493,31 @@ class SalesCoachingSession(models.Model):
                 }
         return weakest or {}
 
+    def _agenda_competencies(self, today):
+        """(e) The linked KPIs of the salesperson's two lowest-rated competencies
+        (``sales.competency.rating._lowest_competencies``, ``sales.competency._kpi_values``)
+        over the last ``KPI_WINDOW_DAYS``, next to the team's median of the same KPI (over
+        the team's members)."""
+        lowest = self.env["sales.competency.rating"]._lowest_competencies(self.user_id, limit=2)
+        if not lowest:
+            return []
+        date_from = today - timedelta(days=KPI_WINDOW_DAYS - 1)
+        members = (self.team_id.member_ids | self.user_id) - self.team_id.user_id \
+            if self.team_id else self.user_id
+        values = lowest._kpi_values(members, date_from, today)
+        rows = []
+        for competency in lowest:
+            own = values[self.user_id.id][competency.id]
+            team = [values[member.id][competency.id] for member in members
+                    if values[member.id][competency.id] is not None]
+            rows.append({
+                "id": competency.id, "name": competency.name, "kpi_type": competency.kpi_type,
+                "unit": competency.kpi_unit, "value": own,
+                "team_median": statistics.median(team) if team else None,
+                "date_from": fields.Date.to_string(date_from),
+            })
+        return rows
+
     def _agenda_last_actions(self):
         """(f) The agreed actions of the salesperson's last session before this one, with
         their state now (a to-do or activity done since counts)."""
@@ -555,6 +585,21 @@ class SalesCoachingSession(models.Model):
             own=pct(conversion["conversion"]), median=pct(conversion["median"]),
             top=pct(conversion["top_quartile"]), count=conversion["salespersons"],
         )] if conversion else [], self.env._("No milestone below the team median."))
+        def kpi(value, unit):
+            if value is None:
+                return self.env._("no data")
+            return pct(value) if unit == "percent" else formatLang(
+                self.env, value, digits=0 if unit == "count" else 2)
+
+        competencies = data.get("competencies", [])
+        section(self.env._("Lowest-rated competencies: their KPIs"), [
+            self.env._("%(name)s: %(value)s (team median %(median)s)", name=row["name"],
+                       value=kpi(row["value"], row["unit"]),
+                       median=kpi(row["team_median"], row["unit"]))
+            if row["kpi_type"] != "none" else
+            self.env._("%(name)s: no linked KPI", name=row["name"])
+            for row in competencies
+        ], self.env._("No rated competency."))
         last = data["last_actions"]
         states = dict(ACTION_STATES)
         section(
