@@ -9,6 +9,8 @@ to-do or activity (``_sync_state``): done when they are done, cancelled when the
 was cancelled.
 """
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -43,7 +45,10 @@ class SalesCoachingAction(models.Model):
         compute="_compute_user_id", store=True, readonly=False, precompute=True,
         help="Who does it: the salesperson by default.",
     )
-    date_deadline = fields.Date(string="Deadline", required=True)
+    date_deadline = fields.Date(
+        string="Deadline", required=True,
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=7),
+    )
     lead_id = fields.Many2one(
         comodel_name="crm.lead", string="Opportunity", check_company=True,
         ondelete="set null", help="The activity is scheduled on this opportunity.",

@@ -108,6 +108,7 @@ class SalesCoachingSession(models.Model):
     )
     action_count = fields.Integer(compute="_compute_action_count")
     action_open_count = fields.Integer(compute="_compute_action_count")
+    action_to_convert_count = fields.Integer(compute="_compute_action_count")
     next_date = fields.Date(
         string="Next Session On",
         help="When the next session takes place (button Schedule Next); two weeks after "
@@ -175,12 +176,14 @@ class SalesCoachingSession(models.Model):
         for session in self:
             session.can_coach = session._may_coach()
 
-    @api.depends("action_ids.state")
+    @api.depends("action_ids.state", "action_ids.is_converted")
     def _compute_action_count(self):
         for session in self:
+            open_actions = session.action_ids.filtered(lambda a: a.state == "open")
             session.action_count = len(session.action_ids)
-            session.action_open_count = len(
-                session.action_ids.filtered(lambda a: a.state == "open"))
+            session.action_open_count = len(open_actions)
+            session.action_to_convert_count = len(
+                open_actions.filtered(lambda a: not a.is_converted))
 
     def _compute_display_name(self):
         for session in self:
