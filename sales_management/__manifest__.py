@@ -97,6 +97,7 @@
         "demo/sales_plan_demo.xml",
         "demo/sales_task_demo.xml",
         "demo/sales_feedback_demo.xml",
+        "demo/sales_coaching_demo.xml",
     ],
     "assets": {
         # Reporting: the dashboard client action

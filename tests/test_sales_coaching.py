@@ -8,6 +8,7 @@ from common import JsonRpcMixin, SalesManagementCommon, new_role_user
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase
+from odoo.tools import convert_file
 
 
 class CoachingCommon(SalesManagementCommon):
@@ -113,6 +114,15 @@ class TestCoachingAgenda(CoachingCommon):
         })
         cls.plan.action_approve()
         cls.target = cls.plan.target_ids
+        # a draft (still being written) and last year's: not running targets
+        for name, year in (("SM Coaching Sam draft", cls.year), ("SM Coaching Sam old",
+                                                                   cls.year - 1)):
+            cls.env["sales.plan"].create({
+                "name": name, "user_id": cls.user_salesman.id, "team_id": cls.team.id,
+                "scope": "user", "date_from": date(year, 1, 1), "date_to": date(year, 12, 31),
+                "target_ids": [Command.create({"metric_id": revenue.id,
+                                               "target_value": 5000.0})],
+            })
         # this year: Sam sells 1000 to the Brussels customer, 3000 to the Californian one
         cls._create_order(cls.customer_be, cls.user_salesman, [(cls.product_goods, 10, 100.0)])
         cls._create_order(cls.customer_us, cls.user_salesman, [(cls.product_goods, 30, 100.0)])
@@ -346,6 +356,16 @@ class TestCoachingRights(CoachingCommon):
             self.Session.with_user(self.user_internal).search([])
         with self.assertRaises(AccessError):
             self.session.with_user(self.user_salesman_2).read(["shared_note"])
+
+    def test_team_smart_button(self):
+        for user, count in ((self.user_leader, 2), (self.user_manager, 2),
+                            (self.user_salesman, 1)):
+            with self.subTest(user=user.login):
+                team = self.team.with_user(user)
+                self.assertEqual(team.coaching_session_count, count)
+                action = team.action_view_coaching_sessions()
+                self.assertEqual(self.Session.with_user(user).search_count(action["domain"]),
+                                 count)
 
     def test_who_runs_a_session(self):
         # the salesperson reads their shared notes but writes nothing
@@ -603,3 +623,35 @@ class TestCoachingRpc(JsonRpcMixin, CoachingCommon, HttpCase):
         self.authenticate("sm_leader", "sm_leader")
         reply = self._rpc(model, "read", [ids, ["private_note"]])
         self.assertIn("leaving", reply["result"][0]["private_note"])
+
+
+class TestCoachingDemo(SalesManagementCommon):
+    def test_demo_sessions(self):
+        for name in ("demo/sales_management_demo.xml", "demo/sales_plan_demo.xml",
+                     "demo/sales_coaching_demo.xml"):
+            convert_file(self.env, "sales_management", name, {}, mode="init",
+                         noupdate=False, kind="demo")
+        sellers = [self.env.ref(f"sales_management.demo_user_{name}")
+                   for name in ("alice", "bruno", "carla", "dylan")]
+        Session = self.env["sales.coaching.session"]
+        sessions = Session.search([("user_id", "in", [s.id for s in sellers])])
+        self.assertEqual(len(sessions), 8)
+        today = date.today()
+        for seller in sellers:
+            with self.subTest(seller=seller.login):
+                held, planned = sessions.filtered(lambda s, u=seller: s.user_id == u).sorted(
+                    "date")
+                self.assertEqual((held.state, planned.state), ("done", "planned"))
+                self.assertEqual(held.coach_id, seller.sale_team_id.user_id)
+                self.assertEqual(held.next_session_id, planned)
+                self.assertGreater(planned.date, today)
+                self.assertEqual(held.action_ids.mapped("state"), ["done", "open"])
+                self.assertTrue(all(held.action_ids.mapped("is_converted")))
+                self.assertTrue(held.private_note)
+                # the planned session's agenda: the seller's running targets, last actions
+                self.assertTrue(planned.agenda_data["targets"])
+                self.assertEqual(planned.agenda_data["last_actions"]["session_id"], held.id)
+                self.assertEqual(planned.activity_ids.user_id, held.coach_id)
+                self.assertEqual(Session._next_session(seller), {seller.id: planned})
+        self.env["sales.management.demo"]._generate_demo_coaching()
+        self.assertEqual(Session.search_count([]), 8, "idempotent")

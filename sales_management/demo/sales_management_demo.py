@@ -16,7 +16,9 @@ The same model also builds, each from its own ``<function>`` in ``demo/*.xml``:
 * tasks (``_generate_demo_tasks``): sales tasks relative to today (some running late) for
   the demo salespersons;
 * milestones (``_generate_milestone_history``): reached milestones and done activities on
-  the demo opportunities.
+  the demo opportunities;
+* 1:1 coaching (``_generate_demo_coaching``): a past session with agreed actions and the
+  next one planned for each demo salesperson.
 """
 
 import logging
@@ -619,3 +621,44 @@ class SalesManagementDemo(models.AbstractModel):
             "activity_deadline_date": deadline,
             "activity_feedback_recorded": rng.random() < 0.7,
         }
+
+    @api.model
+    def _generate_demo_coaching(self):
+        """1:1 coaching (``demo/sales_coaching_demo.xml``): for each demo salesperson, a
+        session held two weeks ago with its notes and agreed actions (converted: one done,
+        one open), and the next session planned in the coming days, its agenda prepared
+        from the demo data and an activity for the coach; idempotent."""
+        Session = self.env["sales.coaching.session"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
+        )
+        if Session.search_count([], limit=1):
+            return
+        ref = self.env.ref
+        today = fields.Date.context_today(self)
+        sellers = [ref(f"sales_management.demo_user_{name}")
+                   for name in ("alice", "bruno", "carla", "dylan")]
+        agreed = [
+            ("Call back the three quotations older than a month", 7),
+            ("Prepare the discovery questions for the next two first meetings", 21),
+        ]
+        for index, seller in enumerate(sellers):
+            held = today - timedelta(days=14 + index)
+            session = Session.create({
+                "user_id": seller.id, "date": held,
+                "shared_note": "<p>Pipeline reviewed deal by deal; more discovery before "
+                               "proposals.</p>",
+                "private_note": "<p>Confident on closing, avoids cold calls: coach by "
+                                "shadowing two calls.</p>",
+                "action_ids": [Command.create({
+                    "name": name, "user_id": seller.id,
+                    "date_deadline": held + timedelta(days=days),
+                }) for name, days in agreed],
+            })
+            session.action_convert_actions()
+            first = session.action_ids[:1]
+            first.activity_id.action_feedback(feedback="Done: two of three signed")
+            first.action_done()
+            session.action_done()
+            session.next_date = today + timedelta(days=2 + index)
+            session.action_schedule_next()
+        _logger.info("Sales Management demo: %s coaching sessions", len(sellers) * 2)

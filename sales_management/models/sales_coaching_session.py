@@ -365,12 +365,14 @@ class SalesCoachingSession(models.Model):
         }
 
     def _running_targets(self, today):
-        """The salesperson's running targets: of approved plans, today in their period,
-        for them (the target's salesperson, or their own salesperson plan)."""
+        """The salesperson's running targets: today in their period, for them (the
+        target's salesperson, or their own salesperson plan), of a plan submitted or
+        approved (a draft is still being written; the dashboard leaves out only the
+        cancelled plans, the deviation alerts watch the approved ones)."""
         uid = self.user_id.id
         return self.env["sales.plan.target"].search([
             ("company_id", "=", self.company_id.id),
-            ("plan_id.state", "=", "approved"),
+            ("plan_id.state", "in", ("submitted", "approved")),
             ("date_from", "<=", today), ("date_to", ">=", today),
             "|", ("user_id", "=", uid),
             "&", ("user_id", "=", False),
