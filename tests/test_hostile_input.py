@@ -106,6 +106,7 @@ class TestHostileInput(JsonRpcMixin, AccessFixtures, HttpCase):
             "sales.region": docs["sales.region"]["f"].id,
             "sales.metric": docs["sales.metric"]["f"].id,
             "sales.task.todo": docs["sales.task.todo"]["f"].id,
+            "sales.coaching.session": docs["sales.coaching.session"]["f"].id,
         }
         cls.foreign_ids = foreign
         c = docs
@@ -146,6 +147,14 @@ class TestHostileInput(JsonRpcMixin, AccessFixtures, HttpCase):
                     "milestone_id": c["sales.milestone"]["c"].id}, None),
                 "sales.task.done.wizard": ({
                     "task_ids": [Command.set(c["sales.task"]["t"].ids)]}, None),
+                "sales.coaching.session": ({"user_id": cls.user_other_team.id},
+                                           c["sales.coaching.session"]["t"]),
+                "sales.coaching.action": ({"session_id": c["sales.coaching.session"]["t"].id,
+                                           "name": "H agreed"},
+                                          c["sales.coaching.action"]["t"]),
+                "sales.coaching.note.private": ({
+                    "session_id": cls.spare_sessions["t"].id, "body": "<p>H</p>"},
+                    c["sales.coaching.note.private"]["t"]),
             },
             "salesman": {
                 "sales.plan": (None, c["sales.plan"]["o"]),
@@ -165,6 +174,9 @@ class TestHostileInput(JsonRpcMixin, AccessFixtures, HttpCase):
                     "milestone_id": c["sales.milestone"]["c"].id}, None),
                 "sales.task.done.wizard": ({
                     "task_ids": [Command.set(c["sales.task"]["o"].ids)]}, None),
+                "sales.coaching.session": (None, c["sales.coaching.session"]["o"]),
+                "sales.coaching.action": (None, c["sales.coaching.action"]["o"]),
+                "sales.coaching.note.private": (None, c["sales.coaching.note.private"]["o"]),
             },
         }
         cls.logins = {"manager": "sm_manager", "salesman": "sm_salesman"}

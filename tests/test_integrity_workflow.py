@@ -93,6 +93,10 @@ class WorkflowFixtures(AccessFixtures):
             "tasks": [(t.id, t.state, t.date_done) for t in su["sales.task"].search([])],
             "todos": [(t.id, t.state, t.date_done)
                       for t in su["sales.task.todo"].search([])],
+            "sessions": [(s.id, s.state, s.agenda, s.agenda_date)
+                         for s in su["sales.coaching.session"].search([])],
+            "coaching_actions": [(a.id, a.state, a.is_converted)
+                                 for a in su["sales.coaching.action"].search([])],
             "actions": [(a.id, a.gap_at_open, a.alert_id.id)
                         for a in su["sales.corrective.action"].search([])],
         }
@@ -155,10 +159,27 @@ class WorkflowFixtures(AccessFixtures):
             ("tie an action to an alert", "sales.corrective.action", "write",
              [d["sales.corrective.action"]["o"].ids,
               {"alert_id": d["sales.control.alert"]["o"].id}], ctx),
+            # 1:1 coaching: the state, the agenda snapshot and the agreed actions' state
+            # move by the buttons only; the private note is never the salesperson's
+            ("close a 1:1 by write", "sales.coaching.session", "write",
+             [d["sales.coaching.session"]["o"].ids, {"state": "done"}], ctx),
+            ("forge a 1:1's agenda", "sales.coaching.session", "write",
+             [d["sales.coaching.session"]["o"].ids,
+              {"agenda": "<p>all on track</p>", "agenda_date": "2020-01-01 00:00:00"}], ctx),
+            ("create a 1:1 already done", "sales.coaching.session", "create",
+             [{"user_id": self.user_salesman.id, "coach_id": self.user_leader.id,
+               "state": "done"}], ctx),
+            ("close an agreed action by write", "sales.coaching.action", "write",
+             [d["sales.coaching.action"]["o"].ids, {"state": "done", "is_converted": True}],
+             ctx),
+            ("read the private note of one's own 1:1", "sales.coaching.note.private", "read",
+             [d["sales.coaching.note.private"]["o"].ids, ["body"]], ctx),
         ]
         if role in ("leader", "manager"):
-            # the leader of North (and a manager) may hand a North plan to a member
-            doors = [door for door in doors if not door[0].startswith("hand the plan")]
+            # the leader of North (and a manager) may hand a North plan to a member, and
+            # coaches Sam: reads his 1:1's private note
+            doors = [door for door in doors if not door[0].startswith("hand the plan")
+                     and not door[0].startswith("read the private note")]
         if role == "manager":
             # a manager approves and closes through the buttons, never by writing
             doors = [door for door in doors if door[2] not in ("action_approve", "action_cancel")
@@ -336,11 +357,12 @@ class TestWorkflowRpc(JsonRpcMixin, WorkflowFixtures, HttpCase):
                 self.assertEqual((leaked, tracebacks), (0, 0), figures)
                 self.assertEqual(refused, tried)
         self.assertEqual(self._state(), before, "a refused door changed something")
-        # the README's figures (quality section): 21 doors per role, 20 for the leader (he
-        # may hand his team's plans over), 16 for a manager (approve and correct are his)
+        # the README's figures (quality section): 26 doors per role, 24 for the leader (he
+        # may hand his team's plans over and reads his salesperson's private notes), 20 for
+        # a manager (approve and correct are his)
         self.assertEqual({role: f[0] for role, f in figures.items()}, {
-            "salesman": 21, "leader": 20, "all_docs": 21, "manager": 16,
-            "foreign": 21, "portal": 21,
+            "salesman": 26, "leader": 24, "all_docs": 26, "manager": 20,
+            "foreign": 26, "portal": 26,
         })
 
     def test_rpc_actions_are_the_door(self):
