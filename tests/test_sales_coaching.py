@@ -74,6 +74,14 @@ class TestCoachingSession(CoachingCommon):
             session.with_user(self.user_salesman).action_done()
         session.with_user(self.user_leader).action_done()
         self.assertEqual(session.state, "done")
+        with self.assertRaises(UserError):  # done: not again, nor cancelled
+            session.with_user(self.user_leader).action_cancel()
+        session.with_user(self.user_leader).action_reset_planned()
+        session.with_user(self.user_leader).action_cancel()
+        self.assertEqual(session.state, "cancelled")
+        with self.assertRaises(AccessError):
+            session.with_user(self.user_salesman).action_reset_planned()
+        self.assertEqual(self.Session.new({}).display_name, "New 1:1")
 
 
 def percentile(values, share):

@@ -187,8 +187,11 @@ class SalesCoachingSession(models.Model):
 
     def _compute_display_name(self):
         for session in self:
+            if not session.user_id:
+                session.display_name = self.env._("New 1:1")
+                continue
             session.display_name = self.env._(
-                "1:1 %(user)s, %(date)s", user=session.user_id.name or "",
+                "1:1 %(user)s, %(date)s", user=session.user_id.name,
                 date=format_date(self.env, session.date) if session.date else "",
             )
 
@@ -229,12 +232,14 @@ class SalesCoachingSession(models.Model):
         preparation. Coach, team leader or manager, on a planned session."""
         self._check_coach_rights()
         self._check_state("planned")
+        self.action_ids._sync_state()
         self._prepare_agenda()
         return True
 
     def action_done(self):
         self._check_coach_rights()
         self._check_state("planned")
+        self.action_ids._sync_state()
         self._workflow_write({"state": "done"})
         return True
 
