@@ -46,6 +46,8 @@
         "data/sales_feedback_data.xml",
         # People data
         "data/sales_coaching_data.xml",
+        # People data
+        "data/sales_competency_data.xml",
         # views
         "views/res_config_settings_views.xml",
         "views/res_users_views.xml",
@@ -72,6 +74,9 @@
         "report/sales_kpi_report_views.xml",
         # People views
         "views/sales_coaching_session_views.xml",
+        "views/sales_competency_views.xml",
+        "views/sales_competency_rating_views.xml",
+        "views/sales_coaching_focus_views.xml",
         # wizards
         # Planning wizards
         "wizards/sales_plan_generate_views.xml",

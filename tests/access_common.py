@@ -65,9 +65,38 @@ class AccessFixtures(SalesManagementCommon):
         cls.spare_leads = {}  # key -> a second opportunity (to create milestone lines on)
         cls.spare_sessions = {}  # key -> a second 1:1 session (to create a private note on)
         cls._build_documents()
+        cls._build_competency_documents()
         env.flush_all()
 
     # ------------------------------------------------------------------ documents
+    @classmethod
+    def _build_competency_documents(cls):
+        """People (issue 19): a competency per company; per owner, the leader rating of
+        the month and a coaching focus (Company B's owner leads his own team: his are
+        about himself)."""
+        su = cls.env(su=True)
+        month = cls.today.replace(day=1)
+        for ckey, company in (("c", cls.env.company), ("f", cls.company_b)):
+            cls._put("sales.competency", ckey, su["sales.competency"].create({
+                "name": f"SM competency {ckey}", "company_id": company.id,
+                "kpi_type": "metric",
+                "metric_id": cls.env.ref("sales_management.sales_metric_win_rate").id,
+            }))
+        for key, (user, team, company) in cls.owners.items():
+            E = su(context=dict(DISABLED_MAIL_CONTEXT, allowed_company_ids=[company.id]))
+            competency = cls.docs["sales.competency"]["f" if key == "f" else "c"]
+            cls._put("sales.competency.rating", key, E["sales.competency.rating"].create({
+                "user_id": user.id, "team_id": team.id, "company_id": company.id,
+                "competency_id": competency.id, "kind": "leader", "level": 3,
+                "date_start": month, "rater_id": team.user_id.id,
+                "evidence": f"SM evidence {key}",
+            }))
+            cls._put("sales.coaching.focus", key, E["sales.coaching.focus"].create({
+                "user_id": user.id, "team_id": team.id, "company_id": company.id,
+                "competency_id": competency.id, "date_start": month,
+                "date_end": month + timedelta(days=27),
+            }))
+
     @classmethod
     def _put(cls, model, key, record):
         cls.docs.setdefault(model, {})[key] = record

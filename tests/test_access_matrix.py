@@ -25,6 +25,7 @@ Set SM_MATRIX_PRINT=1 to print the observed table (to review a change of rules).
 
 import json
 import os
+from datetime import timedelta
 
 import psycopg2
 from access_common import ROLES, AccessFixtures
@@ -55,6 +56,16 @@ sales.coaching.note.private      internal  ....  -      ....   ....
 sales.coaching.note.private      foreign   ...f  Y      ...f   ...f
 sales.coaching.note.private      portal    ....  -      ....   ....
 sales.coaching.note.private      public    ....  -      ....   ....
+sales.coaching.focus             salesman  o...  -      ....   ....
+sales.coaching.focus             all_docs  ....  -      ....   ....
+sales.coaching.focus             leader    om..  Y      om..   om..
+sales.coaching.focus             manager   omt.  Y      omt.   omt.
+sales.coaching.focus             internal  ....  -      ....   ....
+sales.coaching.focus             foreign   ...f  -      ....   ....
+sales.coaching.focus             portal    ....  -      ....   ....
+sales.coaching.focus             public    ....  -      ....   ....
+sales.competency                 same as sales.metric
+sales.competency.rating          same as sales.coaching.focus
 sales.control.alert              salesman  ....  -      ....   ....
 sales.control.alert              all_docs  ....  -      ....   ....
 sales.control.alert              leader    ....  -      ....   ....
@@ -230,11 +241,14 @@ WRITE_VALS = {
     "sales.plan.generate.line": {"is_override": True},
     "sales.task.done.wizard": {"task_ids": [Command.clear()]},
     "sales.lead.milestone.reach": {"note": "seen"},
+    "sales.competency": {"sequence": 5},
+    "sales.competency.rating": {"evidence": "seen"},
+    "sales.coaching.focus": {"note": "seen"},
 }
 CONFIG_MODELS = {
     "sales.task.template", "sales.task.template.line", "sales.milestone",
     "sales.milestone.criterion", "sales.milestone.stat", "sales.region", "sales.metric",
-    "sales.job.failure", "sales.report.dispatch",
+    "sales.job.failure", "sales.report.dispatch", "sales.competency",
 }
 # a company's rows (c, f) and a person's rows (o, m, t) in one model: the management
 # report's dispatch and the weekly feedback
@@ -358,6 +372,12 @@ class TestAccessMatrix(AccessFixtures):
             vals["session_id"] = self.spare_sessions[home].id
         elif model == "sales.metric":  # unique code
             vals["code"] = f"sm_copy_{role}"
+        elif model in ("sales.competency.rating", "sales.coaching.focus"):
+            # unique per period (ratings), one open focus per competency: the next period
+            start = self.today.replace(day=1) + timedelta(days=32)
+            vals["date_start"] = start.replace(day=1)
+            if model == "sales.coaching.focus":
+                vals["date_end"] = start.replace(day=28)
         Model = self.env[model].with_user(user).with_context(
             allowed_company_ids=user.company_ids.ids,
         ).with_company(user.company_id)

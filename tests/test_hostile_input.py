@@ -16,6 +16,7 @@ field not written), or in a safely stored value: finite numbers, sanitized rich 
 import io
 import math
 import os
+from datetime import timedelta
 
 import openpyxl
 from access_common import AccessFixtures
@@ -110,6 +111,12 @@ class TestHostileInput(JsonRpcMixin, AccessFixtures, HttpCase):
         }
         cls.foreign_ids = foreign
         c = docs
+        # People: Sam's own self rating (the fixtures' ratings are leader ratings)
+        next_month = (cls.today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        competency = docs["sales.competency"]["c"]
+        cls.sam_self_rating = env(user=sam)["sales.competency.rating"].create({
+            "competency_id": competency.id, "kind": "self", "level": 3,
+        })
         cls.targets = {
             # role -> model -> (valid create values, a record to write on)
             "manager": {
@@ -155,6 +162,16 @@ class TestHostileInput(JsonRpcMixin, AccessFixtures, HttpCase):
                 "sales.coaching.note.private": ({
                     "session_id": cls.spare_sessions["t"].id, "body": "<p>H</p>"},
                     c["sales.coaching.note.private"]["t"]),
+                "sales.competency": ({"name": "H competency"}, c["sales.competency"]["c"]),
+                "sales.competency.rating": ({
+                    "user_id": cls.user_other_team.id, "competency_id": competency.id,
+                    "kind": "leader", "level": 2, "date_start": str(next_month)},
+                    c["sales.competency.rating"]["t"]),
+                "sales.coaching.focus": ({
+                    "user_id": cls.user_other_team.id, "competency_id": competency.id,
+                    "date_start": str(next_month),
+                    "date_end": str(next_month + timedelta(days=20))},
+                    c["sales.coaching.focus"]["t"]),
             },
             "salesman": {
                 "sales.plan": (None, c["sales.plan"]["o"]),
@@ -177,6 +194,9 @@ class TestHostileInput(JsonRpcMixin, AccessFixtures, HttpCase):
                 "sales.coaching.session": (None, c["sales.coaching.session"]["o"]),
                 "sales.coaching.action": (None, c["sales.coaching.action"]["o"]),
                 "sales.coaching.note.private": (None, c["sales.coaching.note.private"]["o"]),
+                "sales.competency.rating": ({
+                    "competency_id": competency.id, "kind": "self", "level": 4,
+                    "date_start": str(next_month)}, cls.sam_self_rating),
             },
         }
         cls.logins = {"manager": "sm_manager", "salesman": "sm_salesman"}

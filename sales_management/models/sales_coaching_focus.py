@@ -7,8 +7,9 @@ Proposal (``_propose_for_team``, the team's *Propose Focus* button): over the la
 compared with the team median of that KPI; the gap is relative, ``(median - value) /
 |median|``, so that counts and percentages compare. The competency with the largest
 positive gap (the member furthest below the team) becomes a draft focus from today to the
-end of the quarter, unless the member already has a focus open on it or two open focuses.
-The leader confirms it (or cancels it).
+end of the quarter, unless the member already has an open (proposed or confirmed) focus
+over that time: running the proposal again adds nothing. The leader confirms it (or
+cancels it), and may add a second focus by hand (at most two open at once).
 
 Effect (computed, shown on the focus): with ``d`` the days from the focus start to today
 (or its end, when over), the focus KPI over those ``d`` days minus the KPI over the ``d``
@@ -23,6 +24,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import date_utils
+
+from .sales_input_guard import check_input, check_vals
 
 PROPOSAL_DAYS = 90
 MAX_OPEN_FOCUS = 2
@@ -186,6 +189,7 @@ class SalesCoachingFocus(models.Model):
     # ------------------------------------------------------------------ constraints
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
+        check_input(self, dates=("date_start", "date_end"))
         for focus in self:
             if focus.date_end < focus.date_start:
                 raise ValidationError(self.env._("A focus ends after it starts."))
@@ -217,6 +221,7 @@ class SalesCoachingFocus(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = check_vals(self, vals_list)
         self._check_links(vals_list)
         self._check_workflow_fields(vals_list, create=True)
         focuses = super().create(vals_list)
@@ -225,6 +230,7 @@ class SalesCoachingFocus(models.Model):
         return focuses
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         self._check_links([vals])
         self._check_workflow_fields([vals])
         if not self.env.su:
@@ -327,11 +333,10 @@ class SalesCoachingFocus(models.Model):
         ])
         to_create = []
         for member in members:
-            mine = open_focuses.filtered(lambda f, m=member: f.user_id == m)
-            if len(mine) >= MAX_OPEN_FOCUS:
-                continue
+            if member in open_focuses.user_id:
+                continue  # proposed once: a second focus is the leader's own choice
             gaps = []
-            for competency in competencies - mine.competency_id:
+            for competency in competencies:
                 value, median = values[member.id][competency.id], medians[competency.id]
                 if value is None or not median:
                     continue

@@ -22,6 +22,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import date_utils
 
+from .sales_input_guard import check_input, check_vals
+
 LEVELS = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
 
 
@@ -70,6 +72,7 @@ class SalesCompetencyRating(models.Model):
     )
     rater_id = fields.Many2one(
         comodel_name="res.users", string="Rated By", readonly=True, ondelete="set null",
+        copy=False,
         help="Set from the user who gives the rating.",
     )
     period_type = fields.Selection(
@@ -196,6 +199,7 @@ class SalesCompetencyRating(models.Model):
     # ------------------------------------------------------------------ constraints
     @api.constrains("period_type", "date_start")
     def _check_period(self):
+        check_input(self, dates=("date_start",))
         for rating in self:
             if rating.date_start != date_utils.start_of(rating.date_start, rating.period_type):
                 raise ValidationError(self.env._(
@@ -225,6 +229,7 @@ class SalesCompetencyRating(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = check_vals(self, vals_list)
         self._check_links(vals_list)
         self._check_evidence_links(vals_list)
         if not self.env.su:
@@ -242,6 +247,7 @@ class SalesCompetencyRating(models.Model):
         return ratings
 
     def write(self, vals):
+        vals = check_vals(self, [vals])[0]
         if not self.env.su:
             if any(self._key_would_change(name, vals[name])
                    for name in (self._key_fields | {"rater_id"}).intersection(vals)):
@@ -366,3 +372,49 @@ class SalesCompetencyRating(models.Model):
             level.setdefault(rating.competency_id, rating.level)  # leader first
         ordered = sorted(level, key=lambda c: (level[c], c.sequence, c.id))
         return self.env["sales.competency"].browse([c.id for c in ordered[:limit]])
+
+    @api.model
+    def _matrix_data(self, users, competencies=None):
+        """Latest levels of ``users`` on ``competencies`` (all active ones by default),
+        read with the caller's rights: what the team matrix and the scorecard show.
+
+        For each salesperson and competency, the ratings of the latest period rated
+        (latest end date): the leader's level when given, else the self rating's; the
+        self/leader gap when both are given; the trend of the rating shown.
+        Returns ``{"competencies": recordset, "rows": [{"user": user, "cells":
+        {competency id: cell}}]}`` with a cell ``{"level", "kind", "self_level",
+        "leader_level", "gap", "trend", "date_start", "date_end"}`` (None where there is
+        nothing), one search for all."""
+        competencies = competencies if competencies is not None else \
+            self.env["sales.competency"].search([])
+        ratings = self.search([
+            ("user_id", "in", users.ids), ("competency_id", "in", competencies.ids),
+        ])
+        latest = {}
+        for rating in ratings:
+            key = (rating.user_id.id, rating.competency_id.id)
+            latest.setdefault(key, {})
+            latest[key].setdefault(rating.date_end, {})[rating.kind] = rating
+        rows = []
+        for user in users:
+            cells = {}
+            for competency in competencies:
+                periods = latest.get((user.id, competency.id))
+                if not periods:
+                    cells[competency.id] = None
+                    continue
+                by_kind = periods[max(periods)]
+                leader, own = by_kind.get("leader"), by_kind.get("self")
+                shown = leader or own
+                cells[competency.id] = {
+                    "level": shown.level,
+                    "kind": shown.kind,
+                    "self_level": own.level if own else None,
+                    "leader_level": leader.level if leader else None,
+                    "gap": own.level - leader.level if own and leader else None,
+                    "trend": shown.trend if shown.has_trend else None,
+                    "date_start": shown.date_start,
+                    "date_end": shown.date_end,
+                }
+            rows.append({"user": user, "cells": cells})
+        return {"competencies": competencies, "rows": rows}
