@@ -93,6 +93,8 @@
         # Reporting reports
         "report/sales_reporting_reports.xml",
         "report/sales_reporting_templates.xml",
+        # People reports
+        "report/sales_competency_templates.xml",
         # menus last
         "views/sales_management_menus.xml",
     ],

@@ -409,3 +409,40 @@ class TestCompetencyRpc(JsonRpcMixin, CompetencyCommon, HttpCase):
         rating = self.Rating.sudo().browse(reply["result"])
         self.assertEqual((rating.user_id, rating.rater_id, rating.kind),
                          (self.user_salesman, self.user_salesman, "self"))
+
+
+class TestCompetencyScorecard(CompetencyCommon):
+    SCORECARD = "sales_management.report_salesperson_scorecard"
+
+    def test_scorecard_competencies_section(self):
+        """Sam: discovery self 4 / leader 2 in May (gap +2), leader 1 in April (trend
+        +1); one opportunity created in the period (prospecting KPI 1); a confirmed focus
+        on closing."""
+        sam = self.user_salesman
+        self._rating(sam, self.discovery, "leader", 1, date_start=date(2026, 4, 1))
+        self._rating(sam, self.discovery, "self", 4)
+        self._rating(sam, self.discovery, "leader", 2)
+        self._opportunity(sam, "SM scorecard deal")
+        focus = self.Focus.with_user(self.user_leader).create({
+            "user_id": sam.id, "competency_id": self.closing.id})
+        focus.with_user(self.user_leader).action_confirm()
+        data = self.Rating.with_user(self.user_leader)._scorecard_data(
+            sam, date(2026, 1, 1), date(2026, 12, 31))
+        rows = {row["competency"]: row for row in data["rows"]}
+        cell = rows[self.discovery]["cell"]
+        self.assertEqual((cell["level"], cell["self_level"], cell["leader_level"],
+                          cell["gap"], cell["trend"]), (2, 4, 2, 2, 1))
+        self.assertEqual(rows[self.prospecting]["kpi"], 1.0)
+        self.assertIsNone(rows[self.presenting]["cell"])
+        self.assertEqual(data["focuses"], focus)
+        html, _kind = self.env["ir.actions.report"].with_user(
+            self.user_leader)._render_qweb_html(self.SCORECARD, sam.ids)
+        html = html.decode()
+        self.assertIn("Competencies", html)
+        self.assertIn("o_sm_competencies", html)
+        self.assertIn("Coaching Focus", html)
+        self.assertIn("+2", html)
+        # Sara prints her own: nothing of Sam's ratings
+        html, _kind = self.env["ir.actions.report"].with_user(
+            self.user_salesman_2)._render_qweb_html(self.SCORECARD, self.user_salesman_2.ids)
+        self.assertNotIn("o_sm_focus", html.decode())

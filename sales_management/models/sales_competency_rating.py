@@ -418,3 +418,24 @@ class SalesCompetencyRating(models.Model):
                 }
             rows.append({"user": user, "cells": cells})
         return {"competencies": competencies, "rows": rows}
+
+    @api.model
+    def _scorecard_data(self, user, date_from, date_to):
+        """The competencies section of ``user``'s scorecard: per active competency, the
+        latest levels (``_matrix_data``, the caller's rights) and the linked KPI over
+        ``date_from``..``date_to`` (``sales.competency._kpi_values``); then the coaching
+        focuses of the period (the caller's rights). The caller has checked that the
+        current user may print ``user``'s scorecard."""
+        competencies = self.env["sales.competency"].search([])
+        matrix = self._matrix_data(user, competencies)
+        kpis = competencies._kpi_values(user, date_from, date_to)[user.id]
+        rows = [
+            {"competency": competency, "cell": matrix["rows"][0]["cells"][competency.id],
+             "kpi": kpis[competency.id], "kpi_unit": competency.kpi_unit}
+            for competency in competencies
+        ]
+        focuses = self.env["sales.coaching.focus"].search([
+            ("user_id", "=", user.id), ("state", "!=", "cancelled"),
+            ("date_start", "<=", date_to), ("date_end", ">=", date_from),
+        ])
+        return {"rows": rows, "focuses": focuses}

@@ -122,6 +122,8 @@ class ReportSalespersonScorecard(models.AbstractModel):
         for user in users:
             kpis = Dashboard.get_dashboard_data(period, date_ref, user_ids=[user.id])
             kpis["execution"] = self._get_execution_figures(user, kpis["period"])
+            kpis["competencies"] = self.env["sales.competency.rating"]._scorecard_data(
+                user, kpis["period"]["date_from"], kpis["period"]["date_to"])
             cards[user.id] = kpis
         return {
             "doc_ids": docids,
