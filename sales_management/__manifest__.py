@@ -105,6 +105,7 @@
         "demo/sales_task_demo.xml",
         "demo/sales_feedback_demo.xml",
         "demo/sales_coaching_demo.xml",
+        "demo/sales_competency_demo.xml",
     ],
     "assets": {
         # Reporting: the dashboard client action

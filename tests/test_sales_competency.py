@@ -446,3 +446,31 @@ class TestCompetencyScorecard(CompetencyCommon):
         html, _kind = self.env["ir.actions.report"].with_user(
             self.user_salesman_2)._render_qweb_html(self.SCORECARD, self.user_salesman_2.ids)
         self.assertNotIn("o_sm_focus", html.decode())
+
+
+class TestCompetencyDemo(CompetencyCommon):
+    def test_demo_ratings_and_focus(self):
+        """The demo (rolled back after the test): two months of self and leader ratings
+        of the four salespersons on the seven competencies, gaps and trends, and a
+        confirmed focus in each team; running it again adds nothing."""
+        from odoo.tools import convert_file
+
+        for name in ("sales_management_demo.xml", "sales_competency_demo.xml"):
+            convert_file(self.env, "sales_management", f"demo/{name}", {}, mode="init",
+                         noupdate=False, kind="demo")
+        ratings = self.Rating.search([])
+        self.assertEqual(len(ratings), 4 * 7 * 2 * 2)
+        self.assertEqual(set(ratings.mapped("date_start")),
+                         {date(2026, 3, 1), date(2026, 4, 1)})
+        self.assertTrue(ratings.filtered(lambda r: r.has_gap and r.gap > 0))
+        april = ratings.filtered(lambda r: r.date_start == date(2026, 4, 1))
+        self.assertTrue(all(april.mapped("has_trend")))
+        self.assertTrue(april.filtered(lambda r: r.trend > 0))
+        confirmed = self.Focus.search([("state", "=", "confirmed")])
+        self.assertEqual(len(confirmed.team_id), 2)
+        for focus in confirmed:
+            self.assertEqual(focus.confirmed_by_id, focus.team_id.user_id)
+        count = len(self.Focus.search([]))
+        self.env["sales.management.demo"]._generate_competency_demo()
+        self.assertEqual(len(self.Rating.search([])), len(ratings))
+        self.assertEqual(len(self.Focus.search([])), count)

@@ -1,1 +1,2 @@
 from . import sales_management_demo
+from . import sales_competency_demo
