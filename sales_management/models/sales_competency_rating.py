@@ -153,10 +153,12 @@ class SalesCompetencyRating(models.Model):
             if rating.level_selection:
                 rating.level = int(rating.level_selection)
 
-    @api.depends("competency_id", "level")
+    @api.depends("competency_id", "level", "level_selection")
     def _compute_level_description(self):
+        # the form changes level_selection (its inverse sets level when saved)
         for rating in self:
-            rating.level_description = rating.competency_id._level_description(rating.level) \
+            level = int(rating.level_selection) if rating.level_selection else rating.level
+            rating.level_description = rating.competency_id._level_description(level) \
                 if rating.competency_id else False
 
     @api.depends("level", "user_id", "competency_id", "kind", "date_start", "date_end")
