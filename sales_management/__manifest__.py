@@ -103,9 +103,11 @@
         "demo/sales_milestone_demo.xml",
         "demo/sales_plan_demo.xml",
         "demo/sales_task_demo.xml",
-        "demo/sales_feedback_demo.xml",
-        "demo/sales_coaching_demo.xml",
+        # people: the ratings and focuses, then the 1:1s (their agendas read both), then
+        # the jobs of the weekly feedback and the badges (they read the focus and 1:1s)
         "demo/sales_competency_demo.xml",
+        "demo/sales_coaching_demo.xml",
+        "demo/sales_feedback_demo.xml",
     ],
     "assets": {
         # Reporting: the dashboard client action
