@@ -85,7 +85,9 @@ class WorkflowFixtures(AccessFixtures):
         su.invalidate_all()
         lines = su["sales.lead.milestone"].search([])
         return {
-            "plans": [(p.id, p.state, p.user_id.id) for p in plans.sudo()],
+            "plans": [(p.id, p.state, p.user_id.id, p.commitment_accepted_date,
+                       p.commitment_accepted_user_id.id, p.commitment_countersigned_date,
+                       p.commitment_countersigned_user_id.id) for p in plans.sudo()],
             "targets": [(t.id, t.is_snapshot, t.snapshot_value)
                         for t in targets.sudo()],
             "lines": [(ln.id, ln.lead_id.id, ln.milestone_id.id, str(ln.date_reached),
@@ -124,6 +126,14 @@ class WorkflowFixtures(AccessFixtures):
              [self.north_plan.ids, {"state": "approved"}], {}),
             ("reopen the approved plan by write", "sales.plan", "write",
              [self.approved_plan.ids, {"state": "draft"}], {}),
+            # the commitment's two signatures (issue 19): only through their buttons
+            ("accept own commitment by write", "sales.plan", "write",
+             [self.own_plan.ids, {"commitment_accepted_date": "2026-05-13 10:00:00",
+                                  "commitment_accepted_user_id": self.user_salesman.id}], ctx),
+            ("countersign a commitment by write", "sales.plan", "write",
+             [self.own_plan.ids, {"commitment_countersigned_date": "2026-05-13 10:00:00",
+                                  "commitment_countersigned_user_id": self.user_leader.id}],
+             ctx),
             ("approve the team plan by its button", "sales.plan", "action_approve",
              [self.north_plan.ids], ctx),
             ("reopen the approved plan by cancelling it", "sales.plan", "action_cancel",
@@ -357,12 +367,12 @@ class TestWorkflowRpc(JsonRpcMixin, WorkflowFixtures, HttpCase):
                 self.assertEqual((leaked, tracebacks), (0, 0), figures)
                 self.assertEqual(refused, tried)
         self.assertEqual(self._state(), before, "a refused door changed something")
-        # the README's figures (quality section): 26 doors per role, 24 for the leader (he
-        # may hand his team's plans over and reads his salesperson's private notes), 20 for
+        # the README's figures (quality section): 28 doors per role, 26 for the leader (he
+        # may hand his team's plans over and reads his salesperson's private notes), 22 for
         # a manager (approve and correct are his)
         self.assertEqual({role: f[0] for role, f in figures.items()}, {
-            "salesman": 26, "leader": 24, "all_docs": 26, "manager": 20,
-            "foreign": 26, "portal": 26,
+            "salesman": 28, "leader": 26, "all_docs": 28, "manager": 22,
+            "foreign": 28, "portal": 28,
         })
 
     def test_rpc_actions_are_the_door(self):

@@ -39,6 +39,14 @@ class TestSalesPlanDemo(SalesManagementCommon):
             {"revenue", "won", "win_rate", "opportunities"},
         )
         self.assertGreater(alice.actual_value, 0)
+        # issue 19: the company's conception reaches Alice's plan; her commitment is
+        # accepted by her and countersigned by her team leader
+        self.assertTrue(company.vision and company.mission and company.target_customers)
+        self.assertIn(company.name, alice.inherited_conception)
+        self.assertEqual(alice.commitment_status, "agreed")
+        self.assertEqual(alice.commitment_accepted_user_id, alice.user_id)
+        self.assertEqual(alice.commitment_countersigned_user_id, alice.team_id.user_id)
+        self.assertEqual(len(alice.key_partner_ids), 2)
         # targets come from last year's actuals (+12 %) and people sell differently this
         # year: the leaderboard spreads (Alice grows, Dylan falls behind)
         revenue = self.env.ref("sales_management.sales_metric_revenue")

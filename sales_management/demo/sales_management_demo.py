@@ -296,6 +296,15 @@ class SalesManagementDemo(models.AbstractModel):
             "scope": "company",
             "date_from": start,
             "date_to": end,
+            "vision": "<p>Every retailer we serve runs its store floor on our equipment, "
+                      "and calls us first when it grows.</p>",
+            "mission": "<p>We equip retailers with dependable scanners, printers and "
+                       "terminals, and keep them running. We keep our word on delivery "
+                       "dates, we say what we know and what we do not, and a customer's "
+                       "problem is ours until it is solved.</p>",
+            "target_customers": "<p>Retail chains of 10 to 200 stores in Europe; in the "
+                                "Americas, fast-growing chains that need onboarding and "
+                                "support with the hardware.</p>",
             "strategy": "<p>Grow recurring equipment sales in Europe and open the "
                         "Americas with services bundles.</p>",
         })
@@ -347,6 +356,7 @@ class SalesManagementDemo(models.AbstractModel):
                 else wizard.proposed_total
             wizard.action_load_lines()
             wizard.action_generate()
+        self._generate_demo_commitment(company_plan)
         # operational targets: last year's figures of each salesperson, a little better
         self._generate_operational_targets(company_plan.child_ids.child_ids)
         self._generate_last_year_plans(company_plan.child_ids.child_ids)
@@ -359,6 +369,29 @@ class SalesManagementDemo(models.AbstractModel):
         Action = self.env["sales.corrective.action"]
         for alert in alerts:
             Action._create_from_alert(alert)
+
+    @api.model
+    def _generate_demo_commitment(self, company_plan):
+        """Alice's plan states her role and key accounts; she accepts her commitment and
+        her team leader countersigns it, through the actions (as each of them)."""
+        ref = self.env.ref
+        alice = ref("sales_management.demo_user_alice")
+        plan = company_plan.child_ids.child_ids.filtered(lambda p: p.user_id == alice)[:1]
+        if not plan:
+            return
+        plan.write({
+            "role": "Key-account manager for France and Benelux",
+            "key_partner_ids": [Command.set([
+                ref("sales_management.demo_customer_paris").id,
+                ref("sales_management.demo_customer_brussels").id,
+            ])],
+            "key_product_ids": [Command.set([
+                ref("sales_management.demo_product_terminal").id,
+                ref("sales_management.demo_product_support").id,
+            ])],
+        })
+        plan.with_user(alice).action_accept_commitment()
+        plan.with_user(plan.team_id.user_id).action_countersign_commitment()
 
     @api.model
     def _generate_operational_targets(self, plans):

@@ -85,6 +85,12 @@ class ResCompany(models.Model):
         "below it, off track.",
     )
 
+    sales_plan_commitment_required = fields.Boolean(
+        string="Commitment Required before Approval",
+        help="A salesperson's plan is approved only once its commitment is accepted by the "
+        "salesperson and countersigned by their team leader or a sales manager.",
+    )
+
     @api.constrains("sales_plan_on_track_pace", "sales_plan_at_risk_pace")
     def _check_sales_plan_pace(self):
         for company in self:

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     sales_plan_at_risk_pace = fields.Float(
         related="company_id.sales_plan_at_risk_pace", readonly=False
     )
+    sales_plan_commitment_required = fields.Boolean(
+        related="company_id.sales_plan_commitment_required", readonly=False
+    )
 
     # --- Execution (sales tasks and to-dos) ----------------------------------------------
     sales_task_require_execution_plan = fields.Boolean(

@@ -250,6 +250,7 @@ def check_setting_bounds(records):
 # every stored company setting of the addon (res.company fields, related in the settings)
 SALES_COMPANY_SETTINGS = frozenset((
     *COMPANY_SETTING_BOUNDS,
+    "sales_plan_commitment_required",
     "sales_task_require_execution_plan", "sales_control_digest_enabled",
     "sales_control_digest_leads", "sales_control_digest_orders",
     "sales_control_digest_tasks", "sales_control_digest_todos",

@@ -72,6 +72,7 @@ class SalesManagementDashboard(models.AbstractModel):
             "health_styles": health_styles(self.env),
         }
         data["plans"] = self._get_plan_figures(scope, dates, data["drill"])
+        data["conception"] = self._get_conception(data["plans"])
         data["kpis"] = self._get_sales_kpis(scope, dates, data["drill"])
         data["kpis"].update(self._get_pipeline_kpis(scope, data["plans"], data["drill"]))
         data["kpis"].update(self._get_overdue_kpis(scope, today, data["drill"]))
@@ -255,6 +256,26 @@ class SalesManagementDashboard(models.AbstractModel):
             "name": self.env._("Plans"),
         }
         return rows
+
+    @api.model
+    def _get_conception(self, plan_rows):
+        """The vision, mission, target customers and strategy above the scope's plans
+        (``sales.plan._get_conception_above``): for a salesperson, those of their team's
+        plan and of the company plan; a top plan (the managers' scope) shows its own.
+        One section per plan, top-down, each once."""
+        plans = self.env["sales.plan"].browse([row["id"] for row in plan_rows])
+        top = plans.filtered(lambda plan: not plan.parent_id)
+        chains = {
+            **(plans - top)._get_conception_above(),
+            **top._get_conception_above(include_self=True),
+        }
+        sections, seen = [], set()
+        for plan in plans:
+            for section in chains.get(plan, []):
+                if section["plan_id"] not in seen:
+                    seen.add(section["plan_id"])
+                    sections.append(section)
+        return sections
 
     # ------------------------------------------------------------------ sales KPIs
     @api.model

@@ -1,18 +1,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Hierarchical sales plans: a company plan, team plans below it, salesperson plans below.
 
-A plan carries the conception (strategy), the responsible's commitment, its targets, and a
-workflow draft → submitted → approved → closed (or cancelled). Every figure is computed by
+A plan carries the conception (vision, mission and values, target customers, strategy),
+which every plan below it shows; the responsible's role and contribution (share of the parent's
+target, key accounts and products) and commitment, which the responsible accepts and their
+leader countersigns; its targets, and a workflow draft → submitted → approved → closed (or
+cancelled). Every figure is computed by
 ``sales.plan.target._get_actuals()`` in batch for the whole recordset.
 """
 
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_round, format_datetime, is_html_empty
 
 from .res_company import HEALTH, PACE_HEALTH
 from .sales_input_guard import check_input, check_vals
@@ -22,8 +26,16 @@ HEALTH_RANK = {"on_track": 0, "at_risk": 1, "off_track": 2}
 GAP_CONTRIBUTORS = 5
 # fields a salesperson (not leader, not manager) may change on their own draft plan
 CONTRIBUTOR_FIELDS = {"commitment"}
-# changed only by the actions (submit, approve, reset, close, cancel)
-WORKFLOW_FIELDS = frozenset({"state"})
+# the two sides of the commitment: set by action_accept_commitment and
+# action_countersign_commitment, reset when the commitment's text changes
+AGREEMENT_FIELDS = (
+    "commitment_accepted_date", "commitment_accepted_user_id",
+    "commitment_countersigned_date", "commitment_countersigned_user_id",
+)
+# changed only by the actions (submit, approve, reset, close, cancel, accept, countersign)
+WORKFLOW_FIELDS = frozenset({"state", *AGREEMENT_FIELDS})
+# the conception, top-down as the plans below show it (field name, heading)
+CONCEPTION_FIELDS = ("vision", "mission", "target_customers", "strategy")
 
 
 class SalesPlan(models.Model):
@@ -111,11 +123,83 @@ class SalesPlan(models.Model):
         tracking=True,
         index=True,
     )
+    # --- conception: stated on the company plan, refined below, shown to every plan below
+    vision = fields.Html(
+        help="Where the company is heading: the picture everyone below this plan works "
+        "towards."
+    )
+    mission = fields.Html(
+        string="Mission and Values",
+        help="What the sales organisation is for, and the values it keeps on the way.",
+    )
+    target_customers = fields.Html(
+        help="Whom we sell to: the segments, industries and accounts this plan aims at."
+    )
     strategy = fields.Html(
-        help="The conception: vision, market potential, strengths and weaknesses, the "
-        "customer history that matters."
+        help="How the targets will be reached: market potential, strengths and "
+        "weaknesses, the customer history that matters."
+    )
+    inherited_conception = fields.Html(
+        string="From the Plans Above",
+        compute="_compute_inherited_conception",
+        help="The vision, mission, target customers and strategy of every plan above this "
+        "one, read-only (shown even to a salesperson who cannot open those plans).",
+    )
+    # --- role and contribution (a salesperson's plan)
+    role = fields.Char(
+        tracking=True,
+        help="The responsible's role in the plan above, e.g. \"Key-account manager for "
+        "Benelux\".",
+    )
+    contribution_share = fields.Float(
+        string="Share of the Parent's Target",
+        compute="_compute_contribution_share",
+        help="This plan's target over its parent's target on the same metric for the same "
+        "period, in % (0 when the parent follows another metric or a ratio).",
+    )
+    key_partner_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="sales_plan_key_partner_rel",
+        column1="plan_id",
+        column2="partner_id",
+        string="Key Accounts",
+        check_company=True,
+        help="The customers the responsible is accountable for in this plan.",
+    )
+    key_product_ids = fields.Many2many(
+        comodel_name="product.product",
+        relation="sales_plan_key_product_rel",
+        column1="plan_id",
+        column2="product_id",
+        string="Key Products",
+        check_company=True,
+        help="The products the responsible is accountable for in this plan.",
     )
     commitment = fields.Html(help="How the responsible will reach the targets.")
+    # --- the commitment as a two-sided agreement (workflow-owned: set by the actions)
+    commitment_accepted_date = fields.Datetime(
+        string="Commitment Accepted on", readonly=True, copy=False,
+    )
+    commitment_accepted_user_id = fields.Many2one(
+        comodel_name="res.users", string="Commitment Accepted by", readonly=True, copy=False,
+    )
+    commitment_countersigned_date = fields.Datetime(
+        string="Commitment Countersigned on", readonly=True, copy=False,
+    )
+    commitment_countersigned_user_id = fields.Many2one(
+        comodel_name="res.users", string="Commitment Countersigned by", readonly=True,
+        copy=False,
+    )
+    commitment_status = fields.Selection(
+        selection=[
+            ("open", "Not Accepted Yet"),
+            ("accepted", "Accepted, to Countersign"),
+            ("agreed", "Accepted and Countersigned"),
+        ],
+        compute="_compute_commitment_status",
+    )
+    can_accept_commitment = fields.Boolean(compute="_compute_commitment_status")
+    can_countersign_commitment = fields.Boolean(compute="_compute_commitment_status")
     target_ids = fields.One2many(
         comodel_name="sales.plan.target", inverse_name="plan_id", string="Targets", copy=True
     )
@@ -279,6 +363,56 @@ class SalesPlan(models.Model):
             )
             plan.can_approve = plan._can_approve()
 
+    @api.depends(*(f"parent_id.{name}" for name in CONCEPTION_FIELDS), "parent_id.name",
+                 "parent_id.parent_id")
+    def _compute_inherited_conception(self):
+        sections = self._get_conception_above()
+        for plan in self:
+            plan.inherited_conception = self._conception_html(sections.get(plan, []))
+
+    @api.depends(
+        "target_value", "metric_id", "date_from", "date_to", "parent_id.metric_id",
+        "parent_id.target_ids.target_value", "parent_id.target_ids.date_from",
+        "parent_id.target_ids.date_to",
+    )
+    def _compute_contribution_share(self):
+        """The plan's target over its parent's target on the same metric, for the plan's
+        own period: the parent's headline targets count their part of that period
+        (``sales.plan.target._period_part``), so a quarter plan below a year plan gets its
+        share of the quarter. Only the parent's targets are read (as superuser, for the
+        plans the user may read): never its figures or its other fields."""
+        readable = self._readable_plans()
+        parents = readable.sudo().parent_id
+        headlines = parents._headline_targets_batch() if parents else {}
+        for plan in self:
+            parent = plan.sudo().parent_id if plan in readable else None
+            share = 0.0
+            if parent and parent.metric_id == plan.metric_id and plan.metric_id.is_additive:
+                parent_target = sum(
+                    target._period_part(plan.date_from, plan.date_to)
+                    for target in headlines.get(parent, [])
+                )
+                if parent_target:
+                    share = 100.0 * plan.target_value / parent_target
+            plan.contribution_share = share
+
+    @api.depends(*AGREEMENT_FIELDS, "commitment", "user_id", "team_id.user_id", "state")
+    @api.depends_context("uid")
+    def _compute_commitment_status(self):
+        user = self.env.user
+        for plan in self:
+            if plan.commitment_countersigned_date:
+                plan.commitment_status = "agreed"
+            elif plan.commitment_accepted_date:
+                plan.commitment_status = "accepted"
+            else:
+                plan.commitment_status = "open"
+            running = plan.state not in ("closed", "cancelled")
+            plan.can_accept_commitment = running and plan.commitment_status == "open" \
+                and plan.user_id == user and not is_html_empty(plan.commitment)
+            plan.can_countersign_commitment = running \
+                and plan.commitment_status == "accepted" and plan._can_countersign()
+
     # ------------------------------------------------------------------ constraints
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -329,7 +463,18 @@ class SalesPlan(models.Model):
         self._check_links([vals])
         if vals.get("parent_id"):
             self._check_no_cycle(self.browse(vals["parent_id"]))
-        return super().write(vals)
+        # a commitment already accepted or countersigned: its text before the change
+        agreed = {
+            plan: plan.commitment for plan in self
+            if "commitment" in vals and plan.commitment_accepted_date
+        }
+        result = super().write(vals)
+        if agreed:
+            changed = self.browse(
+                [plan.id for plan, text in agreed.items() if plan.commitment != text]
+            )
+            changed._reset_commitment_agreement()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
@@ -370,6 +515,7 @@ class SalesPlan(models.Model):
                     "%(name)s.", name=plan.name,
                 ))
             plan._check_has_targets()
+            plan._check_commitment_agreed()
         self._workflow_write({"state": "approved"})
         self._close_approval_activities(self.env._("Approved"))
         return True
@@ -421,6 +567,70 @@ class SalesPlan(models.Model):
                     "the approved plan %(name)s.", name=plan.name,
                 ))
         self._workflow_write({"state": "cancelled"})
+        return True
+
+    def action_accept_commitment(self):
+        """The responsible accepts the commitment of their plan (dated, in the chatter);
+        their leader countersigns it next."""
+        self.check_access("read")  # record rules first; then who may do what
+        for plan in self:
+            if plan.user_id != self.env.user:
+                raise AccessError(self.env._(
+                    "Only %(user)s, the responsible of %(name)s, can accept its commitment.",
+                    user=plan.user_id.name, name=plan.name,
+                ))
+            plan._check_commitment_open()
+            if plan.commitment_accepted_date:
+                raise UserError(self.env._(
+                    "The commitment of %(name)s is already accepted.", name=plan.name,
+                ))
+            if is_html_empty(plan.commitment):
+                raise UserError(self.env._(
+                    "Plan %(name)s has no commitment yet: write how you will reach the "
+                    "targets first.", name=plan.name,
+                ))
+        now = fields.Datetime.now()
+        self._workflow_write({
+            "commitment_accepted_date": now, "commitment_accepted_user_id": self.env.uid,
+        })
+        for plan in self:
+            plan.sudo().message_post(body=self.env._(
+                "Commitment accepted by %(user)s on %(date)s.",
+                user=self.env.user.name, date=format_datetime(self.env, now),
+            ), subtype_xmlid="mail.mt_note")
+        return True
+
+    def action_countersign_commitment(self):
+        """The leader of the plan's team, or a sales manager, countersigns the commitment
+        the responsible accepted (dated, in the chatter)."""
+        self.check_access("read")  # record rules first; then who may do what
+        for plan in self:
+            if not plan._can_countersign():
+                raise AccessError(self.env._(
+                    "Only the leader of the team of %(name)s or a sales manager can "
+                    "countersign its commitment, and never its own responsible.",
+                    name=plan.name,
+                ))
+            plan._check_commitment_open()
+            if not plan.commitment_accepted_date:
+                raise UserError(self.env._(
+                    "The commitment of %(name)s must be accepted by %(user)s before it is "
+                    "countersigned.", name=plan.name, user=plan.user_id.name,
+                ))
+            if plan.commitment_countersigned_date:
+                raise UserError(self.env._(
+                    "The commitment of %(name)s is already countersigned.", name=plan.name,
+                ))
+        now = fields.Datetime.now()
+        self._workflow_write({
+            "commitment_countersigned_date": now,
+            "commitment_countersigned_user_id": self.env.uid,
+        })
+        for plan in self:
+            plan.sudo().message_post(body=self.env._(
+                "Commitment countersigned by %(user)s on %(date)s.",
+                user=self.env.user.name, date=format_datetime(self.env, now),
+            ), subtype_xmlid="mail.mt_note")
         return True
 
     def action_copy_next_period(self):
@@ -545,6 +755,112 @@ class SalesPlan(models.Model):
             raise AccessError(self.env._(
                 "You are not allowed to change the plan %(name)s.", name=plan.name
             ))
+
+    def _can_countersign(self):
+        """The leader of the plan's team or a sales manager, never the plan's own
+        responsible (an agreement has two sides)."""
+        self.ensure_one()
+        user = self.env.user
+        if self.user_id == user:
+            return False
+        return user.has_group("sales_team.group_sale_manager") or bool(
+            self.team_id and self.team_id.user_id == user
+        )
+
+    def _check_commitment_open(self):
+        for plan in self:
+            if plan.state in ("closed", "cancelled"):
+                raise UserError(self.env._(
+                    "Plan %(name)s is %(state)s: its commitment can no longer be signed.",
+                    name=plan.name,
+                    state=dict(plan._fields["state"]._description_selection(self.env))[
+                        plan.state],
+                ))
+
+    def _check_commitment_agreed(self):
+        """The company setting "Commitment required before approval": a salesperson's plan
+        is approved only once its commitment is accepted and countersigned."""
+        for plan in self:
+            if plan.scope == "user" and plan.company_id.sales_plan_commitment_required \
+                    and not (plan.commitment_accepted_date
+                             and plan.commitment_countersigned_date):
+                raise UserError(self.env._(
+                    "Plan %(name)s cannot be approved yet: %(user)s must accept its "
+                    "commitment and their team leader or a sales manager countersign it "
+                    "first.", name=plan.name, user=plan.user_id.name,
+                ))
+
+    def _reset_commitment_agreement(self):
+        """The commitment's text changed: what was accepted and countersigned no longer
+        holds (both sides sign again), logged in the chatter."""
+        if not self:
+            return
+        self._workflow_write(dict.fromkeys(AGREEMENT_FIELDS, False))
+        for plan in self:
+            plan.sudo().message_post(body=self.env._(
+                "The commitment was changed by %(user)s: its acceptance and countersignature "
+                "are reset, both sides sign it again.", user=self.env.user.name,
+            ), subtype_xmlid="mail.mt_note")
+
+    def _readable_plans(self):
+        """The plans of ``self`` the current user may read (new records included): only
+        for those are the plans above read as superuser."""
+        saved = self.filtered(lambda p: isinstance(p.id, int))
+        return (self - saved) | saved._filtered_access("read")
+
+    def _get_conception_above(self, include_self=False):
+        """``{plan: [section, ...]}``: the conception of every plan above each plan of
+        ``self`` (and of the plan itself with ``include_self``), top-down; a section is
+        ``{"plan_id", "name", "parts": [{"key", "label", "html"}]}``, only the non-empty
+        parts, sections without any left out.
+
+        Exposed, also to a salesperson who cannot read the plans above their own: their
+        names and their vision, mission and values, target customers and strategy. Nothing
+        else of them (responsible, targets, figures, commitment, key accounts) is read.
+        They are read as superuser only for the plans of ``self`` the user may read."""
+        readable = self._readable_plans()
+        chains = {}
+        for plan in readable:
+            # a plan being edited (onchange) reads its stored parent's chain
+            node = (plan if include_self else plan.parent_id)._origin.sudo()
+            chains[plan] = [int(pid) for pid in (node.parent_path or "").split("/") if pid]
+        above = self.sudo().browse(sorted({pid for ids in chains.values() for pid in ids}))
+        labels = {
+            name: self._fields[name]._description_string(self.env)
+            for name in CONCEPTION_FIELDS
+        }
+        sections = {}
+        for ancestor in above:
+            parts = [
+                {"key": name, "label": labels[name], "html": ancestor[name]}
+                for name in CONCEPTION_FIELDS if not is_html_empty(ancestor[name])
+            ]
+            if parts:
+                sections[ancestor.id] = {
+                    "plan_id": ancestor.id, "name": ancestor.name, "parts": parts,
+                }
+        return {
+            plan: [sections[pid] for pid in ids if pid in sections]
+            for plan, ids in chains.items()
+        }
+
+    @api.model
+    def _conception_html(self, sections):
+        """The sections of ``_get_conception_above`` as one block of HTML: the plans'
+        names escaped, their texts as stored (sanitized on the way in)."""
+        if not sections:
+            return False
+        blocks = []
+        for section in sections:
+            parts = Markup("").join(
+                Markup("<h6 class=\"mt-2 mb-1\">%s</h6>%s") % (part["label"], part["html"])
+                for part in section["parts"]
+            )
+            blocks.append(
+                Markup("<section class=\"o_sm_conception mb-3\"><h5>%s</h5>%s</section>")
+                % (section["name"], parts)
+            )
+        return Markup("").join(blocks)
 
     def _check_no_cycle(self, parent):
         """Refuse a parent that is the plan itself or one of its descendants, before

@@ -807,6 +807,27 @@ class SalesPlanTarget(models.Model):
         return ", ".join(names) or self.env._("All")
 
     # ------------------------------------------------------------------ period figures
+    def _period_part(self, date_from, date_to):
+        """The part of the target's value inside ``date_from``..``date_to``: whole when
+        the target lies inside; for an additive metric spanning more, what its
+        expected-value function puts inside (expected by the end minus expected by the day
+        before the start); a ratio's rate as it is; 0 when they do not overlap. The one
+        definition behind ``_get_period_figures`` and a plan's share of its parent."""
+        self.ensure_one()
+        if date_from <= self.date_from and self.date_to <= date_to:
+            return self.target_value
+        start, end = max(self.date_from, date_from), min(self.date_to, date_to)
+        if start > end:
+            return 0.0
+        if not self.metric_id.is_additive:
+            return self.target_value
+
+        def expected_by(day):
+            return self._expected_value(
+                self.date_from, self.date_to, self.target_value, self.seasonality, True, day)
+
+        return expected_by(end) - expected_by(start - timedelta(days=1))
+
     def _get_period_figures(self, date_from, date_to):
         """The figures of the targets for the part of their period inside
         ``date_from``..``date_to`` (the dashboard's month, quarter or year):
@@ -851,12 +872,11 @@ class SalesPlanTarget(models.Model):
                     target.date_from, target.date_to, target.target_value,
                     target.seasonality, additive, day)
 
+            part = target._period_part(start, end)
             if additive:
                 before = expected_by(start - timedelta(days=1))
-                part = expected_by(end) - before
                 expected = expected_by(min(today, end)) - before if today >= start else 0.0
             else:
-                part = target.target_value
                 expected = part if today >= start else 0.0
             result[target.id] = {
                 "target": part, "actual_value": 0.0, "expected_to_date": max(expected, 0.0),

@@ -3,7 +3,7 @@
 // Every figure comes from sales.management.dashboard.get_dashboard_data (the same method
 // the PDF and XLSX reports use) and drills to the records behind it.
 
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, markup, onWillStart, useState } from "@odoo/owl";
 import { formatCurrency } from "@web/core/currency";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
@@ -43,6 +43,11 @@ export class SalesManagementDashboard extends Component {
 
     money(value) {
         return formatCurrency(value || 0, this.state.data.currency.id);
+    }
+
+    // the plans' conception texts: sanitized by their Html fields when stored
+    html(value) {
+        return markup(value || "");
     }
 
     percent(value) {
