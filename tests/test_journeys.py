@@ -94,9 +94,13 @@ class TestJourneys(SalesManagementHttpCommon):
 
     # ------------------------------------------------------------------ journey 2
     def test_2_salesperson_commits_and_executes(self):
+        company_plan = self.env["sales.plan"].create({
+            "name": "Journey company plan", "user_id": self.manager.id, "scope": "company",
+            "vision": "<p>Journey vision</p>", **self.period,
+        })
         plan = self.env["sales.plan"].create({
             "name": "Journey Sam plan", "team_id": self.team.id, "user_id": self.sam.id,
-            "scope": "user", **self.period,
+            "scope": "user", "parent_id": company_plan.id, **self.period,
         })
         target = self.env["sales.plan.target"].create({
             "plan_id": plan.id, "metric_id": self.revenue.id, "target_value": 4000.0,
@@ -105,6 +109,7 @@ class TestJourneys(SalesManagementHttpCommon):
         self.start_tour("/odoo/action-sales_management.sales_plan_action_my",
                         "sales_journey_salesperson", login="sm_journey_sam")
         self.assertIn("Two visits per customer", plan.commitment)
+        self.assertEqual(plan.commitment_accepted_user_id, self.sam)
         task = self.env["sales.task"].search([("target_id", "=", target.id)])
         self.assertEqual(len(task), 1)
         self.assertEqual((task.plan_id, task.user_id, task.partner_id),
@@ -150,7 +155,7 @@ class TestJourneys(SalesManagementHttpCommon):
     def test_4_manager_dashboard_drill_correct_and_report(self):
         plan = self.env["sales.plan"].create({
             "name": f"Journey Company {self.year}", "user_id": self.manager.id,
-            **self.period,
+            "vision": "<p>Journey vision</p>", **self.period,
         })
         self.env["sales.plan.target"].create({
             "plan_id": plan.id, "metric_id": self.revenue.id, "target_value": 1000000.0,

@@ -37,6 +37,10 @@ registry.category("web_tour.tours").add("sales_journey_dashboard", {
             trigger: ".o_sm_card_revenue .o_sm_value:contains('1,500.00')",
         },
         {
+            content: "Where we are heading: the company plan's vision (issue 19)",
+            trigger: ".o_sm_conception_card details[open]:contains('Journey Company'):contains('Journey vision')",
+        },
+        {
             content: "The company plan is off track, in red",
             trigger: `${plan} .badge.text-bg-danger:contains('Off Track')`,
         },

@@ -4,7 +4,7 @@
 // to-dos done. Runs at desktop and phone size (tests/test_journeys.py).
 
 import { registry } from "@web/core/registry";
-import { fitsScreen } from "@sales_management/../tests/tours/tour_utils";
+import { fitsScreen, headerButton } from "@sales_management/../tests/tours/tour_utils";
 
 const todos = ".o_field_widget[name=todo_ids]";
 const todoRow = (name) => `${todos} .o_data_row:contains('${name}')`;
@@ -234,6 +234,32 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
         {
             content: "Saved",
             trigger: ".o_form_saved",
+        },
+        // issue 19: the company's vision above the plan; the commitment accepted
+        {
+            content: "Conception tab",
+            trigger: ".o_notebook .nav-link:contains('Conception')",
+            run: "click",
+        },
+        {
+            content: "The company plan's vision, read-only, above the salesperson's plan",
+            trigger: ".o_field_widget[name=inherited_conception]:contains('Journey company plan'):contains('Journey vision')",
+        },
+        fitsScreen("The conception tab"),
+        ...headerButton("action_accept_commitment", "Accept the commitment"),
+        {
+            content: "Confirm",
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Back to the commitment",
+            trigger: "body:not(:has(.modal)) .o_notebook .nav-link:contains('Commitment')",
+            run: "click",
+        },
+        {
+            content: "Accepted: the leader countersigns next",
+            trigger: ".o_field_widget[name=commitment_status]:contains('Accepted, to Countersign')",
         },
         {
             content: "Targets tab",
