@@ -207,6 +207,15 @@ class TestSalesPlanVision(VisionFixtures):
         self.assertEqual(sam_plan.key_product_ids, self.product_goods)
         self.assertEqual(sam_plan.role, "Key-account manager")
 
+    def test_key_accounts_of_another_company_refused(self):
+        company_b = self.env["res.company"].create({"name": "SM Vision Company B"})
+        customer_b = self.env["res.partner"].create({
+            "name": "SM Vision Customer B", "company_id": company_b.id})
+        with self.assertRaises(UserError):  # AccessError and ValidationError included
+            self.sam_plan.with_user(self.user_manager).write(
+                {"key_partner_ids": [Command.set(customer_b.ids)]})
+        self.assertFalse(self.sam_plan.key_partner_ids)
+
     # ------------------------------------------------------------------ the agreement
     def test_salesperson_accepts_own_plan_only(self):
         sam_plan = self.sam_plan.with_user(self.user_salesman)

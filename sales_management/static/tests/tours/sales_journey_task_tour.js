@@ -261,6 +261,7 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
             content: "Accepted: the leader countersigns next",
             trigger: ".o_field_widget[name=commitment_status]:contains('Accepted, to Countersign')",
         },
+        fitsScreen("The role and commitment tab"),
         {
             content: "Targets tab",
             trigger: ".o_notebook .nav-link:contains('Targets')",
