@@ -266,6 +266,11 @@ class TestSalesPlanVision(VisionFixtures):
             self.sam_plan.with_user(self.user_salesman_2).action_countersign_commitment()
         self.assertEqual(self._agreement(self.sam_plan), accepted)
 
+        # Lea has a to-do to countersign it
+        todo = self.sam_plan.sudo().activity_ids
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.user_id, self.user_leader)
+        self.assertIn("Countersign the commitment of SM Sam 2026", todo.summary)
         as_lea = self.sam_plan.with_user(self.user_leader)
         self.assertTrue(as_lea.can_countersign_commitment)
         as_lea.action_countersign_commitment()
@@ -275,6 +280,7 @@ class TestSalesPlanVision(VisionFixtures):
         self.assertEqual(signed_by, self.user_leader)
         self.assertEqual(self._messages(self.sam_plan, "Commitment countersigned by Lea"), 1)
         self.assertEqual(as_lea.commitment_status, "agreed")
+        self.assertFalse(todo.exists())  # marked done
         with self.assertRaises(UserError):  # once
             as_lea.action_countersign_commitment()
 
@@ -300,6 +306,12 @@ class TestSalesPlanVision(VisionFixtures):
             {"commitment": "<p>Three visits a week</p>"})
         self.assertEqual(self._agreement(self.sam_plan), (False,) * 4)
         self.assertEqual(self._messages(self.sam_plan, "are reset"), 1)
+        # accepted again, then changed before the countersignature: Lea's to-do goes too
+        self.sam_plan.with_user(self.user_salesman).action_accept_commitment()
+        self.assertEqual(len(self.sam_plan.sudo().activity_ids), 1)
+        self.sam_plan.with_user(self.user_salesman).write({"commitment": "<p>Four</p>"})
+        self.assertFalse(self.sam_plan.sudo().activity_ids)
+        self.assertEqual(self._messages(self.sam_plan, "are reset"), 2)
         self.assertEqual(self.sam_plan.commitment_status, "open")
 
     def test_setting_requires_the_agreement_before_approval(self):

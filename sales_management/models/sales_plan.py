@@ -598,6 +598,14 @@ class SalesPlan(models.Model):
                 "Commitment accepted by %(user)s on %(date)s.",
                 user=self.env.user.name, date=format_datetime(self.env, now),
             ), subtype_xmlid="mail.mt_note")
+            # the other side: the team leader gets a to-do to countersign
+            leader = plan.team_id.user_id
+            if leader and leader != plan.user_id:
+                plan.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=leader.id,
+                    summary=self.env._("Countersign the commitment of %(name)s",
+                                       name=plan.name),
+                )
         return True
 
     def action_countersign_commitment(self):
@@ -631,6 +639,7 @@ class SalesPlan(models.Model):
                 "Commitment countersigned by %(user)s on %(date)s.",
                 user=self.env.user.name, date=format_datetime(self.env, now),
             ), subtype_xmlid="mail.mt_note")
+        self._countersign_activities().action_feedback(feedback=self.env._("Countersigned"))
         return True
 
     def action_copy_next_period(self):
@@ -796,11 +805,22 @@ class SalesPlan(models.Model):
         if not self:
             return
         self._workflow_write(dict.fromkeys(AGREEMENT_FIELDS, False))
+        self._countersign_activities().unlink()  # nothing accepted to countersign any more
         for plan in self:
             plan.sudo().message_post(body=self.env._(
                 "The commitment was changed by %(user)s: its acceptance and countersignature "
                 "are reset, both sides sign it again.", user=self.env.user.name,
             ), subtype_xmlid="mail.mt_note")
+
+    def _countersign_activities(self):
+        """The open 'countersign the commitment' to-dos of these plans (as superuser: the
+        callers have checked their rights)."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        prefix = self.env._("Countersign the commitment of %(name)s", name="").strip()
+        return self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.summary
+            and a.summary.startswith(prefix)
+        )
 
     def _readable_plans(self):
         """The plans of ``self`` the current user may read (new records included): only

@@ -203,6 +203,10 @@ registry.category("web_tour.tours").add("sales_journey_salesperson", {
             trigger: ".o_kanban_record:contains('Journey Sam plan') .o_field_widget[name=achievement] .o_progressbar",
         },
         {
+            content: "and where its commitment stands",
+            trigger: ".o_kanban_record:contains('Journey Sam plan') .o_field_widget[name=commitment_status]:contains('Not Accepted Yet')",
+        },
+        {
             content: "Open it",
             trigger: ".o_kanban_record:contains('Journey Sam plan')",
             run: "click",
