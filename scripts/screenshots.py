@@ -243,6 +243,10 @@ def screens(odoo):
         r["create_date"] >= recent, len(r["milestone_line_ids"]) == 2,
         len(r["milestone_line_ids"]),
     ))["id"] if leads else odoo.search_one("crm.lead", [("type", "=", "opportunity")])
+    # the last 1:1 a team leader held (its agenda prepared, actions agreed)
+    session = odoo.search_one("sales.coaching.session", [
+        ("coach_id.login", "=", "sm_emma"), ("state", "=", "done"),
+    ], order="date desc, id desc")
     action = "/odoo/action-sales_management."
     both = ("desktop", "phone")
     form = ".o_form_view .o_form_sheet"
@@ -264,6 +268,10 @@ def screens(odoo):
         ("opportunity-milestones", "sm_alice", f"{action}crm_lead_action_milestone/{lead}",
          both, form, {"desktop": milestones_tab,
                       "phone": milestones_tab + SCROLL_JS % json.dumps(".o_notebook")}),
+        ("coaching-session", "sm_emma", f"{action}sales_coaching_session_action/{session}",
+         both, form, None),
+        ("competency-matrix", "admin", f"{action}sales_competency_rating_action_matrix",
+         ("desktop",), ".o_pivot table", None),
     ]
 
 
