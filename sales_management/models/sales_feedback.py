@@ -240,8 +240,8 @@ class SalesFeedback(models.AbstractModel):
                     competency=focus.competency_id.name,
                     kpi=formatLang(env, focus.kpi_current, digits=1),
                     start=format_date(env, focus.date_start),
-                    change=f"{focus.kpi_change:+.1f}",
-                    effect=f"{focus.effect:+.1f}" if focus.has_effect else "-",
+                    change="%+.1f" % focus.kpi_change,
+                    effect="%+.1f" % focus.effect if focus.has_effect else "-",
                 ),
             } for focus in focuses if focus.user_id == user]
             session = sessions.get(user.id)

@@ -190,7 +190,7 @@ class SalesRecognition(models.AbstractModel):
         for row in best.values():
             candidate("most_improved", row, self.env._(
                 "Most improved of your team in %(period)s: achievement up %(points)s points.",
-                period=period, points=f"{row['change']:.1f}"))
+                period=period, points="%.1f" % row["change"]))
         candidates += self._focus_badge_candidates(company, dates, period)
         return candidates
 
