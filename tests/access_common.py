@@ -176,6 +176,10 @@ class AccessFixtures(SalesManagementCommon):
                 })
                 cls._put("sales.milestone", ckey, milestone)
                 cls._put("sales.milestone.criterion", ckey, milestone.criterion_ids)
+                cls._put("sales.milestone.norm", ckey, E["sales.milestone.norm"].create({
+                    "milestone_id": milestone.id,
+                    "activity_type_id": env.ref("mail.mail_activity_data_meeting").id,
+                }))
                 cls._put("sales.milestone.stat", ckey, E["sales.milestone.stat"].create({
                     "milestone_id": milestone.id, "team_id": team.id,
                     "company_id": company.id, "probability": 50.0,

@@ -143,6 +143,7 @@ sales.milestone                  portal    ..    -      ..     ..
 sales.milestone                  public    ..    -      ..     ..
 sales.milestone.activity.report  same as sales.kpi.report
 sales.milestone.criterion        same as sales.metric
+sales.milestone.norm             same as sales.metric
 sales.milestone.forecast.report  same as sales.kpi.report
 sales.milestone.funnel.report    same as sales.kpi.report
 sales.milestone.stat             salesman  c.    -      ..     ..
@@ -228,6 +229,7 @@ WRITE_VALS = {
     "sales.lead.milestone": {"note": "seen"},
     "sales.milestone": {"color": 3},
     "sales.milestone.criterion": {"sequence": 5},
+    "sales.milestone.norm": {"min_count": 2},
     "sales.milestone.stat": {"probability": 40.0},
     "sales.job.failure": {"record_name": "seen"},
     "sales.report.dispatch": {"period": "seen"},
@@ -248,7 +250,7 @@ WRITE_VALS = {
 CONFIG_MODELS = {
     "sales.task.template", "sales.task.template.line", "sales.milestone",
     "sales.milestone.criterion", "sales.milestone.stat", "sales.region", "sales.metric",
-    "sales.job.failure", "sales.report.dispatch", "sales.competency",
+    "sales.job.failure", "sales.report.dispatch", "sales.competency", "sales.milestone.norm",
 }
 # a company's rows (c, f) and a person's rows (o, m, t) in one model: the management
 # report's dispatch and the weekly feedback
@@ -370,6 +372,8 @@ class TestAccessMatrix(AccessFixtures):
             vals["lead_id"] = self.spare_leads[home].id
         elif model == "sales.coaching.note.private":  # one per session
             vals["session_id"] = self.spare_sessions[home].id
+        elif model == "sales.milestone.norm":  # unique per milestone and activity type
+            vals["activity_type_id"] = self.env.ref("mail.mail_activity_data_email").id
         elif model == "sales.metric":  # unique code
             vals["code"] = f"sm_copy_{role}"
         elif model in ("sales.competency.rating", "sales.coaching.focus"):

@@ -23,6 +23,7 @@ from . import res_partner
 
 # Tracking (transitional milestones)
 from . import sales_milestone
+from . import sales_milestone_norm
 from . import sales_lead_milestone
 from . import crm_team
 from . import mail_message

@@ -54,6 +54,10 @@ class CrmLead(models.Model):
         help="What the opportunity still misses to reach its next milestone.",
     )
     milestone_ready = fields.Boolean(compute="_compute_next_milestone")
+    milestone_norm_progress = fields.Text(
+        string="Activity Norms", compute="_compute_next_milestone",
+        help="Done activities against the next milestone's norms (e.g. Meeting: 1 of 2 done).",
+    )
     milestone_criterion_ids = fields.Many2many(
         comodel_name="sales.milestone.criterion", relation="crm_lead_milestone_criterion_rel",
         column1="lead_id", column2="criterion_id", string="Confirmed Criteria", copy=False,
@@ -144,6 +148,10 @@ class CrmLead(models.Model):
             lead.milestone_missing = "\n".join(missing)
             lead.milestone_ready = bool(nxt) and not missing
             lead.milestone_required_activity_ids = nxt.activity_type_ids
+            lead.milestone_norm_progress = "\n".join(
+                norm._progress_line(done)
+                for norm, done in self._milestone_norm_progress(nxt, ctx)
+            ) if nxt else False
             lead.next_milestone_guidance = nxt.guidance
 
     @api.model
@@ -203,6 +211,9 @@ class CrmLead(models.Model):
         companies = self.company_id | self.env.company
         milestones = Milestone.search([("company_id", "in", companies.ids + [False])])
         done = {}
+        # done activities per type: what the required types and the norms count (a done
+        # activity is its message; any date: reaching the milestone is now)
+        done_counts = {}
         # in an onchange, records are new ids: their messages are the original record's
         lead_ids = [lead_id for lead_id in self._origin.ids if lead_id]
         if lead_ids:
@@ -211,9 +222,10 @@ class CrmLead(models.Model):
                  ("mail_activity_type_id", "!=", False)],
                 ["res_id", "mail_activity_type_id"], ["__count"],
             )
-            for res_id, activity_type, _count in groups:
+            for res_id, activity_type, count in groups:
                 done.setdefault(res_id, self.env["mail.activity.type"])
                 done[res_id] |= activity_type
+                done_counts.setdefault(res_id, {})[activity_type.id] = count
         result = {}
         for lead in self:
             applicable = milestones._filter_for(lead.team_id, lead.company_id or self.env.company)
@@ -234,6 +246,7 @@ class CrmLead(models.Model):
                 "reached": reached,
                 "next": candidates[:1],
                 "done_types": done.get(lead._origin.id, self.env["mail.activity.type"]),
+                "done_counts": done_counts.get(lead._origin.id, {}),
                 # in an onchange (a criterion just ticked), the linked criteria are new
                 # records: their origins are the criteria
                 "confirmed": lead.milestone_criterion_ids._origin,
@@ -242,7 +255,8 @@ class CrmLead(models.Model):
 
     def _milestone_missing_lines(self, milestone, ctx):
         """Human-readable list of what ``milestone`` still needs on this opportunity
-        (criteria to confirm, activity types to do); empty when it can be reached."""
+        (criteria to confirm, activity types to do, activity norms not met); empty when it
+        can be reached."""
         missing = [
             self.env._("Confirm: %(criterion)s", criterion=criterion.name)
             for criterion in milestone.sudo().criterion_ids - ctx["confirmed"]
@@ -251,7 +265,19 @@ class CrmLead(models.Model):
             self.env._("Do a %(activity)s", activity=activity_type.name)
             for activity_type in milestone.sudo().activity_type_ids - ctx["done_types"]
         ]
+        missing += [
+            norm._progress_line(done)
+            for norm, done in self._milestone_norm_progress(milestone, ctx)
+            if done < norm.min_count
+        ]
         return missing
+
+    def _milestone_norm_progress(self, milestone, ctx):
+        """[(norm, done activities of its type)] for the activity norms of ``milestone``."""
+        return [
+            (norm, ctx["done_counts"].get(norm.activity_type_id.id, 0))
+            for norm in milestone.sudo().norm_ids
+        ]
 
     def _milestone_skipped(self, milestone, ctx):
         """Applicable milestones before ``milestone`` this opportunity has not reached."""
@@ -266,9 +292,9 @@ class CrmLead(models.Model):
         Always refused: a milestone that does not apply to the opportunity's team or company,
         or one it already reached. Refused unless a manager overrides (``override``) or a
         stage change records it (``from_stage``): unconfirmed criteria, required activity
-        types not done, and skipping milestones when the team does not allow it. An override
-        or a stage change that bypasses rules is recorded with ``overridden`` set and logged
-        in the chatter with what was missing.
+        types not done, activity norms not met, and skipping milestones when the team does
+        not allow it. An override or a stage change that bypasses rules is recorded with
+        ``overridden`` set and logged in the chatter with what was missing.
         """
         self.ensure_one()
         milestone = milestone.sudo()

@@ -60,6 +60,12 @@ class SalesMilestone(models.Model):
         help="Activity types that must have been done on the opportunity before it reaches "
              "this milestone (e.g. a meeting).",
     )
+    norm_ids = fields.One2many(
+        comodel_name="sales.milestone.norm", inverse_name="milestone_id",
+        string="Activity Norms", copy=True,
+        help="The right amount: minimum numbers of done activities of given types the "
+             "opportunity needs before it reaches this milestone (e.g. two meetings).",
+    )
     is_won = fields.Boolean(
         string="Won Milestone", help="The final milestone: the opportunity is won.",
     )

@@ -17,6 +17,12 @@ class SalesMilestoneActivityReport(models.Model):
     it (``missing_count`` = 1). Percentages average 0/100 flags over the done activities:
     ``right_activity_pct`` (the type is one the milestone requires), ``on_time_pct`` (done by
     its deadline), ``with_result_pct`` (a feedback was recorded), ``right_way_pct`` (both).
+
+    A third kind, the right amount: each milestone reached whose milestone has activity
+    norms (``sales.milestone.norm``), ``norm_line_count`` = 1 and ``norm_met_pct`` 100 when
+    every norm was met, 0 otherwise (activities done up to the moment it was reached, as
+    the missing rows count them). The other kinds leave ``norm_met_pct`` empty, so that
+    its average is the compliance; theirs are empty here (figures unchanged).
     """
 
     _name = "sales.milestone.activity.report"
@@ -47,6 +53,19 @@ class SalesMilestoneActivityReport(models.Model):
         string="Right Way (%)", readonly=True, aggregator="avg", digits=(16, 1),
         help="Done on time with a result recorded.",
     )
+    norm_line_count = fields.Integer(
+        string="Milestones with Norms", readonly=True, aggregator="sum",
+        help="Milestones reached whose activity norms were due.",
+    )
+    norm_met_count = fields.Integer(
+        string="Norms Met", readonly=True, aggregator="sum",
+        help="Milestones reached with every activity norm met.",
+    )
+    norm_met_pct = fields.Float(
+        string="Norm Met (%)", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Share of the milestones reached with every activity norm met (enough done "
+             "activities of each type before the milestone was reached).",
+    )
 
     def _select(self):
         return SQL("""
@@ -73,7 +92,10 @@ class SalesMilestoneActivityReport(models.Model):
                    CASE WHEN msg.activity_feedback_recorded
                              AND msg.activity_deadline_date IS NOT NULL
                              AND msg.date::date <= msg.activity_deadline_date
-                        THEN 100.0 ELSE 0.0 END AS right_way_pct
+                        THEN 100.0 ELSE 0.0 END AS right_way_pct,
+                   0 AS norm_line_count,
+                   0 AS norm_met_count,
+                   NULL::numeric AS norm_met_pct
               FROM mail_message msg
               JOIN crm_lead l ON l.id = msg.res_id
               LEFT JOIN crm_team tm ON tm.id = l.team_id
@@ -106,6 +128,9 @@ class SalesMilestoneActivityReport(models.Model):
                    NULL,
                    NULL,
                    NULL,
+                   NULL,
+                   0,
+                   0,
                    NULL
               FROM sales_lead_milestone ml
               JOIN crm_lead l ON l.id = ml.lead_id
@@ -118,6 +143,43 @@ class SalesMilestoneActivityReport(models.Model):
                        AND msg.mail_activity_type_id = req.activity_type_id
                        AND msg.date <= ml.date_reached
                )
+            UNION ALL
+            -- milestones reached, measured against their activity norms
+            SELECT ml.id * 2 + 1,
+                   ml.milestone_id,
+                   l.id,
+                   NULL,
+                   ml.date_reached,
+                   l.team_id,
+                   l.user_id,
+                   tm.user_id,
+                   l.company_id,
+                   FALSE,
+                   0,
+                   0,
+                   NULL,
+                   NULL,
+                   NULL,
+                   NULL,
+                   1,
+                   CASE WHEN met.ok THEN 1 ELSE 0 END,
+                   CASE WHEN met.ok THEN 100.0 ELSE 0.0 END
+              FROM sales_lead_milestone ml
+              JOIN crm_lead l ON l.id = ml.lead_id
+              LEFT JOIN crm_team tm ON tm.id = l.team_id
+              CROSS JOIN LATERAL (
+                    SELECT NOT EXISTS (
+                        SELECT 1 FROM sales_milestone_norm n
+                         WHERE n.milestone_id = ml.milestone_id
+                           AND n.min_count > (
+                                SELECT count(*) FROM mail_message msg
+                                 WHERE msg.model = 'crm.lead' AND msg.res_id = l.id
+                                   AND msg.mail_activity_type_id = n.activity_type_id
+                                   AND msg.date <= ml.date_reached)
+                    ) AS ok
+              ) met
+             WHERE l.type = 'opportunity' AND %(serial)s()
+               AND ml.milestone_id IN (SELECT milestone_id FROM sales_milestone_norm)
         """, serial=SQL.identifier(SERIAL_PLAN_FUNCTION))
 
     def _from(self):
