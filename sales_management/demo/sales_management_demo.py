@@ -572,6 +572,8 @@ class SalesManagementDemo(models.AbstractModel):
         ):
             return
         rng = random.Random(20240605)
+        # the activity norms draw from their own sequence: the rest of the history stays
+        norm_rng = random.Random(20261204)
         now = fields.Datetime.now()
         Milestone = self.env["sales.milestone"]
         call = self.env.ref("mail.mail_activity_data_call")
@@ -616,6 +618,8 @@ class SalesManagementDemo(models.AbstractModel):
                     message_vals.append(self._demo_activity_message(
                         rng, lead, rng.choice([call, email]), date, subtype,
                     ))
+                message_vals += self._demo_norm_messages(norm_rng, lead, milestone, date,
+                                                         subtype, message_vals)
                 confirmed.setdefault(lead.id, []).extend(milestone.criterion_ids.ids)
             if is_won and won_milestone:
                 line_vals.append({
@@ -637,6 +641,21 @@ class SalesManagementDemo(models.AbstractModel):
             "Sales Management demo: %s milestones reached, %s activities done on %s "
             "opportunities", len(line_vals), len(message_vals), len(leads),
         )
+
+    @api.model
+    def _demo_norm_messages(self, rng, lead, milestone, before, subtype, message_vals):
+        """The activities of ``milestone``'s norms done before ``before``: most meet the
+        norm, a quarter miss one (Activity Quality shows a compliance below 100%)."""
+        result = []
+        for norm in milestone.norm_ids:
+            done = sum(1 for vals in message_vals if vals["res_id"] == lead.id
+                       and vals["mail_activity_type_id"] == norm.activity_type_id.id)
+            wanted = norm.min_count - (1 if rng.random() < 0.25 else 0)
+            result += [
+                self._demo_activity_message(rng, lead, norm.activity_type_id, before, subtype)
+                for _i in range(max(wanted - done, 0))
+            ]
+        return result
 
     @api.model
     def _demo_activity_message(self, rng, lead, activity_type, before, subtype):
