@@ -112,6 +112,8 @@ class TestMilestoneNorms(NormCommon):
         line = lead.milestone_line_ids
         with self.assertRaises(AccessError):
             line.with_user(self.user_salesman).write({"milestone_id": self.m2.id})
+        with self.assertRaises(AccessError):
+            lead.with_user(self.user_salesman).write({"milestone_id": self.m2.id})
         self.assertEqual(lead.milestone_line_ids.milestone_id, self.m1)
 
 
@@ -189,11 +191,17 @@ class TestMilestoneNormRpc(JsonRpcMixin, NormCommon, HttpCase):
             ("sales.lead.milestone", "create",
              [{"lead_id": lead.id, "milestone_id": self.m2.id}]),
             ("crm.lead", "action_milestone_advance", [lead.ids]),
+            ("crm.lead", "action_milestone_override", [lead.ids]),
         ):
             with self.subTest(model=model, method=method):
                 reply = self._rpc(model, method, args)
                 self.assertIn("error", reply)
         self.assertEqual(self.norm.min_count, 2)
+        # writing the opportunity's milestone directly is refused too
+        reply = self._rpc("crm.lead", "write", [lead.ids, {"milestone_id": self.m2.id}])
+        self.assertIn("Reach Next Milestone", reply["error"]["data"]["message"])
+        lead.invalidate_recordset()
         self.assertEqual(lead.milestone_line_ids.milestone_id, self.m1)
+        self.assertEqual(lead.milestone_id, self.m1)
         error = self._rpc("crm.lead", "action_milestone_advance", [lead.ids])["error"]
         self.assertIn("Meeting: 1 of 2 done", error["data"]["message"])

@@ -170,6 +170,13 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
+        if "milestone_id" in vals and not self.env.su:
+            # the current milestone follows the log (``_compute_milestone_id``), written by
+            # ``_reach_milestone`` once the milestone's rules are checked
+            raise AccessError(self.env._(
+                "Milestones are recorded with the Reach Next Milestone button of the "
+                "opportunity, which checks the milestone's rules."
+            ))
         result = super().write(vals)
         if vals.get("stage_id"):
             self._milestone_from_stage(self.env["crm.stage"].browse(vals["stage_id"]))
