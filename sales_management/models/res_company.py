@@ -105,6 +105,11 @@ class ResCompany(models.Model):
         string="Execution Plan Required to Start Tasks",
         help="A sales task cannot start until its execution plan is written.",
     )
+    sales_overrun_tolerance = fields.Float(
+        string="Overrun Tolerance (%)", default=10.0,
+        help="A to-do or task is flagged as over plan when its spent hours or used "
+        "resources exceed what was planned by more than this percentage (0-1000).",
+    )
 
     # --- Tracking (transitional milestones) ----------------------------------------------
     milestone_window_months = fields.Integer(

@@ -24,6 +24,9 @@ class ResConfigSettings(models.TransientModel):
     sales_task_require_execution_plan = fields.Boolean(
         related="company_id.sales_task_require_execution_plan", readonly=False,
     )
+    sales_overrun_tolerance = fields.Float(
+        related="company_id.sales_overrun_tolerance", readonly=False,
+    )
 
     # --- Tracking (transitional milestones) ----------------------------------------------
     milestone_window_months = fields.Integer(

@@ -40,6 +40,7 @@ COMPANY_SETTING_BOUNDS = {
     "sales_control_escalation_manager_days": (0, 3650),
     "sales_score_volume_weight": (0.0, 100.0),
     "sales_score_operational_weight": (0.0, 100.0),
+    "sales_overrun_tolerance": (0.0, 1000.0),
 }
 
 

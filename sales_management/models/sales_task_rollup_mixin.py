@@ -11,12 +11,20 @@ TASK_ROLLUP_SUMS = {
     "task_cost": "cost",
     "task_expected_result": "expected_result",
     "task_actual_result": "actual_result",
+    "task_overrun_hours": "overrun_hours",
+    "task_overrun_cost": "overrun_cost",
+}
+# the counts of the roll-up: bucket key -> extra domain on the (non-cancelled) tasks
+TASK_ROLLUP_COUNTS = {
+    "done": [("state", "=", "done")],
+    "overdue": [("is_overdue", "=", True)],
+    "overrun": [("is_overrun", "=", True)],
 }
 
 
 class SalesTaskRollupMixin(models.AbstractModel):
-    """Roll-up of the sales tasks of a plan or target: three grouped queries for the whole
-    recordset (totals, done, overdue), never a query per record."""
+    """Roll-up of the sales tasks of a plan or target: four grouped queries for the whole
+    recordset (totals, done, overdue, over plan), never a query per record."""
 
     _name = "sales.task.rollup.mixin"
     _description = "Sales Task Roll-up"
@@ -27,6 +35,19 @@ class SalesTaskRollupMixin(models.AbstractModel):
     task_progress = fields.Float(
         string="Task Progress", compute="_compute_task_rollup",
         help="Average progress of the open and done tasks, in %.",
+    )
+    task_overrun_count = fields.Integer(
+        string="Tasks Over Plan", compute="_compute_task_rollup",
+        help="Tasks whose spent hours or cost exceed the plan by more than the company's "
+        "overrun tolerance.",
+    )
+    task_overrun_hours = fields.Float(
+        string="Overrun Hours", compute="_compute_task_rollup",
+        help="Hours spent beyond plan on the tasks over plan.",
+    )
+    task_overrun_cost = fields.Float(
+        string="Overrun Cost", compute="_compute_task_rollup",
+        help="Cost beyond budget on the tasks over plan.",
     )
     task_planned_hours = fields.Float(string="Planned Hours", compute="_compute_task_rollup")
     task_spent_hours = fields.Float(string="Spent Hours", compute="_compute_task_rollup")
@@ -62,28 +83,27 @@ class SalesTaskRollupMixin(models.AbstractModel):
             Task = self.env["sales.task"]
             base = self._task_rollup_domain(ids) + [("state", "!=", "cancelled")]
             sums = [f"{field}:sum" for field in TASK_ROLLUP_SUMS.values()]
-            queries = [
-                (base, ["__count", "progress:sum", *sums]),
-                (base + [("state", "=", "done")], ["__count"]),
-                (base + [("is_overdue", "=", True)], ["__count"]),
+            queries = [(None, base, ["__count", "progress:sum", *sums])] + [
+                (key, base + extra, ["__count"]) for key, extra in TASK_ROLLUP_COUNTS.items()
             ]
-            for index, (domain, aggregates) in enumerate(queries):
+            for key, domain, aggregates in queries:
                 for record, *values in Task._read_group(domain, [fname], aggregates):
                     for owner in self._task_rollup_owners(record):
                         bucket = totals[owner]
-                        if index == 0:
+                        if key is None:
                             bucket["count"] += values[0]
                             bucket["progress"] += values[1]
                             for field_name, value in zip(TASK_ROLLUP_SUMS, values[2:]):
                                 bucket[field_name] += value or 0.0
                         else:
-                            bucket["done" if index == 1 else "overdue"] += values[0]
+                            bucket[key] += values[0]
         for record in self:
             bucket = totals.get(record._origin.id, {})
             count = int(bucket.get("count", 0))
             record.task_count = count
             record.task_done_count = int(bucket.get("done", 0))
             record.task_overdue_count = int(bucket.get("overdue", 0))
+            record.task_overrun_count = int(bucket.get("overrun", 0))
             record.task_progress = bucket.get("progress", 0.0) / count if count else 0.0
             for field_name in TASK_ROLLUP_SUMS:
                 record[field_name] = bucket.get(field_name, 0.0)
