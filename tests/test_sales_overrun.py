@@ -2,6 +2,7 @@
 exceed the plan by more than the company's tolerance are flagged, and the overrun rolls up
 to the target and the plan."""
 
+from control_common import ControlDigestCommon
 from sales_task_common import SalesTaskCommon
 
 from odoo import Command
@@ -155,3 +156,66 @@ class TestSalesOverrun(SalesTaskCommon):
         with self.assertRaises(AccessError):
             self.company.with_user(self.user_manager).write({"sales_overrun_tolerance": 50})
         self.assertEqual(self.company.sales_overrun_tolerance, 10.0)
+
+
+class TestSalesOverrunDigest(ControlDigestCommon, SalesTaskCommon):
+    """The "over plan" section of the daily digest: the owner's line every day, the team
+    leader's escalation once, never twice a day."""
+
+    def _lines(self, user, **domain):
+        return self.env["sales.control.digest.line"].search([
+            ("digest_id.user_id", "=", user.id), ("kind", "=", "overrun"),
+            *[(key, "=", value) for key, value in domain.items()],
+        ])
+
+    def test_digest_owner_and_leader(self):
+        self.company.sales_overrun_tolerance = 10.0
+        # to-do A 10 h -> 12 h (over), B 10 h -> 10.5 h (within); the task 20 h -> 22.5 h
+        # is 2.5 h over, more than 10 % of 20: over plan too
+        task = self._task(todos=[
+            {"name": "Visit A", "planned_hours": 10.0, "spent_hours": 12.0},
+            {"name": "Visit B", "planned_hours": 10.0, "spent_hours": 10.5},
+        ])
+        self.assertEqual(task.team_id.user_id, self.user_leader)
+        on_plan = self._task(user=self.user_salesman_2, todos=[
+            {"name": "Call", "planned_hours": 4.0, "spent_hours": 4.4},
+        ])
+        self.assertFalse(on_plan.is_overrun or on_plan.todo_ids.is_overrun)
+        mails_before = len(self._digest_mails())
+        self._run()
+        mails = self._mails_by_user(self._digest_mails()[mails_before:])
+        self.assertIn(self.user_salesman, mails)
+        self.assertIn(self.user_leader, mails)
+        self.assertNotIn(self.user_salesman_2, mails)
+        own = self._lines(self.user_salesman, section="own")
+        self.assertEqual(len(own), 2)
+        self.assertEqual(set(own.mapped("res_id")), {task.id})
+        self.assertIn("Visit A: 2.00 h over plan", own.mapped("summary"))
+        self.assertIn(f"{task.name}: 2.50 h over plan", own.mapped("summary"))
+        escalated = self._lines(self.user_leader, section="escalated")
+        self.assertEqual(len(escalated), 2)
+        self.assertEqual(set(escalated.mapped("level")), {"team_leader"})
+        self.assertEqual(escalated.owner_id, self.user_salesman)
+        self.assertIn("Visit A: 2.00 h over plan", mails[self.user_salesman].body_html)
+        self.assertIn("over plan", mails[self.user_leader].body_html)
+        # a rerun the same day sends nothing more
+        count = len(self._digest_mails())
+        self._run()
+        self.assertEqual(len(self._digest_mails()), count)
+        self.assertEqual(len(self._lines(self.user_salesman)), 2)
+        self.assertEqual(len(self._lines(self.user_leader)), 2)
+
+    def test_digest_setting_off_and_back_on_plan(self):
+        task = self._task(todos=[
+            {"name": "Visit A", "planned_hours": 10.0, "spent_hours": 12.0},
+        ])
+        self.company.write({"sales_control_digest_todos": False,
+                            "sales_control_digest_tasks": False})
+        self._run()
+        self.assertFalse(self._lines(self.user_salesman))
+        self.company.write({"sales_control_digest_todos": True,
+                            "sales_control_digest_tasks": True})
+        task.todo_ids.spent_hours = 11.0  # back within tolerance
+        self._run()
+        self.assertFalse(self._lines(self.user_salesman))
+        self.assertFalse(self._lines(self.user_leader))

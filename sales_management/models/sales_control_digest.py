@@ -30,6 +30,7 @@ KINDS = [
     ("task", "Sales Tasks"),
     ("todo", "To-Dos"),
     ("plan", "Sales Plans"),
+    ("overrun", "Over Plan"),
 ]
 # document model -> (kind, company setting that covers it)
 KIND_OF_MODEL = {
@@ -126,12 +127,14 @@ class SalesControlDigest(models.Model):
         }
         limit = self.env.context.get("sales_control_mail_lines") or MAIL_LINES
         sections = []
-        for section, title in (
-            ("own", self.env._("Your overdue items")),
-            ("escalated", self.env._("Escalated to you")),
+        all_kinds = [kind for kind, _label in KINDS]
+        for section, title, kinds in (
+            ("own", self.env._("Your overdue items"), all_kinds[:-1]),
+            ("own", self.env._("Your to-dos and tasks over plan"), ["overrun"]),
+            ("escalated", self.env._("Escalated to you"), all_kinds),
         ):
             groups = []
-            for kind, _label in KINDS:
+            for kind in kinds:
                 count = counts.get((section, kind), 0)
                 if not count:
                     continue
@@ -391,6 +394,54 @@ class SalesControlDigest(models.Model):
                     for todo in todos[start:start + chunk]
                 ]
                 yield [item for item in items if item["days_overdue"] > 0]
+        if include_todos or settings["sales_control_digest_tasks"]:
+            yield self._overrun_items(company, include_todos,
+                                      settings["sales_control_digest_tasks"])
+
+    @api.model
+    def _overrun_items(self, company, include_todos, include_tasks):
+        """The open to-dos and tasks of ``company`` over plan (``is_overrun``): one line
+        in the owner's digest every day while open and over plan, and an escalation to
+        the team leader at once (announced once, like any escalation). Two searches."""
+        found = []
+        if include_todos:
+            found += self.env["sales.task.todo"].sudo().search([
+                ("is_overrun", "=", True), ("state", "=", "todo"), ("user_id", "!=", False),
+                ("task_id.state", "in", ("draft", "in_progress")),
+                ("company_id", "=", company.id),
+            ])
+        if include_tasks:
+            found += self.env["sales.task"].sudo().search([
+                ("is_overrun", "=", True), ("state", "in", ("draft", "in_progress")),
+                ("user_id", "!=", False), ("company_id", "=", company.id),
+            ])
+        items = []
+        for record in found:
+            task = record.task_id if record._name == "sales.task.todo" else record
+            owner = record.user_id
+            item = self._make_item(
+                company, record._name, record.id, "overrun", owner, task,
+                self._user_today(owner), self._overrun_summary(record),
+            )
+            item["date_deadline"] = record.date_deadline or None
+            leader = self._escalation_team_leader(task, owner)
+            item["escalations"] = (
+                [("team_leader", leader)] if leader and leader != owner else []
+            )
+            items.append(item)
+        return items
+
+    @api.model
+    def _overrun_summary(self, record):
+        parts = []
+        if record.overrun_hours:
+            parts.append(self.env._("%(hours).2f h over plan", hours=record.overrun_hours))
+        if record.overrun_cost:
+            parts.append(self.env._(
+                "%(amount).2f %(currency)s over budget",
+                amount=record.overrun_cost, currency=record.currency_id.name or "",
+            ))
+        return f"{record.name}: {', '.join(parts)}"
 
     @api.model
     def _doc_company(self, doc, owner):
@@ -601,6 +652,14 @@ class SalesControlDigest(models.Model):
         notes = {}
         for row in escalated:
             model = row["res_model"]
+            if row["kind"] == "overrun":
+                body = Markup("<p>%s</p>") % self.env._(
+                    "Over plan (%(item)s, %(owner)s): reported to %(user)s (%(level)s).",
+                    item=row["summary"] or "", owner=owner_names.get(row["owner_id"], ""),
+                    user=user.name, level=level_labels[row["level"]],
+                )
+                notes.setdefault(model, []).append((row["res_id"], body))
+                continue
             body = Markup("<p>%s</p>") % self.env._(
                 "Overdue for %(days)s days (%(item)s, %(owner)s): escalated to "
                 "%(user)s (%(level)s).",
