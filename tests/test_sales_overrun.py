@@ -2,11 +2,13 @@
 exceed the plan by more than the company's tolerance are flagged, and the overrun rolls up
 to the target and the plan."""
 
+from common import JsonRpcMixin, SalesManagementCommon
 from control_common import ControlDigestCommon
 from sales_task_common import SalesTaskCommon
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import HttpCase
 
 
 class TestSalesOverrun(SalesTaskCommon):
@@ -219,3 +221,30 @@ class TestSalesOverrunDigest(ControlDigestCommon, SalesTaskCommon):
         self._run()
         self.assertFalse(self._lines(self.user_salesman))
         self.assertFalse(self._lines(self.user_leader))
+
+
+class TestSalesOverrunRpc(JsonRpcMixin, SalesManagementCommon, HttpCase):
+    """Over JSON-RPC with a salesperson's real session: the overrun flag and amounts and
+    the company tolerance cannot be written."""
+
+    def test_salesperson_cannot_write_overrun_or_tolerance(self):
+        self.company.sales_overrun_tolerance = 10.0
+        task = self.env["sales.task"].create({
+            "name": "RPC task", "user_id": self.user_salesman.id,
+            "todo_ids": [Command.create({"name": "Visit", "planned_hours": 10.0,
+                                         "spent_hours": 20.0})],
+        })
+        todo = task.todo_ids
+        self.assertTrue(todo.is_overrun and task.is_overrun)
+        self.authenticate("sm_salesman", "sm_salesman")
+        for model, record in (("sales.task.todo", todo), ("sales.task", task)):
+            for vals in ({"is_overrun": False}, {"overrun_hours": 0.0}):
+                reply = self._rpc(model, "write", [record.ids, vals])
+                self.assertEqual(reply["error"]["data"]["name"],
+                                 "odoo.exceptions.AccessError", (model, vals))
+        reply = self._rpc("res.company", "write",
+                          [self.company.ids, {"sales_overrun_tolerance": 500.0}])
+        self.assertEqual(reply["error"]["data"]["name"], "odoo.exceptions.AccessError")
+        self.env.invalidate_all()
+        self.assertTrue(todo.is_overrun and task.is_overrun)
+        self.assertEqual(self.company.sales_overrun_tolerance, 10.0)
