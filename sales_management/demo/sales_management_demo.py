@@ -714,3 +714,27 @@ class SalesManagementDemo(models.AbstractModel):
             session.next_date = today + timedelta(days=2 + index)
             session.action_schedule_next()
         _logger.info("Sales Management demo: %s coaching sessions", len(sellers) * 2)
+
+    def _generate_demo_properties(self):
+        """Forms each team shapes: Europe's plans and tasks carry a "Segment" property."""
+        team = self.env.ref("sales_management.demo_team_europe", raise_if_not_found=False)
+        if not team:
+            return
+        segment = {
+            "name": "demo_segment", "string": "Segment", "type": "selection",
+            "selection": [["smb", "Small Business"], ["enterprise", "Enterprise"]],
+        }
+        team.write({
+            "sales_plan_properties_definition": [segment],
+            "sales_task_properties_definition": [segment],
+            "sales_todo_properties_definition": [
+                {"name": "demo_channel", "string": "Channel", "type": "char"}],
+        })
+        plans = self.env["sales.plan"].search([("team_id", "=", team.id)], order="id")
+        tasks = self.env["sales.task"].search([("team_id", "=", team.id)], order="id")
+        for index, record in enumerate(plans):
+            record.plan_properties = {"demo_segment": ("enterprise", "smb")[index % 2]}
+        for index, record in enumerate(tasks):
+            record.task_properties = {"demo_segment": ("smb", "enterprise")[index % 2]}
+        _logger.info("Sales Management demo: properties on %s plans, %s tasks",
+                     len(plans), len(tasks))

@@ -12,6 +12,21 @@ class CrmTeam(models.Model):
              "not reached. Without it, milestones are reached one after the other.",
     )
 
+    # --- Forms each team shapes (properties) -----------------------------------------------
+    # written through crm.team's own rights: managers only (salespersons read the team)
+    sales_plan_properties_definition = fields.PropertiesDefinition(
+        string="Sales Plan Properties",
+        help="The extra fields this team's sales plans carry.",
+    )
+    sales_task_properties_definition = fields.PropertiesDefinition(
+        string="Sales Task Properties",
+        help="The extra fields this team's sales tasks carry.",
+    )
+    sales_todo_properties_definition = fields.PropertiesDefinition(
+        string="To-Do Properties",
+        help="The extra fields the to-dos of this team's tasks carry.",
+    )
+
     # --- People (1:1 coaching) ---------------------------------------------------------
     coaching_session_count = fields.Integer(
         string="1:1 Sessions", compute="_compute_coaching_session_count",

@@ -25,7 +25,8 @@ HEALTH_RANK = {"on_track": 0, "at_risk": 1, "off_track": 2}
 # how many sub-plans and targets the plan report lists as the main gap contributors
 GAP_CONTRIBUTORS = 5
 # fields a salesperson (not leader, not manager) may change on their own draft plan
-CONTRIBUTOR_FIELDS = {"commitment"}
+# what the salesperson of a draft plan writes: their commitment, the team's properties
+CONTRIBUTOR_FIELDS = {"commitment", "plan_properties"}
 # the two sides of the commitment: set by action_accept_commitment and
 # action_countersign_commitment, reset when the commitment's text changes
 AGREEMENT_FIELDS = (
@@ -85,6 +86,9 @@ class SalesPlan(models.Model):
     )
     team_id = fields.Many2one(
         comodel_name="crm.team", string="Sales Team", check_company=True, tracking=True
+    )
+    plan_properties = fields.Properties(
+        string="Properties", definition="team_id.sales_plan_properties_definition", copy=True,
     )
     scope = fields.Selection(
         selection=[
@@ -928,7 +932,8 @@ class SalesPlan(models.Model):
                 ))
 
     def _check_write_fields(self, field_names):
-        """Salespersons edit only the commitment of their own draft plan; locked plans
+        """Salespersons edit only the commitment (and property values) of their own draft
+        plan; locked plans
         are edited only by managers."""
         # workflow-owned fields reach here only unchanged (``_check_workflow_fields``)
         field_names = field_names - {"message_main_attachment_id"} - WORKFLOW_FIELDS

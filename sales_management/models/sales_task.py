@@ -90,6 +90,9 @@ class SalesTask(models.Model):
         check_company=True,
         compute="_compute_team_id", store=True, readonly=False, precompute=True,
     )
+    task_properties = fields.Properties(
+        string="Properties", definition="team_id.sales_task_properties_definition", copy=True,
+    )
     manager_id = fields.Many2one(
         related="team_id.user_id", string="Team Leader", store=True,
         help="The leader of the task's sales team: they follow and may edit the task.",

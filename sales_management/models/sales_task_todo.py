@@ -46,6 +46,14 @@ class SalesTaskTodo(models.Model):
         ondelete="cascade", check_company=True,
     )
     company_id = fields.Many2one(related="task_id.company_id", store=True, index=True)
+    # computed before create (precompute): the properties of a new to-do need its team
+    team_id = fields.Many2one(
+        comodel_name="crm.team", string="Sales Team", index=True,
+        compute="_compute_team_id", store=True, precompute=True,
+    )
+    todo_properties = fields.Properties(
+        string="Properties", definition="team_id.sales_todo_properties_definition", copy=True,
+    )
     currency_id = fields.Many2one(related="task_id.currency_id")
     task_state = fields.Selection(related="task_id.state", string="Task Status")
     result_unit = fields.Char(related="task_id.result_unit")
@@ -106,6 +114,11 @@ class SalesTaskTodo(models.Model):
     )
 
     # ------------------------------------------------------------------ computes
+    @api.depends("task_id.team_id")
+    def _compute_team_id(self):
+        for todo in self:
+            todo.team_id = todo.task_id.team_id
+
     @api.depends("task_id")
     def _compute_user_id(self):
         for todo in self:

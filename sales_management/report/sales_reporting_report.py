@@ -275,6 +275,13 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                 self.env._("Expected to Date"), self.env._("Achievement"), self.env._("Pace"),
                 self.env._("Health"),
             )
+            # one more column per property the plan's team defines, its value as text
+            properties = [
+                prop for prop in plan.team_id.sales_plan_properties_definition or []
+                if prop.get("type") != "separator"
+            ]
+            headers += tuple(prop.get("string") or prop["name"] for prop in properties)
+            values = self._property_texts(perf["tree"]) if properties else {}
             self._write_headers(sheet, row, headers, formats)
             child_rows = []
             for line in perf["tree"]:
@@ -294,6 +301,8 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                 self._write_ratio(sheet, row, 8, "F", "G", formats["percent"],
                                   line["pace"] / 100.0, if_zero=1)
                 self._write_health(sheet, row, 9, line["health"], health, formats)
+                for col, prop in enumerate(properties, start=10):
+                    self._write_text(sheet, row, col, values.get(line["id"], {}).get(prop["name"]))
                 if line["depth"] == 1:
                     child_rows.append((r, line))
             if child_rows:
@@ -312,6 +321,35 @@ class ReportPlanPerformanceXlsx(models.AbstractModel):
                                   total_actual / total_target if total_target else 0.0)
             row = self._write_targets(sheet, row + 2, perf, formats, health)
             row = self._write_contributors(sheet, row + 2, perf, formats, health)
+
+    def _property_texts(self, lines):
+        """{plan id: {property name: value as text}} of the plans of ``lines``, read in one
+        query with the caller's rights (the plans of the report they may read)."""
+        plans = self.env["sales.plan"].browse([line["id"] for line in lines])
+        return {
+            vals["id"]: {prop["name"]: self._property_text(prop)
+                         for prop in vals["plan_properties"]}
+            for vals in plans.read(["plan_properties"])
+        }
+
+    def _property_text(self, prop):
+        """A property's value as the form shows it: labels, names, dates, yes/no."""
+        value = prop.get("value")
+        kind = prop.get("type")
+        if kind == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if value in (None, False, "", []):
+            return ""
+        if kind == "selection":
+            return dict(prop.get("selection") or []).get(value, value)
+        if kind == "tags":
+            labels = {tag[0]: tag[1] for tag in prop.get("tags") or []}
+            return ", ".join(labels.get(tag, tag) for tag in value)
+        if kind == "many2one":
+            return value[1] if isinstance(value, (list, tuple)) else value
+        if kind == "many2many":
+            return ", ".join(str(rec[1]) for rec in value)
+        return value
 
     def _write_targets(self, sheet, row, perf, formats, health):
         self._write_text(sheet, row, 0, self.env._("Targets"), formats["bold"])
