@@ -12,6 +12,7 @@ from io import BytesIO
 import openpyxl
 from common import JsonRpcMixin, SalesManagementCommon
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase
 
@@ -64,10 +65,8 @@ class TestProperties(PropertiesCommon):
         task = self.env["sales.task"].with_user(self.user_salesman).create({
             "name": "SM Visit", "user_id": self.user_salesman.id, "team_id": self.team.id,
             "task_properties": {"segment": "smb"},
+            "todo_ids": [Command.create({"name": "Call", "todo_properties": {"code": "C1"}})],
         })
-        self.env["sales.task.todo"].with_user(self.user_salesman).create({
-            "name": "Call", "task_id": task.id})
-        task.todo_ids.with_user(self.user_salesman).write({"todo_properties": {"code": "C1"}})
         self.assertEqual(task.task_properties, {"segment": "smb"})
         self.assertEqual(task.todo_ids.team_id, self.team)
         self.assertEqual(task.todo_ids.todo_properties, {"code": "C1"})

@@ -202,7 +202,13 @@ class SalesTaskTodo(models.Model):
         for vals in vals_list:
             if vals.get("state") == "done":
                 vals["date_done"] = fields.Date.context_today(self)
+        # property values are written once the to-do has its team (their definition):
+        # given to create, the team's computation after the insert would drop them
+        properties = [vals.pop("todo_properties", None) for vals in vals_list]
         todos = super().create(vals_list)
+        for todo, values in zip(todos, properties):
+            if values:
+                todo.todo_properties = values
         todos._sync_activities()
         return todos
 
