@@ -715,6 +715,7 @@ class SalesManagementDemo(models.AbstractModel):
             session.action_schedule_next()
         _logger.info("Sales Management demo: %s coaching sessions", len(sellers) * 2)
 
+    @api.model
     def _generate_demo_properties(self):
         """Forms each team shapes: Europe's plans and tasks carry a "Segment" property."""
         team = self.env.ref("sales_management.demo_team_europe", raise_if_not_found=False)
@@ -730,8 +731,11 @@ class SalesManagementDemo(models.AbstractModel):
             "sales_todo_properties_definition": [
                 {"name": "demo_channel", "string": "Channel", "type": "char"}],
         })
-        plans = self.env["sales.plan"].search([("team_id", "=", team.id)], order="id")
-        tasks = self.env["sales.task"].search([("team_id", "=", team.id)], order="id")
+        # closed plans and finished tasks are no longer edited
+        plans = self.env["sales.plan"].search(
+            [("team_id", "=", team.id), ("state", "not in", ("closed", "cancelled"))], order="id")
+        tasks = self.env["sales.task"].search(
+            [("team_id", "=", team.id), ("state", "in", ("draft", "in_progress"))], order="id")
         for index, record in enumerate(plans):
             record.plan_properties = {"demo_segment": ("enterprise", "smb")[index % 2]}
         for index, record in enumerate(tasks):
