@@ -29,7 +29,8 @@ class SalesPlanCommon(SalesManagementCommon):
             code: ref(f"sales_management.sales_metric_{code}")
             for code in (
                 "revenue", "invoiced", "quantity", "orders", "new_customers", "opportunities",
-                "won", "win_rate", "activities", "quotations_sent",
+                "won", "win_rate", "activities", "quotations_sent", "repeat_customers",
+                "retention_rate",
             )
         }
         cls.medium = cls.env["utm.medium"].create({"name": "SM Trade Fair"})

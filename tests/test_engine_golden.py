@@ -27,6 +27,9 @@ FIGURES = ["actual_value", "expected_to_date", "achievement", "pace", "variance"
 DIMS = ["user_id", "team_id", "partner_id", "country_id", "state_id", "medium_id",
         "source_id", "product_id", "product_categ_id", "region_id"]
 
+# metrics shipped after the reference figures were stored (issue 20: repeat customers)
+LATER_METRICS = ["repeat_customers", "retention_rate"]
+
 
 def _load(name):
     spec = importlib.util.spec_from_file_location(
@@ -74,7 +77,9 @@ class TestEngineGolden(SalesManagementTestMixin, TransactionCase):
             (date(2026, 5, 1), date(2026, 5, 15)), (date(2025, 1, 1), date(2025, 12, 31)),
         ]
         vals = []
-        for metric in env["sales.metric"].search([], order="code"):
+        # the metrics the reference engine had (those shipped later have their own tests)
+        for metric in env["sales.metric"].search([("code", "not in", LATER_METRICS)],
+                                                 order="code"):
             supported = set(metric._supported_dimensions()) | {"region_id"}
             for dim in [None, *DIMS]:
                 if dim and dim not in supported:

@@ -394,7 +394,8 @@ class TestSalesPlanActuals(SalesPlanCommon):
         ]
         all_slots, sources = {}, set()
         for code in ("revenue", "invoiced", "quantity", "orders", "new_customers",
-                     "opportunities", "won", "win_rate", "activities", "quotations_sent"):
+                     "opportunities", "won", "win_rate", "activities", "quotations_sent",
+                     "repeat_customers", "retention_rate"):
             metric = self.metric[code].sudo()
             supported = {*metric._supported_dimensions(), "region_id"}
             slots = []

@@ -360,7 +360,8 @@ class SalesControlAlert(models.Model):
         by_metric = {}
         for target in targets:
             metric = target.metric_id.sudo()
-            if metric and metric.is_additive:
+            # repeat customers are sets, not sums of rows: no per-row contributors
+            if metric and metric.is_additive and metric.source != "repeat_customer":
                 by_metric.setdefault(metric, []).append(target)
         names_wanted = {}
         rows_of = {}

@@ -14,6 +14,14 @@ the same source share one scan of its rows, each aggregating the rows its own fi
 customer or region are answered by one ``GROUP BY GROUPING SETS`` aggregation (one grouping
 set per combination of dimensions the slots use), the others by joining the rows to the
 slots by shape. The number of queries never grows with the number of slots.
+
+Repeat customers and retention (source ``repeat_customer``) are sets of customers, not sums
+of rows: a customer (commercial partner) is a *repeat customer* of a slot when it has a
+confirmed order of the slot's dimensions in the period AND one in the metric's
+``lookback_months`` before the period's start (from the start minus N months included, the
+start excluded); the *retention rate* is the repeat customers over the customers with an
+order in those N months, in %. Their query (``_compute_repeat``, one per source too) joins
+each slot to its orders of the period and of the window, per customer, then counts.
 """
 
 import functools
@@ -218,6 +226,20 @@ SOURCES = {
         joins={"partner": "LEFT JOIN res_partner cp ON cp.id = first.commercial_partner_id"},
         dimensions=tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
     ),
+    # confirmed orders, one row per order: a customer is a repeat customer of a period when
+    # it has rows in the period and in the N months before (``_compute_repeat``)
+    "repeat_customer": Source(
+        model="sale.order", rid="so.id", tables="sale_order so", where="so.state = 'sale'",
+        columns={
+            "company_id": "so.company_id", "date": "so.date_order", "user_id": "so.user_id",
+            "team_id": "so.team_id", **_partner_columns("so.partner_id")[0],
+            "medium_id": "so.medium_id", "source_id": "so.source_id",
+            "amount": "0.0", "quantity": "0.0", "ref": "so.id",
+        },
+        joins=_partner_columns("so.partner_id")[1],
+        dimensions=tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
+        unique_ref=True,
+    ),
     "invoice_line": Source(
         model="account.move.line", rid="aml.id",
         tables="account_move_line aml JOIN account_move am ON am.id = aml.move_id",
@@ -250,6 +272,10 @@ SOURCES = {
         rid="m.id", model="mail.message", amount="0.0", ref="m.id",
     ),
 }
+
+
+# measures that are rates of their rows: they never add up over periods nor plans
+RATIO_MEASURES = ("win_ratio", "retention_ratio")
 
 
 def _width(masks):
@@ -301,6 +327,8 @@ class SalesMetric(models.Model):
             ("sale_line", "Confirmed sale order lines (by order date)"),
             ("quotation_line", "Sent quotations (by sending date)"),
             ("first_order", "First confirmed order of each customer (by order date)"),
+            ("repeat_customer", "Customers ordering in the period and in the N months "
+                                "before (confirmed orders, by order date)"),
             ("invoice_line", "Posted customer invoices and refunds (by invoice date)"),
             ("lead_created", "Opportunities (by creation date)"),
             ("lead_closed", "Won and lost opportunities (by closing date)"),
@@ -317,6 +345,7 @@ class SalesMetric(models.Model):
             ("quantity", "Sum of quantities"),
             ("count", "Number of documents"),
             ("win_ratio", "Won / (won + lost), in %"),
+            ("retention_ratio", "Repeat customers / customers of the N months before, in %"),
         ],
         required=True,
         default="amount",
@@ -336,6 +365,12 @@ class SalesMetric(models.Model):
         help="For activity metrics: count only these types (calls, meetings, e-mails). "
         "Empty counts every type.",
     )
+    lookback_months = fields.Integer(
+        string="Repeat Window (months)",
+        default=12,
+        help="For repeat customer metrics: a customer who ordered in the period is a "
+        "repeat customer when it also ordered in these months before the period's start.",
+    )
     is_additive = fields.Boolean(
         compute="_compute_is_additive",
         help="Additive metrics add up over periods and down the plan hierarchy.",
@@ -349,9 +384,9 @@ class SalesMetric(models.Model):
     @api.depends("measure")
     def _compute_is_additive(self):
         for metric in self:
-            metric.is_additive = metric.measure != "win_ratio"
+            metric.is_additive = metric.measure not in RATIO_MEASURES
 
-    @api.constrains("source", "measure", "unit", "domain")
+    @api.constrains("source", "measure", "unit", "domain", "lookback_months")
     def _check_definition(self):
         for metric in self:
             if metric.measure == "win_ratio" and metric.source != "lead_closed":
@@ -366,6 +401,22 @@ class SalesMetric(models.Model):
             if metric.source == "first_order" and metric.measure != "count":
                 raise ValidationError(self.env._(
                     "Metric %(name)s: new customers can only be counted.", name=metric.name,
+                ))
+            if (metric.measure == "retention_ratio") != (
+                    metric.source == "repeat_customer" and metric.measure != "count"):
+                raise ValidationError(self.env._(
+                    "Metric %(name)s: repeat customers are counted or measured as a "
+                    "retention rate, and only they.", name=metric.name,
+                ))
+            if metric.measure == "retention_ratio" and metric.unit != "percent":
+                raise ValidationError(self.env._(
+                    "Metric %(name)s: a retention rate is expressed in percent.",
+                    name=metric.name,
+                ))
+            if metric.source == "repeat_customer" and not 1 <= metric.lookback_months <= 120:
+                raise ValidationError(self.env._(
+                    "Metric %(name)s: the repeat window is 1 to 120 months.",
+                    name=metric.name,
                 ))
             if metric.activity_type_ids and metric.source != "activity":
                 raise ValidationError(self.env._(
@@ -492,7 +543,103 @@ class SalesMetric(models.Model):
             if slots:
                 by_source[metric.source].append((metric, [Slot.of(slot) for slot in slots]))
         for source, entries in by_source.items():
-            result.update(self._compute_source(source, entries))
+            if source == "repeat_customer":
+                result.update(self._compute_repeat(entries))
+            else:
+                result.update(self._compute_source(source, entries))
+        return result
+
+    @api.model
+    def _compute_repeat(self, entries):
+        """``_compute_all`` for the repeat customer metrics, ``entries`` = ``[(metric,
+        [Slot])]``: one query. Each distinct slot is joined to its orders (its company,
+        customer, region and dimensions) from the start of its longest window to its end;
+        per slot and customer, whether it ordered in the period (``cur``) and in each
+        metric's window (``prev``: from the start minus N months, included, to the start,
+        excluded); per slot, the repeat customers (both) or the retention (both / prev)."""
+        metrics = [metric for metric, _slots in entries]
+        flags = [metric._row_filter() for metric in metrics]
+        distinct, joined = {}, []
+        shapes = defaultdict(list)  # (dims, has region) -> [(index, slot)]
+        for i, (_metric, slots) in enumerate(entries):
+            for slot in slots:
+                idx = distinct.get(slot[1:])
+                if idx is None:
+                    idx = distinct[slot[1:]] = len(distinct)
+                    shapes[(slot.dimensions, bool(slot.region_id))].append((idx, slot))
+                joined.append((i, slot.key, idx))
+        longest = max(metric.lookback_months for metric in metrics)
+        since = SQL("t.date_from - make_interval(months => %s)", longest)
+        per_customer, aggregates = [], []
+        for i, (metric, flag) in enumerate(zip(metrics, flags)):
+            kept = SQL(" AND r.%s", SQL.identifier(f"f{i}")) if flag else SQL("")
+            per_customer += [
+                SQL("bool_or(r.date >= t.date_from%s) AS %s", kept,
+                    SQL.identifier(f"cur{i}")),
+                SQL("bool_or(r.date < t.date_from AND r.date >= t.date_from - "
+                    "make_interval(months => %s)%s) AS %s", metric.lookback_months, kept,
+                    SQL.identifier(f"prev{i}")),
+            ]
+            both = SQL("COUNT(*) FILTER (WHERE c.%s AND c.%s)", SQL.identifier(f"cur{i}"),
+                       SQL.identifier(f"prev{i}"))
+            if metric.measure == "retention_ratio":
+                aggregates.append(SQL("100.0 * %s / NULLIF(COUNT(*) FILTER (WHERE c.%s), 0)",
+                                      both, SQL.identifier(f"prev{i}")))
+            else:
+                aggregates.append(both)
+        branches = []
+        used = {"company_id", "date", "commercial_partner_id"}
+        for (dims, has_region), items in shapes.items():
+            used.update(dims)
+            if has_region:
+                used.update(("country_id", "state_id"))
+            columns = ["idx", "company_id", "date_from", "date_to", *dims]
+            slots = [slot for _idx, slot in items]
+            arrays = [
+                SQL("%s::integer[]", [idx for idx, _slot in items]),
+                SQL("%s::integer[]", [slot.company_id for slot in slots]),
+                SQL("%s::date[]", [slot.date_from.isoformat() for slot in slots]),
+                SQL("%s::date[]", [slot.date_to.isoformat() for slot in slots]),
+                *(SQL("%s::integer[]", [getattr(slot, dim) for slot in slots])
+                  for dim in dims),
+            ]
+            if has_region:
+                columns.append("region_id")
+                arrays.append(SQL("%s::integer[]", [slot.region_id for slot in slots]))
+            branches.append(SQL(
+                """(SELECT c.idx, %s FROM (
+                        SELECT t.idx, %s FROM r JOIN %s ON %s
+                         WHERE r.commercial_partner_id IS NOT NULL
+                      GROUP BY t.idx, r.commercial_partner_id) AS c GROUP BY c.idx)""",
+                SQL(", ").join(SQL("(%s)::float8", agg) for agg in aggregates),
+                SQL(", ").join(per_customer),
+                self._unnest_table(columns, arrays),
+                SQL(" AND ").join(self._slot_conditions(dims, has_region, since=since)),
+            ))
+        all_slots = [slot for _metric, slots in entries for slot in slots]
+        start = min(slot.date_from for slot in all_slots)
+        conditions = [SQL(
+            "src.date >= %s::date - make_interval(months => %s) AND src.date < %s::date + 1",
+            start, longest, max(slot.date_to for slot in all_slots),
+        )]
+        if all(flags):
+            conditions.append(SQL("(%s)", SQL(" OR ").join(
+                SQL("src.%s", SQL.identifier(f"f{i}")) for i in range(len(flags)))))
+        query = SQL(
+            "WITH r AS %s (SELECT * FROM (%s) AS src WHERE %s) %s",
+            SQL("MATERIALIZED" if len(branches) > 1 else "NOT MATERIALIZED"),
+            self._rows_sql("repeat_customer", used,
+                           flags=[flag or SQL("TRUE") for flag in flags] if any(flags) else []),
+            SQL(" AND ").join(conditions),
+            SQL(" UNION ALL ").join(branches),
+        )
+        self.env.flush_all()
+        self.env.cr.execute(query)
+        by_index = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        result = {metric.id: {} for metric in metrics}
+        for i, key, idx in joined:
+            values = by_index.get(idx)
+            result[metrics[i].id][key] = (values[i] or 0.0) if values else 0.0
         return result
 
     @api.model
@@ -706,14 +853,17 @@ class SalesMetric(models.Model):
             SQL(", ").join(SQL.identifier(col) for col in columns),
         )
 
-    def _slot_conditions(self, dims, has_region, monthly=False):
+    def _slot_conditions(self, dims, has_region, monthly=False, since=None):
         """How the source rows ``r`` join the slots ``t`` (columns ``company_id``,
         ``date_from``, ``date_to``, the ``dims`` and, ``has_region``, ``region_id``): a
         row of no company counts for every company, a partner matches its contacts too,
         a region any of its countries or states. ``monthly``: the slots are whole
-        calendar months (the month itself is a join key)."""
+        calendar months (the month itself is a join key). ``since``: SQL of the first
+        instant of the rows instead of the slot's start (the repeat customers' window)."""
         conditions = [SQL("(r.company_id = t.company_id OR r.company_id IS NULL)")]
-        if monthly:
+        if since is not None:
+            conditions.append(SQL("r.date >= %s AND r.date < t.date_to + 1", since))
+        elif monthly:
             conditions.append(SQL("%s = t.date_from", MONTH_SQL))
         else:
             conditions.append(SQL("r.date >= t.date_from AND r.date < t.date_to + 1"))
@@ -776,7 +926,7 @@ class SalesMetric(models.Model):
             fields.Datetime.to_datetime(fields.Date.add(slot["date_to"], days=1))
         )
         company = [("company_id", "in", (slot["company_id"], False))]
-        if self.source in ("sale_line", "quotation_line", "first_order"):
+        if self.source in ("sale_line", "quotation_line", "first_order", "repeat_customer"):
             date_field = "quotation_sent_date" if self.source == "quotation_line" \
                 else "date_order"
             domain = company + [(date_field, ">=", dt_from), (date_field, "<", dt_to)]
@@ -857,4 +1007,22 @@ class SalesMetric(models.Model):
                 domain.append((path, "=", slot[dim]))
         if slot.get("partner_id"):
             domain.append((partner, "child_of", slot["partner_id"]))
+        if self.source == "repeat_customer":
+            domain = self._repeat_domain(domain, slot, dt_from)
         return model, domain
+
+    def _repeat_domain(self, domain, slot, dt_from):
+        """The orders of the period (``domain``) of the customers that also have an order
+        of the slot in the metric's window (``_compute_repeat``): the repeat customers'
+        orders of the period."""
+        since = fields.Datetime.to_string(fields.Datetime.to_datetime(
+            fields.Date.subtract(fields.Date.to_date(slot["date_from"]),
+                                 months=self.lookback_months)))
+        window = [
+            ("date_order", ">=", since) if leaf[:2] == ("date_order", ">=") else
+            ("date_order", "<", dt_from) if leaf[:2] == ("date_order", "<") else leaf
+            for leaf in (tuple(item) if isinstance(item, list) else item for item in domain)
+        ]
+        orders = self.env["sale.order"].sudo().with_context(active_test=False)
+        customers = orders.search(window).partner_id.commercial_partner_id
+        return domain + [("partner_id.commercial_partner_id", "in", customers.ids)]

@@ -107,7 +107,7 @@ class SalesPlanGenerate(models.TransientModel):
         store=True,
         precompute=True,
         readonly=False,
-        domain="[('measure', '!=', 'win_ratio')]",
+        domain="[('measure', 'not in', ('win_ratio', 'retention_ratio'))]",
     )
     base_date_from = fields.Date(
         string="Base Period Start",
@@ -273,7 +273,7 @@ class SalesPlanGenerate(models.TransientModel):
         plan = self.plan_id
         plan.check_access("write")
         plan._check_can_manage()
-        if self.metric_id.measure == "win_ratio":
+        if not self.metric_id.is_additive:
             raise UserError(self.env._(
                 "Targets can only be generated for metrics that add up (not %(metric)s).",
                 metric=self.metric_id.name,
