@@ -256,6 +256,9 @@ class TestSalesPlanGenerate(SalesPlanCommon):
         wizard = self._wizard(metric_id=self.metric["win_rate"].id)
         with self.assertRaises(UserError):
             wizard.action_generate()
+        wizard = self._wizard(metric_id=self.metric["retention_rate"].id)
+        with self.assertRaises(UserError):  # a rate does not add up either (issue 20)
+            wizard.action_generate()
         self.assertFalse(self.plan_2026.target_ids | self.sub_plans.target_ids)
         # a salesperson cannot generate the team's targets
         wizard = self.env["sales.plan.generate"].with_user(self.user_salesman).create({
