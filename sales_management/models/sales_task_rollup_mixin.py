@@ -3,7 +3,7 @@
 
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 TASK_ROLLUP_SUMS = {
     "task_planned_hours": "planned_hours",
@@ -74,6 +74,7 @@ class SalesTaskRollupMixin(models.AbstractModel):
         """Ids of the records a group of tasks of ``record`` counts for."""
         return [record.id]
 
+    @api.depends_context("uid")  # the tasks counted are those the user may read
     def _compute_task_rollup(self):
         # new records (form onchanges) have no tasks yet: work on the saved origins
         ids = [rec._origin.id for rec in self if rec._origin.id]
