@@ -106,6 +106,39 @@ class TestDashboardPeriods(FiguresCommon):
         self.assertEqual(june[self.plan_sam.id]["health"], "not_started")
         self.assertEqual(june[self.plan_sam.id]["expected"], 0.0)
 
+    def test_spanning_targets_cost_no_query_each(self):
+        """A month of yearly targets (each one's part of May): the same queries for one
+        spanning target as for five, and each one's part and actual over the overlap."""
+        Target = self.env["sales.plan.target"]
+        may = self._period_bounds("month")
+        yearly = self.plan_sara.target_ids.filtered(lambda t: t.metric_id == self.revenue)
+        more = yearly | Target.create([{
+            "plan_id": self.plan_sara.id, "metric_id": self.revenue.id,
+            "target_value": 365.0 * (i + 1), "partner_id": customer.id,
+        } for i, customer in enumerate([self.customer_be, self.customer_us] * 2)])
+        counts = []
+        by_customer = more - yearly
+        # the first run after the creation warms the caches; then one target, then four
+        for targets in (by_customer, by_customer[:1], by_customer):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            figures = targets.with_user(self.user_salesman_2)._get_period_figures(*may)
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(set(figures), set(targets.ids))
+        self.assertEqual(counts[1], counts[2])
+        figures = more._get_period_figures(*may)
+        self.assertAlmostEqual(figures[yearly.id]["target"], self._sara_part(*may), places=2)
+        self.assertAlmostEqual(figures[yearly.id]["actual_value"], 500.0, places=2)
+        for target in more - yearly:
+            # 365 × (i + 1) a year, evenly over the days: (i + 1) a day, 31 days in May
+            self.assertAlmostEqual(figures[target.id]["target"],
+                                   31.0 * target.target_value / 365.0, places=2)
+            self.assertEqual((figures[target.id]["date_from"], figures[target.id]["date_to"]),
+                             may)
+            # Sara sold 500 to the US customer in May (and 2,000 to the Belgian in March)
+            self.assertAlmostEqual(figures[target.id]["actual_value"],
+                                   500.0 if target.partner_id == self.customer_us else 0.0)
+
     def test_leaderboard_compares_with_the_previous_period(self):
         april_sara = self._sara_part(date(2026, 4, 1), date(2026, 4, 30))
         may_sara = self._sara_part(date(2026, 5, 1), date(2026, 5, 31))

@@ -814,19 +814,24 @@ class SalesPlanTarget(models.Model):
         before the start); a ratio's rate as it is; 0 when they do not overlap. The one
         definition behind ``_get_period_figures`` and a plan's share of its parent."""
         self.ensure_one()
-        if date_from <= self.date_from and self.date_to <= date_to:
-            return self.target_value
-        start, end = max(self.date_from, date_from), min(self.date_to, date_to)
-        if start > end:
+        return self._period_part_of(
+            self.date_from, self.date_to, self.target_value, self.seasonality,
+            self.metric_id.is_additive, date_from, date_to)
+
+    @api.model
+    def _period_part_of(self, start, end, target_value, seasonality, additive, date_from,
+                        date_to):
+        """``_period_part`` of a target given by its values."""
+        if date_from <= start and end <= date_to:
+            return target_value
+        lower, upper = max(start, date_from), min(end, date_to)
+        if lower > upper:
             return 0.0
-        if not self.metric_id.is_additive:
-            return self.target_value
-
-        def expected_by(day):
-            return self._expected_value(
-                self.date_from, self.date_to, self.target_value, self.seasonality, True, day)
-
-        return expected_by(end) - expected_by(start - timedelta(days=1))
+        if not additive:
+            return target_value
+        return self._expected_value(start, end, target_value, seasonality, True, upper) \
+            - self._expected_value(start, end, target_value, seasonality, True,
+                                   lower - timedelta(days=1))
 
     def _get_period_figures(self, date_from, date_to):
         """The figures of the targets for the part of their period inside
@@ -846,21 +851,60 @@ class SalesPlanTarget(models.Model):
         - A ratio metric (win rate) is not prorated: its target is its rate, its actual
           the rate over the overlap.
         """
-        inside = self.filtered(lambda t: date_from <= t.date_from and t.date_to <= date_to)
-        spanning = self.filtered(
-            lambda t: t not in inside and t.date_from <= date_to and t.date_to >= date_from)
-        result = {}
-        figures = inside._get_figures()
-        for target in inside:
-            result[target.id] = {
-                "target": target.target_value,
-                "actual_value": figures[target.id]["actual_value"],
-                "expected_to_date": figures[target.id]["expected_to_date"],
-                "date_from": target.date_from,
-                "date_to": target.date_to,
+        if not all(self._ids):  # new records (an onchange): no figures of a period
+            return {}
+        with collector_paused():
+            rows = self._target_rows()  # one query, the read rules applied
+            inside, spanning = [], []
+            for row in rows:
+                start, end = row.slot.date_from, row.slot.date_to
+                if date_from <= start and end <= date_to:
+                    inside.append(row)
+                elif start <= date_to and end >= date_from:
+                    spanning.append(row)
+            figures = self._figures_of(inside)
+            result = {
+                row.id: {
+                    "target": row.target_value,
+                    "actual_value": figures[row.id]["actual_value"],
+                    "expected_to_date": figures[row.id]["expected_to_date"],
+                    "date_from": row.slot.date_from,
+                    "date_to": row.slot.date_to,
+                } for row in inside
             }
-        if not spanning:
-            return result
+            if not spanning:
+                return result
+            metrics = self.env["sales.metric"].sudo().browse(
+                {row.metric_id for row in spanning})
+            additive = {metric.id: metric.is_additive for metric in metrics}
+            today = fields.Date.context_today(self)
+            expected_value = self._expected_value
+            slots = defaultdict(list)
+            for row in spanning:
+                slot = row.slot
+                start, end = max(slot.date_from, date_from), min(slot.date_to, date_to)
+                is_additive = additive[row.metric_id]
+                part = self._period_part_of(slot.date_from, slot.date_to, row.target_value,
+                                            row.seasonality, is_additive, date_from, date_to)
+                if today < start:
+                    expected = 0.0
+                elif is_additive:
+                    expected = expected_value(
+                        slot.date_from, slot.date_to, row.target_value, row.seasonality,
+                        True, min(today, end),
+                    ) - expected_value(slot.date_from, slot.date_to, row.target_value,
+                                       row.seasonality, True, start - timedelta(days=1))
+                else:
+                    expected = part
+                result[row.id] = {
+                    "target": part, "actual_value": 0.0,
+                    "expected_to_date": max(expected, 0.0), "date_from": start, "date_to": end,
+                }
+                slots[row.metric_id].append(slot._replace(date_from=start, date_to=end))
+            for metric in metrics:
+                for tid, value in metric._compute_values(slots[metric.id]).items():
+                    result[tid]["actual_value"] = value
+        return result
         today = fields.Date.context_today(self)
         slots = {}
         for target in spanning:

@@ -21,6 +21,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 # the shipped badges: xmlid -> award key prefix
 BADGES = {
@@ -44,19 +45,28 @@ class SalesRecognition(models.AbstractModel):
         breakdowns) over ``date_from``..``date_to``, read by the figures engine in one
         batch. An additive metric adds up the parts of its targets; a ratio metric (win
         rate) reads its first target, as ``sales.plan._get_period_figures`` does."""
-        targets = self.env["sales.plan.target"].search([
-            ("plan_id", "in", plans.ids), ("is_breakdown", "=", False),
-        ])
-        parts = targets._get_period_figures(date_from, date_to)
+        Target = self.env["sales.plan.target"]
+        query = Target._search([("plan_id", "in", plans.ids), ("is_breakdown", "=", False)],
+                               order=Target._order)
+        rows = self.env.execute_query(query.select(
+            SQL.identifier("sales_plan_target", "id"),
+            SQL.identifier("sales_plan_target", "plan_id"),
+            SQL.identifier("sales_plan_target", "metric_id"),
+        ))
+        parts = Target.browse([tid for tid, _plan, _metric in rows])._get_period_figures(
+            date_from, date_to)
+        user_of = {plan.id: plan.user_id.id for plan in plans}
+        metrics = {metric.id: metric for metric in self.env["sales.metric"].browse(
+            {metric_id for _tid, _plan, metric_id in rows})}
         result = defaultdict(dict)
-        for target in targets:
-            part = parts.get(target.id)
+        for tid, plan_id, metric_id in rows:
+            part = parts.get(tid)
             if part is None:
                 continue
-            metric = target.metric_id
-            row = result[target.plan_id.user_id.id].get(metric)
+            metric = metrics[metric_id]
+            row = result[user_of[plan_id]].get(metric)
             if row is None:
-                row = result[target.plan_id.user_id.id][metric] = {"target": 0.0, "actual": 0.0}
+                row = result[user_of[plan_id]][metric] = {"target": 0.0, "actual": 0.0}
             elif not metric.is_additive:
                 continue
             row["target"] += part["target"]
