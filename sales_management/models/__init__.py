@@ -2,6 +2,7 @@ from . import sales_link_guard_mixin
 from . import sales_workflow_guard_mixin
 from . import sales_input_guard_mixin
 from . import sales_task_rollup_mixin
+from . import sales_overrun_mixin
 from . import res_company
 from . import res_config_settings
 # shared by several features (one file per inherited core model)

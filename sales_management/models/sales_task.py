@@ -16,7 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from .sales_input_guard import check_input, check_vals
-from .sales_task_todo import OVERRUN_FIELDS, overrun_excess
+from .sales_overrun_mixin import OVERRUN_FIELDS
 
 TASK_STATES = [
     ("draft", "Draft"),
@@ -37,7 +37,7 @@ class SalesTask(models.Model):
     _description = "Sales Task"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "sales.link.guard.mixin",
-        "sales.workflow.guard.mixin", "sales.input.guard.mixin",
+        "sales.workflow.guard.mixin", "sales.input.guard.mixin", "sales.overrun.mixin",
     ]
     _order = "priority desc, date_deadline asc, id desc"
     # set by the state transitions only (write, below)
@@ -157,19 +157,6 @@ class SalesTask(models.Model):
         help="Sum of the amounts used on the to-dos' resources when there are any; typed "
         "in on the task otherwise.",
     )
-    is_overrun = fields.Boolean(
-        string="Over Plan", compute="_compute_overrun", store=True, index=True,
-        help="The spent hours or the cost exceed the planned hours or the budget by more "
-        "than the company's overrun tolerance.",
-    )
-    overrun_hours = fields.Float(
-        compute="_compute_overrun", store=True,
-        help="Hours spent beyond the plan, when over the tolerance.",
-    )
-    overrun_cost = fields.Monetary(
-        currency_field="currency_id", compute="_compute_overrun", store=True,
-        help="Cost beyond the budget, when over the tolerance.",
-    )
     progress = fields.Float(
         compute="_compute_progress", store=True, aggregator="avg",
         help="Share of the to-dos done, weighted by planned hours when every open to-do "
@@ -255,15 +242,6 @@ class SalesTask(models.Model):
             if resources:
                 task.budget = sum(resources.mapped("amount_planned"))
                 task.cost = sum(resources.mapped("amount_used"))
-
-    @api.depends("planned_hours", "spent_hours", "budget", "cost",
-                 "company_id.sales_overrun_tolerance")
-    def _compute_overrun(self):
-        for task in self:
-            tolerance = task.company_id.sales_overrun_tolerance
-            task.overrun_hours = overrun_excess(task.planned_hours, task.spent_hours, tolerance)
-            task.overrun_cost = overrun_excess(task.budget, task.cost, tolerance)
-            task.is_overrun = bool(task.overrun_hours or task.overrun_cost)
 
     @api.depends("state", "todo_ids.state", "todo_ids.planned_hours")
     def _compute_progress(self):

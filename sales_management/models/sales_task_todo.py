@@ -5,40 +5,27 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare
 
 from .sales_input_guard import check_input, check_vals
+from .sales_overrun_mixin import OVERRUN_FIELDS
 
 TODO_STATES = [("todo", "To Do"), ("done", "Done"), ("cancelled", "Cancelled")]
 # a change of these to-do fields may create, move, reassign, close or remove its activity
 ACTIVITY_FIELDS = {"state", "date_deadline", "user_id", "name", "task_id"}
-# computed by the overrun rule below, never typed in
-OVERRUN_FIELDS = frozenset({"is_overrun", "overrun_hours", "overrun_cost"})
-
-
-def overrun_excess(planned, spent, tolerance):
-    """The overrun of ``spent`` against ``planned``: ``spent - planned`` when it exceeds
-    the plan by MORE than ``tolerance`` percent of it, else 0. Nothing planned (0) is no
-    plan to overrun. The one definition used by to-dos and tasks (hours and cost)."""
-    if planned <= 0:
-        return 0.0
-    excess = spent - planned
-    if float_compare(excess, planned * (tolerance or 0.0) / 100.0, precision_digits=2) > 0:
-        return excess
-    return 0.0
-
 
 class SalesTaskTodo(models.Model):
     _name = "sales.task.todo"
     _description = "Sales Task To-Do"
     _inherit = [
         "sales.link.guard.mixin", "sales.workflow.guard.mixin", "sales.input.guard.mixin",
+        "sales.overrun.mixin",
     ]
     _order = "task_id, sequence, id"
     # set by the state transitions only (create/write, below)
     _workflow_fields = frozenset({"date_done"}) | OVERRUN_FIELDS
     _check_company_auto = True
     _link_guard_fields = {"task_id": "write", "user_id": "assign"}
+    _overrun_money_fields = ("amount_planned", "amount_used")
 
     # ------------------------------------------------------------------ fields
     task_id = fields.Many2one(
@@ -81,19 +68,6 @@ class SalesTaskTodo(models.Model):
         string="Used Resources", currency_field="currency_id",
         compute="_compute_amounts", store=True,
     )
-    is_overrun = fields.Boolean(
-        string="Over Plan", compute="_compute_overrun", store=True, index=True,
-        help="The spent hours or the used resources exceed the plan by more than the "
-        "company's overrun tolerance.",
-    )
-    overrun_hours = fields.Float(
-        compute="_compute_overrun", store=True,
-        help="Hours spent beyond the plan, when over the tolerance.",
-    )
-    overrun_cost = fields.Monetary(
-        currency_field="currency_id", compute="_compute_overrun", store=True,
-        help="Resources used beyond the plan, when over the tolerance.",
-    )
     expected_value = fields.Float(help="The measured result this to-do should bring.")
     actual_value = fields.Float(help="The measured result it brought.")
     result_note = fields.Text(string="Result Notes")
@@ -130,15 +104,6 @@ class SalesTaskTodo(models.Model):
         for todo in self:
             todo.amount_planned = sum(todo.resource_ids.mapped("amount_planned"))
             todo.amount_used = sum(todo.resource_ids.mapped("amount_used"))
-
-    @api.depends("planned_hours", "spent_hours", "amount_planned", "amount_used",
-                 "company_id.sales_overrun_tolerance")
-    def _compute_overrun(self):
-        for todo in self:
-            tolerance = todo.company_id.sales_overrun_tolerance
-            todo.overrun_hours = overrun_excess(todo.planned_hours, todo.spent_hours, tolerance)
-            todo.overrun_cost = overrun_excess(todo.amount_planned, todo.amount_used, tolerance)
-            todo.is_overrun = bool(todo.overrun_hours or todo.overrun_cost)
 
     @api.depends_context("tz")
     @api.depends("state", "date_deadline")
