@@ -12,6 +12,7 @@ from figures_common import COUNTED, PERIODS, TODAY, FiguresCommon
 
 from odoo import Command
 from odoo.addons.sales_management.models.res_company import HEALTH_COLOURS
+from odoo.exceptions import AccessError
 
 
 class TestDashboardPeriods(FiguresCommon):
@@ -138,6 +139,33 @@ class TestDashboardPeriods(FiguresCommon):
             # Sara sold 500 to the US customer in May (and 2,000 to the Belgian in March)
             self.assertAlmostEqual(figures[target.id]["actual_value"],
                                    500.0 if target.partner_id == self.customer_us else 0.0)
+
+    def test_period_memo_serves_each_user_his_own(self):
+        """Within ``period_figures_memo`` (the dashboard's data) a period's figures are
+        computed once per user: asked again, no query; another user is served from his
+        own entry, with his own rights (a target he may not read raises)."""
+        from odoo.addons.sales_management.models.sales_plan_target import (
+            period_figures_memo,
+        )
+
+        may = self._period_bounds("month")
+        targets = self.plan_sam.target_ids | self.plan_otto.target_ids
+        with period_figures_memo():
+            as_manager = targets.with_user(self.user_manager)._get_period_figures(*may)
+            before = self.env.cr.sql_log_count
+            again = targets.with_user(self.user_manager)._get_period_figures(*may)
+            self.assertEqual(self.env.cr.sql_log_count, before)
+            self.assertEqual(again, as_manager)
+            with self.assertRaises(AccessError):
+                targets.with_user(self.user_salesman)._get_period_figures(*may)
+            own = self.plan_sam.target_ids.with_user(self.user_salesman)
+            self.assertEqual(set(own._get_period_figures(*may)),
+                             {t.id for t in own if t.date_from <= may[1]
+                              and t.date_to >= may[0]})
+        # outside the block, computed again
+        before = self.env.cr.sql_log_count
+        targets.with_user(self.user_manager)._get_period_figures(*may)
+        self.assertGreater(self.env.cr.sql_log_count, before)
 
     def test_leaderboard_compares_with_the_previous_period(self):
         april_sara = self._sara_part(date(2026, 4, 1), date(2026, 4, 30))

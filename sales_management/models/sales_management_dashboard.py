@@ -24,6 +24,7 @@ from odoo.osv import expression
 
 from .res_company import health_styles
 from .sales_input_guard import check_date_param, check_ids_param
+from .sales_plan_target import period_figures_memo
 
 PERIODS = ("month", "quarter", "year")
 OPEN_TASK_STATES = ("draft", "in_progress")
@@ -71,16 +72,19 @@ class SalesManagementDashboard(models.AbstractModel):
             # the label and colours of each health: the same as the prints'
             "health_styles": health_styles(self.env),
         }
-        data["plans"] = self._get_plan_figures(scope, dates, data["drill"])
-        data["conception"] = self._get_conception(data["plans"])
-        data["kpis"] = self._get_sales_kpis(scope, dates, data["drill"])
-        data["kpis"].update(self._get_pipeline_kpis(scope, data["plans"], data["drill"]))
-        data["kpis"].update(self._get_overdue_kpis(scope, today, data["drill"]))
-        data["kpis"].update(self._get_control_kpis(scope, data["drill"]))
-        data["kpis"].update(self._get_activity_kpis(scope, dates, data["plans"], data["drill"]))
-        data["funnel"] = self._get_funnel(scope, dates, data["drill"])
-        data["leaderboard"] = self._get_leaderboard(scope, dates)
-        data["teams"] = self._get_team_attainment(scope, dates)
+        # the sections ask for the same targets' figures: each computed once
+        with period_figures_memo():
+            data["plans"] = self._get_plan_figures(scope, dates, data["drill"])
+            data["conception"] = self._get_conception(data["plans"])
+            data["kpis"] = self._get_sales_kpis(scope, dates, data["drill"])
+            data["kpis"].update(self._get_pipeline_kpis(scope, data["plans"], data["drill"]))
+            data["kpis"].update(self._get_overdue_kpis(scope, today, data["drill"]))
+            data["kpis"].update(self._get_control_kpis(scope, data["drill"]))
+            data["kpis"].update(
+                self._get_activity_kpis(scope, dates, data["plans"], data["drill"]))
+            data["funnel"] = self._get_funnel(scope, dates, data["drill"])
+            data["leaderboard"] = self._get_leaderboard(scope, dates)
+            data["teams"] = self._get_team_attainment(scope, dates)
         return data
 
     @api.model

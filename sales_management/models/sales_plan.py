@@ -1214,9 +1214,7 @@ class SalesPlan(models.Model):
         (``_get_period_figures``), which replace the figures over its whole period."""
         self.ensure_one()
         plan = self
-        if period_figures is not None:
-            return {**plan._plan_row(), **period_figures}
-        return {
+        row = {
             "id": plan.id,
             "name": plan.complete_name,
             "short_name": plan.name,
@@ -1228,6 +1226,11 @@ class SalesPlan(models.Model):
             "unit": plan.metric_unit or "amount",
             "date_from": fields.Date.to_string(plan.date_from),
             "date_to": fields.Date.to_string(plan.date_to),
+        }
+        if period_figures is not None:  # the whole period's figures are not read
+            return {**row, **period_figures}
+        return {
+            **row,
             "target": plan.target_value,
             "actual": plan.actual_value,
             "expected": plan.expected_to_date,

@@ -9,6 +9,7 @@ fields, the pivot's sums, the reports, the alerts and the mails all read it.
 """
 
 import calendar
+import contextvars
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
@@ -41,6 +42,25 @@ CHECKED_SUMS = ("target_value", *LIVE_SUMS)
 # the order ``_fetch_target_rows`` reads them in; the plan scope narrows the first two
 assert DIMENSIONS == ("user_id", "team_id", "partner_id", "country_id", "state_id",
                       "medium_id", "source_id", "product_id", "product_categ_id")
+
+
+#: the figures of a period already computed in this call (``period_figures_memo``)
+_PERIOD_MEMO = contextvars.ContextVar("sales_management_period_figures", default=None)
+
+
+@contextmanager
+def period_figures_memo():
+    """Within this block, ``sales.plan.target._get_period_figures`` computes the figures
+    of a target for a period once and serves them again: a read-only call (the
+    dashboard's data) asks for the same targets from several sections (the plans, the
+    leaderboard, the score, activity quality). Keyed by user, company, period and day;
+    the memo lives in this thread's context only and ends with the block. Never around
+    writes."""
+    token = _PERIOD_MEMO.set({})
+    try:
+        yield
+    finally:
+        _PERIOD_MEMO.reset(token)
 
 
 @contextmanager
@@ -853,6 +873,20 @@ class SalesPlanTarget(models.Model):
         """
         if not all(self._ids):  # new records (an onchange): no figures of a period
             return {}
+        memo = _PERIOD_MEMO.get()
+        if memo is None:
+            return self._compute_period_figures(date_from, date_to)
+        key = (self.env.uid, self.env.su, self.env.company.id, date_from, date_to,
+               fields.Date.context_today(self))
+        known, done = memo.setdefault(key, ({}, set()))
+        missing = [tid for tid in dict.fromkeys(self._ids) if tid not in done]
+        if missing:
+            known.update(self.browse(missing)._compute_period_figures(date_from, date_to))
+            done.update(missing)
+        return {tid: known[tid] for tid in self._ids if tid in known}
+
+    def _compute_period_figures(self, date_from, date_to):
+        """``_get_period_figures``, computed."""
         with collector_paused():
             rows = self._target_rows()  # one query, the read rules applied
             inside, spanning = [], []
