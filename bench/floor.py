@@ -34,6 +34,7 @@ SOURCES = {
               FROM sale_order_line l JOIN sale_order so ON so.id = l.order_id
              WHERE so.state = 'sale' AND l.display_type IS NULL
                AND NOT COALESCE(l.is_downpayment, FALSE) AND so.company_id = %(company)s
+               AND (%(user)s::int IS NULL OR so.user_id = %(user)s)
                AND so.date_order >= %(start)s AND so.date_order < %(stop)s) r
         GROUP BY """ + _SETS),
     "sale_order": (("new_customers",), _HEAD + """, COUNT(DISTINCT r.cp) FROM (
@@ -44,6 +45,7 @@ SOURCES = {
              WHERE so.state = 'sale' AND so.company_id = %(company)s
           ORDER BY p.commercial_partner_id, so.date_order, so.id) r
          WHERE r.date_order >= %(start)s AND r.date_order < %(stop)s
+           AND (%(user)s::int IS NULL OR r.user_id = %(user)s)
         GROUP BY """ + _SETS),
     "account_move_line": (("invoiced",), _HEAD + """, SUM(r.amount) FROM (
             SELECT am.invoice_user_id AS user_id, am.team_id,
@@ -51,6 +53,7 @@ SOURCES = {
               FROM account_move_line aml JOIN account_move am ON am.id = aml.move_id
              WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
                AND aml.display_type = 'product' AND am.company_id = %(company)s
+               AND (%(user)s::int IS NULL OR am.invoice_user_id = %(user)s)
                AND am.invoice_date >= %(start)s AND am.invoice_date < %(stop)s) r
         GROUP BY """ + _SETS),
     "crm_lead": (("opportunities", "win_rate"), _HEAD + """,
@@ -66,7 +69,7 @@ SOURCES = {
                    ('closed', CASE WHEN (l.active AND l.probability = 100)
                                      OR (NOT l.active AND l.probability = 0)
                                    THEN l.date_closed END)) AS d(kind, day)
-             WHERE l.type = 'opportunity'
+             WHERE l.type = 'opportunity' AND (%(user)s::int IS NULL OR l.user_id = %(user)s)
                AND (l.company_id = %(company)s OR l.company_id IS NULL)
                AND d.day >= %(start)s AND d.day < %(stop)s) r
         GROUP BY """ + _SETS),
@@ -74,6 +77,7 @@ SOURCES = {
             SELECT l.user_id, l.team_id, date_trunc('month', m.date)::date AS m
               FROM mail_message m JOIN crm_lead l ON l.id = m.res_id
              WHERE m.model = 'crm.lead' AND m.mail_activity_type_id IS NOT NULL
+               AND (%(user)s::int IS NULL OR l.user_id = %(user)s)
                AND (l.company_id = %(company)s OR l.company_id IS NULL)
                AND m.date >= %(start)s AND m.date < %(stop)s) r
         GROUP BY """ + _SETS),
@@ -94,11 +98,13 @@ TARGETS_SQL = """
 """
 
 
-def source_values(cr, company_id, year):
+def source_values(cr, company_id, year, user_id=None):
     """``{(metric code, level, user, team, month): value}`` of the year, one query per
-    source table (level: user, team or company; user/team None above their level)."""
+    source table (level: user, team or company; user/team None above their level).
+    ``user_id``: the rows of this salesperson only (the floor of his own plans' figures;
+    the team and company levels then hold his part only)."""
     params = {"company": company_id, "start": datetime(year, 1, 1),
-              "stop": datetime(year + 1, 1, 1)}
+              "stop": datetime(year + 1, 1, 1), "user": user_id}
     result = {}
     for codes, query in SOURCES.values():
         cr.execute(query, params)
@@ -117,11 +123,11 @@ def target_key(code, scope, user_id, team_id, month):
             team_id if scope != "company" else None, month)
 
 
-def figures(cr, company_id, year, plan_ids=None):
+def figures(cr, company_id, year, plan_ids=None, user_id=None):
     """``{target id: (plan id, metric code, actual)}``: the floor of the targets of the
     plans ``plan_ids`` (default: every plan-total target, what the *Plan vs Actual* pivot
-    reads)."""
-    values = source_values(cr, company_id, year)
+    reads); ``user_id``: of one salesperson's own plans (``source_values``)."""
+    values = source_values(cr, company_id, year, user_id)
     if plan_ids is None:
         cr.execute(TARGETS_SQL + " WHERE NOT t.is_breakdown")
     else:
