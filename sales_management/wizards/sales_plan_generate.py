@@ -14,12 +14,18 @@ The method, with the guarantees the tests check:
    (``split_periods_exact``), ``target_p ≥ b_p × (1 + growth)`` always holds (at the
    rounding's precision), and the adjusted series moves by less than one rounding unit
    per period, never more (it would have to gain cents the total does not have).
-4. Allocation lines (sub-plans, salespersons, customers or product categories) weigh by
-   their history in the base period. **Fair share**: a line without history weighs as much
-   as the average line with history (all lines share equally when nobody has history).
-   An overridden line keeps its amount; the rest is rebalanced over the other lines by
-   weight. In each period the allocations are rounded by largest remainder, so they add up
-   *exactly* to the period's target.
+4. Allocation lines (sub-plans, salespersons, customers, product categories, sales
+   regions, countries, UTM media or sources) weigh by their history in the base period.
+   The lines: every sub-plan, every member of the plan's team, every sales region of the
+   plan's company (a region, a plan's territory, is planned even before it sells); the
+   customers, categories, countries, media and sources that have history. By region,
+   country, medium or source, the history that has none (an order without a UTM medium,
+   a customer in no region) is one more line, *the rest*: it takes its share like the
+   others, and stays on the plan's own target without a breakdown target.
+   **Fair share**: a line without history weighs as much as the average line with
+   history (all lines share equally when nobody has history). An overridden line keeps its
+   amount; the others are rebalanced by weight. In each period the allocations are
+   rounded by largest remainder, so they add up *exactly* to the period's target.
 """
 
 import math
@@ -38,12 +44,22 @@ ALLOCATIONS = [
     ("user", "Salespersons"),
     ("partner", "Customers"),
     ("product_categ", "Product categories"),
+    ("region", "Sales regions"),
+    ("country", "Countries"),
+    ("medium", "Channels (UTM medium)"),
+    ("source", "Sources (UTM source)"),
 ]
+# allocations whose lines may leave history out (no medium, no region...): a "rest" line
+REST_ALLOCATIONS = ("region", "country", "medium", "source")
 KEY_FIELDS = {
     "sub_plans": "sub_plan_id",
     "user": "user_id",
     "partner": "partner_id",
     "product_categ": "product_categ_id",
+    "region": "region_id",
+    "country": "country_id",
+    "medium": "medium_id",
+    "source": "source_id",
 }
 
 
@@ -284,6 +300,14 @@ class SalesPlanGenerate(models.TransientModel):
             raise UserError(self.env._(
                 "Plan %(name)s has no sub-plan to allocate to.", name=plan.name
             ))
+        if self.allocate_by == "region":
+            foreign = self.line_ids.region_id.filtered(
+                lambda r: r.company_id and r.company_id != plan.company_id)
+            if foreign:
+                raise UserError(self.env._(
+                    "Sales region %(region)s belongs to another company than plan %(plan)s.",
+                    region=foreign[0].display_name, plan=plan.name,
+                ))
         periods = self._compute_period_targets()
         allocations = self._compute_allocations(periods)
         Target = self.env["sales.plan.target"]
@@ -314,7 +338,7 @@ class SalesPlanGenerate(models.TransientModel):
                     vals_list.append({
                         **base, "plan_id": line.sub_plan_id.id, "target_value": amount,
                     })
-                else:
+                elif line[KEY_FIELDS[self.allocate_by]]:  # the rest: no breakdown target
                     field = KEY_FIELDS[self.allocate_by]
                     vals_list.append({
                         **base, "plan_id": plan.id, "target_value": amount,
@@ -475,8 +499,9 @@ class SalesPlanGenerate(models.TransientModel):
             ]
             history = metric.sudo()._compute_values(slots)
             return [(child.id, history[child.id]) for child in children]
-        dimension = {"user": "user_id", "partner": "partner_id",
-                     "product_categ": "product_categ_id"}[self.allocate_by]
+        if self.allocate_by == "region":
+            return self._region_keys(base_slot)
+        dimension = KEY_FIELDS[self.allocate_by]
         if dimension not in metric._supported_dimensions():
             raise UserError(self.env._(
                 "The metric %(metric)s cannot be allocated by %(dimension)s.",
@@ -495,8 +520,41 @@ class SalesPlanGenerate(models.TransientModel):
             visible = self._link_guard_assignable(self.env["res.users"].browse(ids))
             ids = [key for key in ids if key in visible.ids]
         slots = [{**base_slot, dimension: key, "key": key} for key in ids]
+        if self.allocate_by in REST_ALLOCATIONS:
+            slots.append({**base_slot, "key": "_all"})
         history = metric.sudo()._compute_values(slots)
-        return sorted(((key, history[key]) for key in ids), key=lambda kv: (-kv[1], kv[0]))
+        keys = sorted(((key, history[key]) for key in ids), key=lambda kv: (-kv[1], kv[0]))
+        return self._with_rest(keys, history.get("_all", 0.0))
+
+    def _with_rest(self, keys, total):
+        """``keys`` and, by region, country, medium or source, the rest of the history
+        (``total`` minus the keys', when it is worth a rounding unit) as a key ``False``."""
+        if self.allocate_by not in REST_ALLOCATIONS:
+            return keys
+        rest = total - sum(history for _key, history in keys)
+        if float_compare(rest, self._rounding() / 2.0, precision_digits=6) > 0:
+            keys.append((False, rest))
+        return keys
+
+    def _region_keys(self, base_slot):
+        """``[(region id, history)]``: the active sales regions of the plan's company
+        (or shared) that the user reads, each with the metric's history in its countries
+        and states (one query)."""
+        plan, metric = self.plan_id, self.metric_id
+        if base_slot.get("region_id") is not None or \
+                "country_id" not in metric._supported_dimensions():
+            raise UserError(self.env._(
+                "The metric %(metric)s cannot be allocated by %(dimension)s.",
+                metric=metric.name, dimension=dict(ALLOCATIONS)["region"],
+            ))
+        regions = self.env["sales.region"].search(
+            [("company_id", "in", (plan.company_id.id, False))], order="name, id")
+        slots = [{**base_slot, "region_id": region.id, "key": region.id}
+                 for region in regions] + [{**base_slot, "key": "_all"}]
+        history = metric.sudo()._compute_values(slots)
+        keys = sorted(((region.id, history[region.id]) for region in regions),
+                      key=lambda kv: (-kv[1], kv[0]))
+        return self._with_rest(keys, history["_all"])
 
     def _line_weights(self):
         """Fair-share weights: history, or the average history for a line without any."""
@@ -554,7 +612,7 @@ class SalesPlanGenerateLine(models.TransientModel):
     _name = "sales.plan.generate.line"
     _description = "Generate Sales Plan Targets: allocation line"
     _inherit = ["sales.wizard.guard.mixin"]
-    _link_guard_fields = {"sub_plan_id": "read"}
+    _link_guard_fields = {"sub_plan_id": "read", "region_id": "read"}
     # only in one's own wizard (the wizards' record rule)
     _wizard_access = ("wizard_id", "write")
     _order = "history_value desc, id"
@@ -567,7 +625,16 @@ class SalesPlanGenerateLine(models.TransientModel):
     user_id = fields.Many2one(comodel_name="res.users", string="Salesperson")
     partner_id = fields.Many2one(comodel_name="res.partner", string="Customer")
     product_categ_id = fields.Many2one(comodel_name="product.category", string="Category")
+    region_id = fields.Many2one(comodel_name="sales.region", string="Sales Region")
+    country_id = fields.Many2one(comodel_name="res.country", string="Country")
+    medium_id = fields.Many2one(comodel_name="utm.medium", string="Medium")
+    source_id = fields.Many2one(comodel_name="utm.source", string="Source")
     history_value = fields.Float(string="History", readonly=True)
+    rest_label = fields.Char(
+        string="Not Broken Down", compute="_compute_rest_label",
+        help="The history without this dimension: its share stays on the plan's own "
+        "target, without a breakdown target.",
+    )
     share = fields.Float(string="Share (%)", compute="_compute_amount")
     is_override = fields.Boolean(
         string="Override", help="Keep this amount; the other lines are rebalanced."
@@ -580,6 +647,19 @@ class SalesPlanGenerateLine(models.TransientModel):
     @api.constrains("override_amount")
     def _check_input_guard(self):
         check_input(self, non_negative=("override_amount",))
+
+    @api.depends("wizard_id.allocate_by", "region_id", "country_id", "medium_id", "source_id")
+    def _compute_rest_label(self):
+        labels = {
+            "region": self.env._("In no sales region"),
+            "country": self.env._("No country"),
+            "medium": self.env._("No medium"),
+            "source": self.env._("No source"),
+        }
+        for line in self:
+            kind = line.wizard_id.allocate_by
+            line.rest_label = labels[kind] if kind in labels \
+                and not line[KEY_FIELDS[kind]] else False
 
     @api.depends(
         "wizard_id.proposed_total", "wizard_id.total_target", "is_override", "override_amount",
