@@ -31,6 +31,28 @@ class TestSalesPlanDemo(SalesManagementCommon):
             self.assertEqual(team_plan.unallocated_value, 0.0)
             self.assertAlmostEqual(team_plan.coverage, 100.0, places=9)
             self.assertGreater(team_plan.actual_value, 0)
+        # the company's revenue by sales region, the Europe team's by channel: every demo
+        # customer is in a region and every demo order has a medium, so in each quarter
+        # the parts add up to the plan's target, to the cent
+        revenue = self.env.ref("sales_management.sales_metric_revenue")
+        europe = company.child_ids.filtered(
+            lambda p: p.team_id == self.env.ref("sales_management.demo_team_europe"))
+        for plan, field, expected in (
+            (company, "region_id", {"Western Europe", "DACH", "North America"}),
+            (europe, "medium_id", None),
+        ):
+            targets = plan.target_ids.filtered(lambda t: t.metric_id == revenue)
+            heads = targets.filtered(lambda t: not t.is_breakdown)
+            parts = targets.filtered(lambda t, field=field: t[field])
+            self.assertEqual(len(heads), 4)
+            self.assertGreater(len(parts[field]), 1)
+            if expected:
+                self.assertEqual(set(parts[field].mapped("name")), expected)
+            for head in heads:
+                same = parts.filtered(lambda t, h=head: t.date_from == h.date_from)
+                self.assertAlmostEqual(sum(same.mapped("target_value")), head.target_value,
+                                       places=2)
+            self.assertGreater(sum(parts.mapped("actual_value")), 0)
         alice = company.child_ids.child_ids.filtered(
             lambda p: p.user_id == self.env.ref("sales_management.demo_user_alice")
         )

@@ -356,6 +356,11 @@ class SalesManagementDemo(models.AbstractModel):
                 else wizard.proposed_total
             wizard.action_load_lines()
             wizard.action_generate()
+        # the same revenue, also broken down by sales region and by channel
+        self._generate_demo_breakdown(company_plan, "region")
+        self._generate_demo_breakdown(
+            company_plan.child_ids.filtered(
+                lambda p: p.team_id == ref("sales_management.demo_team_europe")), "medium")
         self._generate_demo_commitment(company_plan)
         # operational targets: last year's figures of each salesperson, a little better
         self._generate_operational_targets(company_plan.child_ids.child_ids)
@@ -369,6 +374,22 @@ class SalesManagementDemo(models.AbstractModel):
         Action = self.env["sales.corrective.action"]
         for alert in alerts:
             Action._create_from_alert(alert)
+
+    @api.model
+    def _generate_demo_breakdown(self, plan, allocate_by):
+        """The plan's revenue also broken down by ``allocate_by`` (sales region, UTM
+        medium), through Generate Targets and for the plan's own total: the plan's
+        quarterly targets come out as they were, its sub-plans' untouched."""
+        revenue = self.env.ref("sales_management.sales_metric_revenue")
+        heads = plan.target_ids.filtered(
+            lambda t: t.metric_id == revenue and not t.is_breakdown)
+        wizard = self.env["sales.plan.generate"].create({
+            "plan_id": plan.id, "metric_id": revenue.id, "growth": 12.0,
+            "periodicity": "quarter", "allocate_by": allocate_by,
+            "total_target": sum(heads.mapped("target_value")),
+        })
+        wizard.action_load_lines()
+        wizard.action_generate()
 
     @api.model
     def _generate_demo_commitment(self, company_plan):
