@@ -19,6 +19,7 @@
         "security/sales_plan_security.xml",
         # Execution security
         "security/sales_task_security.xml",
+        "security/sales_team_day_security.xml",
         # Tracking security
         "security/sales_milestone_security.xml",
         # Control security
@@ -58,6 +59,7 @@
         "views/sales_plan_views.xml",
         # Execution views
         "views/sales_task_views.xml",
+        "views/sales_team_day_views.xml",
         "views/res_partner_views.xml",
         # Tracking views
         "views/sales_milestone_views.xml",
@@ -113,6 +115,7 @@
         # Reporting: the dashboard client action
         "web.assets_backend": [
             "sales_management/static/src/dashboard/**/*",
+            "sales_management/static/src/team_day/**/*",
             # figures of plans and targets in their metric's unit
             "sales_management/static/src/fields/**/*",
             # an opportunity's Still Missing follows the activities done in the chatter

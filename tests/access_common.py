@@ -239,6 +239,12 @@ class AccessFixtures(SalesManagementCommon):
             cls._put("sales.coaching.note.private", key, E["sales.coaching.note.private"].create({
                 "session_id": session.id, "body": f"<p>secret coaching note {key}</p>",
             }))
+            # a day's note is written by its author (in the author's name)
+            N = env(user=coachee, su=True,
+                    context=dict(DISABLED_MAIL_CONTEXT, allowed_company_ids=[company.id]))
+            cls._put("sales.day.note", key, N["sales.day.note"].create({
+                "date": cls.today, "note": f"SM day note {key}", "company_id": company.id,
+            }))
         # transient wizards, opened by Sam (o) and Sara (m) on their own documents; made
         # with sudo() in the opener's name (sudo keeps the uid, hence create_uid)
         for key in ("o", "m"):

@@ -141,6 +141,14 @@ sales.milestone                  internal  ..    -      ..     ..
 sales.milestone                  foreign   .f    Y      .f     .!
 sales.milestone                  portal    ..    -      ..     ..
 sales.milestone                  public    ..    -      ..     ..
+sales.day.note                   salesman  o...  Y      o...   o...
+sales.day.note                   all_docs  omt.  Y      ....   ....
+sales.day.note                   leader    om..  Y      ....   ....
+sales.day.note                   manager   omt.  Y      ....   ....
+sales.day.note                   internal  ....  -      ....   ....
+sales.day.note                   foreign   ...f  Y      ....   ....
+sales.day.note                   portal    ....  -      ....   ....
+sales.day.note                   public    ....  -      ....   ....
 sales.milestone.activity.report  same as sales.kpi.report
 sales.milestone.criterion        same as sales.metric
 sales.milestone.norm             same as sales.metric
@@ -214,6 +222,7 @@ WRITE_VALS = {
     "sales.coaching.session": {"shared_note": "<p>seen</p>"},
     "sales.coaching.action": {"sequence": 5},
     "sales.coaching.note.private": {"body": "<p>seen</p>"},
+    "sales.day.note": {"note": "seen"},
     "sales.plan": {"commitment": "<p>We will do it.</p>"},
     "sales.plan.target": {"sequence": 5},
     "sales.task": {"priority": "1"},
@@ -374,6 +383,9 @@ class TestAccessMatrix(AccessFixtures):
             vals["session_id"] = self.spare_sessions[home].id
         elif model == "sales.milestone.norm":  # unique per milestone and activity type
             vals["activity_type_id"] = self.env.ref("mail.mail_activity_data_email").id
+        elif model == "sales.day.note":  # one per author and day, written by its author
+            vals.pop("user_id", None)
+            vals["date"] = self.today + timedelta(days=1)
         elif model == "sales.metric":  # unique code
             vals["code"] = f"sm_copy_{role}"
         elif model in ("sales.competency.rating", "sales.coaching.focus"):

@@ -20,6 +20,8 @@ from . import sales_region
 from . import sales_task
 from . import sales_task_todo
 from . import sales_task_template
+from . import sales_day_note
+from . import sales_team_day
 from . import res_partner
 
 # Tracking (transitional milestones)

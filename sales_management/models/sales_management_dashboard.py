@@ -428,17 +428,24 @@ class SalesManagementDashboard(models.AbstractModel):
         }
 
     @api.model
+    def _overdue_domains(self, today):
+        """What is overdue on ``today``, by model: the one definition behind the
+        dashboard's overdue figures and the Team Day's counts."""
+        return {
+            "sales.task": [("state", "in", OPEN_TASK_STATES), ("date_deadline", "<", today)],
+            "sales.task.todo": [("state", "=", "todo"), ("date_deadline", "<", today)],
+            "mail.activity": [("res_model", "in", ("crm.lead", "sale.order")),
+                              ("date_deadline", "<", today)],
+        }
+
+    @api.model
     def _get_overdue_kpis(self, scope, today, drill):
-        task_domain = expression.AND([self._scope_domain(scope), [
-            ("state", "in", OPEN_TASK_STATES), ("date_deadline", "<", today),
-        ]])
+        overdue = self._overdue_domains(today)
+        task_domain = expression.AND([self._scope_domain(scope), overdue["sales.task"]])
         todo_domain = expression.AND([
-            self._scope_domain(scope, team_field="task_id.team_id"),
-            [("state", "=", "todo"), ("date_deadline", "<", today)],
+            self._scope_domain(scope, team_field="task_id.team_id"), overdue["sales.task.todo"],
         ])
-        activity_domain = [
-            ("res_model", "in", ("crm.lead", "sale.order")), ("date_deadline", "<", today),
-        ]
+        activity_domain = list(overdue["mail.activity"])
         if scope["user_ids"]:
             activity_domain.append(("user_id", "in", scope["user_ids"]))
         elif scope["level"] == "team":

@@ -1,0 +1,59 @@
+"""A salesperson's Team Day in a real browser (headless Chromium), at desktop size and at
+phone size with touch events (``TestTeamDayTourPhone``): from the dashboard, yesterday's
+call with its feedback, today's call and meeting, the overdue count, the day's note saved
+and an activity's opportunity opened (``static/tests/tours/sales_journey_team_day_tour.js``).
+The test then checks the note in the database."""
+
+from datetime import datetime, time, timedelta
+
+from common import DISABLED_MAIL_CONTEXT, SALESMAN, SalesManagementHttpCommon
+
+from odoo import Command, fields
+from odoo.tests import new_test_user
+
+
+class TestTeamDayTour(SalesManagementHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        cls.sam = new_test_user(cls.env, login="sm_day_sam", password="sm_day_sam",
+                                groups=SALESMAN, name="Day Tour Sam", tz="UTC")
+        cls.team = cls.env["crm.team"].create({
+            "name": "Day Tour North", "member_ids": [Command.set(cls.sam.ids)],
+        })
+        cls.today = fields.Date.context_today(cls.sam)
+        lead = cls.env["crm.lead"].create({
+            "name": "Day Tour deal", "type": "opportunity", "user_id": cls.sam.id,
+            "team_id": cls.team.id,
+        })
+        call = cls.env.ref("mail.mail_activity_data_call")
+        done = lead.activity_schedule(activity_type_id=call.id, summary="Day tour done",
+                                      user_id=cls.sam.id, date_deadline=cls.today)
+        done.with_user(cls.sam).action_feedback(feedback="Day tour feedback")
+        message = lead.message_ids.filtered("mail_activity_type_id")[:1]
+        message.sudo().date = datetime.combine(cls.today - timedelta(days=1), time(10, 0))
+        lead.activity_schedule(activity_type_id=call.id, summary="Day tour call",
+                               user_id=cls.sam.id, date_deadline=cls.today)
+        lead.activity_schedule(activity_type_id=call.id, summary="Day tour late",
+                               user_id=cls.sam.id, date_deadline=cls.today - timedelta(days=3))
+        cls.env["calendar.event"].create({
+            "name": "Day Tour visit", "user_id": cls.sam.id,
+            "start": datetime.combine(cls.today, time(15, 0)),
+            "stop": datetime.combine(cls.today, time(16, 0)),
+            "partner_ids": [Command.set(cls.sam.partner_id.ids)],
+        })
+        cls.env.flush_all()
+
+    def test_salesperson_day(self):
+        self.start_tour("/odoo/action-sales_management.sales_management_dashboard_action",
+                        "sales_journey_team_day", login="sm_day_sam")
+        note = self.env["sales.day.note"].search([("user_id", "=", self.sam.id)])
+        self.assertEqual((note.date, note.note), (self.today, "Waiting for the price list"))
+
+
+class TestTeamDayTourPhone(TestTeamDayTour):
+    """The same day on a phone: 390x844 viewport, touch events."""
+
+    browser_size = "390x844"
+    touch_enabled = True
