@@ -7,10 +7,11 @@ derived from that day."""
 from datetime import datetime, time, timedelta
 
 import psycopg2
-from common import SalesManagementCommon, new_role_user, on_edge_dates
+from common import JsonRpcMixin, SalesManagementCommon, new_role_user, on_edge_dates
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import HttpCase
 from odoo.tools import mute_logger
 
 
@@ -290,3 +291,35 @@ class TestTeamDay(SalesManagementCommon):
             line["name"].startswith("Call: TD SM Extra") for line in p["today"])]
         self.assertEqual(len(busy), 8)
         self.assertEqual(many, few)
+
+
+class TestTeamDayRpc(JsonRpcMixin, SalesManagementCommon, HttpCase):
+    """Over JSON-RPC with real sessions: a note is never written in another's name nor
+    changed by anyone but its author, and another team's day is not served."""
+
+    def test_notes_and_scope_over_rpc(self):
+        Note = self.env["sales.day.note"]
+        note = Note.with_user(self.user_salesman).create({"date": "2026-05-13", "note": "mine"})
+        self.authenticate("sm_salesman2", "sm_salesman2")
+        forged = self._rpc("sales.day.note", "create",
+                           [{"date": "2026-05-14", "note": "forged",
+                             "user_id": self.user_salesman.id}])
+        self.assertEqual(forged["error"]["data"]["name"], "odoo.exceptions.ValidationError")
+        for method, args in (("write", [note.ids, {"note": "changed"}]),
+                             ("unlink", [note.ids]),
+                             ("read", [note.ids, ["note"]])):
+            reply = self._rpc("sales.day.note", method, args)
+            self.assertEqual(reply["error"]["data"]["name"], "odoo.exceptions.AccessError",
+                             method)
+        self.assertEqual(Note.search([("user_id", "=", self.user_salesman.id)]).note, "mine")
+        self.assertFalse(Note.search([("note", "=", "forged")]))
+        # the leader reads the note in the Team Day; another team's day is refused
+        self.authenticate("sm_leader", "sm_leader")
+        day = self._rpc("sales.team.day", "get_team_day", ["2026-05-13"])["result"]
+        sam = [p for p in day["people"] if p["user_id"] == self.user_salesman.id]
+        self.assertEqual(sam[0]["note"]["text"], "mine")
+        refused = self._rpc("sales.team.day", "get_team_day", ["2026-05-13",
+                                                                self.team_other.id])
+        self.assertEqual(refused["error"]["data"]["name"], "odoo.exceptions.UserError")
+        bad = self._rpc("sales.day.note", "action_save_note", ["2026-13-45", "x"])
+        self.assertEqual(bad["error"]["data"]["name"], "odoo.exceptions.UserError")
