@@ -230,9 +230,6 @@ def screens(odoo):
         ("name", "=like", "Demo %"), ("scope", "=", "user"),
         ("user_id.login", "=", "sm_alice"),
     ])
-    task = odoo.search_one("sales.task", [
-        ("name", "=like", "[Demo] Quarterly review%"), ("user_id.login", "=", "sm_alice"),
-    ])
     # a recent open opportunity of a salesperson, half-way through its milestones
     recent = time.strftime("%Y-%m-%d", time.localtime(time.time() - 120 * 86400))
     leads = odoo.call("crm.lead", "search_read", [
@@ -243,6 +240,11 @@ def screens(odoo):
         r["create_date"] >= recent, len(r["milestone_line_ids"]) == 2,
         len(r["milestone_line_ids"]),
     ))["id"] if leads else odoo.search_one("crm.lead", [("type", "=", "opportunity")])
+    # a salesperson's late prospecting push: its first to-do took more hours than planned
+    overrun_task = odoo.search_one("sales.task", [
+        ("name", "=like", "[Demo] Prospecting push%"), ("user_id.login", "=", "sm_alice"),
+        ("todo_ids.is_overrun", "=", True),
+    ])
     # the last 1:1 a team leader held (its agenda prepared, actions agreed)
     session = odoo.search_one("sales.coaching.session", [
         ("coach_id.login", "=", "sm_emma"), ("state", "=", "done"),
@@ -255,6 +257,8 @@ def screens(odoo):
         # name, login, url, sizes, selector shown when loaded, js run before the capture
         ("dashboard", "admin", f"{action}sales_management_dashboard_action", both,
          ".o_sales_management_dashboard .o_sm_value", None),
+        ("team-day", "sm_emma", f"{action}sales_team_day_action", both,
+         ".o_sales_team_day .o_sm_team_day_person", None),
         ("plans-list", "admin", f"{action}sales_plan_action", ("desktop",),
          ".o_list_view .o_data_row", None),
         ("plans-kanban", "admin", f"{action}sales_plan_action?view_type=kanban", both,
@@ -263,8 +267,8 @@ def screens(odoo):
          form, None),
         ("plan-salesperson", "sm_alice", f"{action}sales_plan_action_my/{seller_plan}", both,
          form, {"phone": SCROLL_JS % json.dumps(".o_horizontal_separator")}),
-        ("task-form", "sm_alice", f"{action}sales_task_action_my/{task}", both, form,
-         {"phone": SCROLL_JS % json.dumps(".o_notebook")}),
+        ("task-overrun", "sm_alice", f"{action}sales_task_action_my/{overrun_task}", both,
+         form, {"phone": SCROLL_JS % json.dumps(".o_notebook")}),
         ("opportunity-milestones", "sm_alice", f"{action}crm_lead_action_milestone/{lead}",
          both, form, {"desktop": milestones_tab,
                       "phone": milestones_tab + SCROLL_JS % json.dumps(".o_notebook")}),
