@@ -197,7 +197,10 @@ class ResCompany(models.Model):
     sales_report_period = fields.Selection(
         selection=[("month", "The month just ended"), ("quarter", "Its quarter to date"),
                    ("year", "Its year to date")],
-        string="Management Report Covers", default="month", required=True,
+        string="Management Report Covers", default="month",
+        help="Empty reads as the month just ended. Not NOT NULL in the database: a company "
+        "created while this addon's models are not loaded (another module's install tests) "
+        "gets no default.",
     )
 
     # --- People (leaderboard score) -----------------------------------------------------
@@ -259,11 +262,11 @@ class ResCompany(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         date_ref = date_ref or today.replace(day=1) - relativedelta(days=1)
-        dispatch = self.env["sales.report.dispatch"].sudo()._claim(
-            self, date_ref, self.sales_report_period)
+        period = self.sales_report_period or "month"
+        dispatch = self.env["sales.report.dispatch"].sudo()._claim(self, date_ref, period)
         if not dispatch:
             return False
-        data = {"period": self.sales_report_period, "date_ref": fields.Date.to_string(date_ref)}
+        data = {"period": period, "date_ref": fields.Date.to_string(date_ref)}
         report = self.env["ir.actions.report"].with_company(self).with_context(
             allowed_company_ids=[self.id],
         )
@@ -271,9 +274,8 @@ class ResCompany(models.Model):
             "sales_management.action_report_executive_summary", self.ids, data=data,
         )
         label = self.env["sales.management.dashboard"]._period_label(
-            self.sales_report_period,
-            self.env["sales.management.dashboard"]._period_dates(
-                self.sales_report_period, date_ref)["date_from"],
+            period, self.env["sales.management.dashboard"]._period_dates(
+                period, date_ref)["date_from"],
         )
         name = self.env._("Executive Sales Summary %(period)s", period=label)
         attachment = self.env["ir.attachment"].create({
