@@ -300,15 +300,11 @@ class SalesPlanGenerate(models.TransientModel):
             raise UserError(self.env._(
                 "Plan %(name)s has no sub-plan to allocate to.", name=plan.name
             ))
-        if self.allocate_by == "region":
-            foreign = self.line_ids.region_id.filtered(
-                lambda r: r.company_id and r.company_id != plan.company_id)
-            if foreign:
-                raise UserError(self.env._(
-                    "Sales region %(region)s belongs to another company than plan %(plan)s.",
-                    region=foreign[0].display_name, plan=plan.name,
-                ))
+        self._check_lines()
         periods = self._compute_period_targets()
+        # the lines in the order the allocations follow (unlinking the old targets below
+        # may reload them in another order)
+        lines = self.line_ids
         allocations = self._compute_allocations(periods)
         Target = self.env["sales.plan.target"]
         plans = plan | (self.line_ids.sub_plan_id if self.allocate_by == "sub_plans" else plan)
@@ -333,7 +329,7 @@ class SalesPlanGenerate(models.TransientModel):
                 "seasonality": period["seasonality"],
             }
             vals_list.append({**base, "plan_id": plan.id, "target_value": period["target"]})
-            for line, amount in zip(self.line_ids, allocations[period["index"]]):
+            for line, amount in zip(lines, allocations[period["index"]]):
                 if self.allocate_by == "sub_plans":
                     vals_list.append({
                         **base, "plan_id": line.sub_plan_id.id, "target_value": amount,
@@ -355,6 +351,37 @@ class SalesPlanGenerate(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     # ------------------------------------------------------------------ business
+    def _check_lines(self):
+        """Refuse lines that would make wrong targets: a value on two lines (two targets
+        for one region, one customer...), a plan that is not a sub-plan, a sales region of
+        another company than the plan's. (Each line's value was checked for the caller's
+        right to read or assign it when the line was written: ``_link_guard_fields``.)"""
+        self.ensure_one()
+        if self.allocate_by == "none":
+            return
+        field = KEY_FIELDS[self.allocate_by]
+        keys = self.line_ids[field]
+        if len(keys) != len(self.line_ids.filtered(field)):
+            twice = next(key for key in keys if len(
+                self.line_ids.filtered(lambda line, key=key: line[field] == key)) > 1)
+            raise UserError(self.env._(
+                "%(value)s is on two allocation lines: each value gets one share.",
+                value=twice.display_name,
+            ))
+        if self.allocate_by == "sub_plans" and keys - self.plan_id.child_ids:
+            raise UserError(self.env._(
+                "Plan %(name)s is not a sub-plan of plan %(plan)s.",
+                name=(keys - self.plan_id.child_ids)[0].name, plan=self.plan_id.name,
+            ))
+        if self.allocate_by == "region":
+            foreign = keys.filtered(
+                lambda r: r.company_id and r.company_id != self.plan_id.company_id)
+            if foreign:
+                raise UserError(self.env._(
+                    "Sales region %(region)s belongs to another company than plan %(plan)s.",
+                    region=foreign[0].display_name, plan=self.plan_id.name,
+                ))
+
     def _reopen(self):
         if len(self) != 1 or not self.id:
             return True
@@ -612,7 +639,13 @@ class SalesPlanGenerateLine(models.TransientModel):
     _name = "sales.plan.generate.line"
     _description = "Generate Sales Plan Targets: allocation line"
     _inherit = ["sales.wizard.guard.mixin"]
-    _link_guard_fields = {"sub_plan_id": "read", "region_id": "read"}
+    # the value a line allocates to: one the caller may read (a salesperson: one he may
+    # assign), like the lines the wizard loads itself
+    _link_guard_fields = {
+        "sub_plan_id": "read", "user_id": "assign", "partner_id": "read",
+        "product_categ_id": "read", "region_id": "read", "country_id": "read",
+        "medium_id": "read", "source_id": "read",
+    }
     # only in one's own wizard (the wizards' record rule)
     _wizard_access = ("wizard_id", "write")
     _order = "history_value desc, id"
@@ -647,6 +680,11 @@ class SalesPlanGenerateLine(models.TransientModel):
     @api.constrains("override_amount")
     def _check_input_guard(self):
         check_input(self, non_negative=("override_amount",))
+
+    def write(self, vals):
+        # a value changed on a line: checked like one given at creation
+        self._check_links([vals])
+        return super().write(vals)
 
     @api.depends("wizard_id.allocate_by", "region_id", "country_id", "medium_id", "source_id")
     def _compute_rest_label(self):
