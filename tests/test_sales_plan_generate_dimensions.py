@@ -78,7 +78,8 @@ class TestGenerateByDimension(SalesPlanCommon):
 
     def _targets(self, field):
         """The plan's twelve monthly revenue targets and its breakdown targets by
-        ``field`` (the other dimensions' left out), as ``{month: value}`` and ``{key id: {month: value}}``."""
+        ``field`` (the other dimensions' left out), as ``{month: value}`` and
+        ``{key id: {month: value}}``."""
         targets = self.plan.target_ids.filtered(lambda t: t.metric_id == self.revenue)
         heads = targets.filtered(lambda t: not t.is_breakdown)
         self.assertEqual(sorted(t.date_from.month for t in heads), list(range(1, 13)))
@@ -116,6 +117,8 @@ class TestGenerateByDimension(SalesPlanCommon):
         })
         rest = wizard.line_ids.filtered(lambda line: not line.region_id)
         self.assertEqual(rest.rest_label, "In no sales region")
+        self.assertEqual(set(wizard.line_ids.mapped("label")), {
+            "SM Benelux", "SM West Coast", "SM Nordics", "In no sales region"})
         self.assertEqual(wizard.base_total, 1900.0)
         # the Nordics without history weigh as much as the average line with history
         fair = 1900.0 / 3

@@ -664,9 +664,13 @@ class SalesPlanGenerateLine(models.TransientModel):
     source_id = fields.Many2one(comodel_name="utm.source", string="Source")
     history_value = fields.Float(string="History", readonly=True)
     rest_label = fields.Char(
-        string="Not Broken Down", compute="_compute_rest_label",
+        string="Not Broken Down", compute="_compute_labels",
         help="The history without this dimension: its share stays on the plan's own "
         "target, without a breakdown target.",
+    )
+    label = fields.Char(
+        string="Allocated To", compute="_compute_labels",
+        help="The sales region, country, medium or source, or the history without any.",
     )
     share = fields.Float(string="Share (%)", compute="_compute_amount")
     is_override = fields.Boolean(
@@ -687,7 +691,7 @@ class SalesPlanGenerateLine(models.TransientModel):
         return super().write(vals)
 
     @api.depends("wizard_id.allocate_by", "region_id", "country_id", "medium_id", "source_id")
-    def _compute_rest_label(self):
+    def _compute_labels(self):
         labels = {
             "region": self.env._("In no sales region"),
             "country": self.env._("No country"),
@@ -696,8 +700,9 @@ class SalesPlanGenerateLine(models.TransientModel):
         }
         for line in self:
             kind = line.wizard_id.allocate_by
-            line.rest_label = labels[kind] if kind in labels \
-                and not line[KEY_FIELDS[kind]] else False
+            key = line[KEY_FIELDS[kind]] if kind in labels else False
+            line.rest_label = labels[kind] if kind in labels and not key else False
+            line.label = key.display_name if key else line.rest_label
 
     @api.depends(
         "wizard_id.proposed_total", "wizard_id.total_target", "is_override", "override_amount",

@@ -49,6 +49,11 @@ registry.category("web_tour.tours").add("sales_journey_plan_manager", {
             trigger: `${lines} .o_data_row:contains('Journey Sara'):contains('1,000.00'):contains('3,575.00')`,
         },
         {
+            content: "The periods tab",
+            trigger: ".modal .o_notebook .nav-link:contains('Periods')",
+            run: "click",
+        },
+        {
             content: "The periods preview lists the twelve months",
             trigger: ".modal .o_field_widget[name=period_preview] tbody tr:nth-child(12)",
         },
