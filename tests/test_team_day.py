@@ -107,6 +107,7 @@ class TestTeamDay(SalesManagementCommon):
         })
 
     def _day(self, user, **kwargs):
+        self.env.invalidate_all()  # as in a request of its own: nothing read before
         return self.env["sales.team.day"].with_user(user).with_context(tz="UTC") \
             .get_team_day(fields.Date.to_string(self.day), **kwargs)
 
@@ -176,6 +177,52 @@ class TestTeamDay(SalesManagementCommon):
         with self.assertRaises(UserError):
             self._day(self.user_leader, team_id=self.team_other.id)
 
+    def test_leader_reads_only_sales_documents_of_their_companies(self):
+        """A leader with "Own Documents" rights reads the members' work on opportunities
+        and orders of the leader's companies; not on another company's documents, nor on
+        documents outside sales the leader may not read."""
+        company_b = self.env["res.company"].create({"name": "TD Company B"})
+        self.user_salesman.company_ids |= company_b
+        call = self.env.ref("mail.mail_activity_data_call")
+        lead_b = self.env["crm.lead"].create({
+            "name": "TD foreign deal", "type": "opportunity", "company_id": company_b.id,
+            "user_id": self.user_salesman.id})
+        partner_b = self.env["res.partner"].create({"name": "TD foreign partner",
+                                                    "company_id": company_b.id})
+        for record, summary in ((lead_b, "TD foreign call"), (partner_b, "TD partner call")):
+            record.activity_schedule(activity_type_id=call.id, summary=summary,
+                                     user_id=self.user_salesman.id, date_deadline=self.day)
+        done = lead_b.activity_schedule(activity_type_id=call.id, summary="TD foreign done",
+                                        user_id=self.user_salesman.id,
+                                        date_deadline=self.yesterday)
+        done.with_user(self.user_salesman).with_company(company_b).action_feedback(
+            feedback="TD foreign feedback")
+        message = lead_b.message_ids.filtered("mail_activity_type_id")[:1]
+        message.sudo().date = datetime.combine(self.yesterday, time(12, 0))
+        self.env.flush_all()
+        def day(viewer, company):
+            self.env.invalidate_all()
+            return self.env["sales.team.day"].with_user(viewer).with_context(
+                tz="UTC", allowed_company_ids=company.ids).get_team_day(
+                fields.Date.to_string(self.day))
+
+        # in the web client's context: Company A enabled
+        for viewer in (self.user_leader, self.user_manager, self.user_salesman):
+            with self.subTest(viewer=viewer.login):
+                sam = self._person(day(viewer, self.company), self.user_salesman)
+                text = [line["name"] + line["detail"] for section in ("yesterday", "today")
+                        for line in sam[section]]
+                self.assertFalse([t for t in text if "foreign" in t or "partner call" in t])
+                # the members' own-company work is still there
+                self.assertIn("Meeting: TD demo", self._names(sam["today"], "activity"))
+                self.assertTrue(any("TD wants a demo" in line["detail"]
+                                    for line in sam["yesterday"]))
+        # in Company B, Sam sees his own work there
+        sam = day(self.user_salesman, company_b)["people"][0]
+        self.assertIn("Call: TD foreign call", self._names(sam["today"], "activity"))
+        self.assertTrue(any("TD foreign feedback" in line["detail"]
+                            for line in sam["yesterday"]))
+
     def test_manager_sees_everyone_or_one_team(self):
         data = self._day(self.user_manager)
         ids = {p["user_id"] for p in data["people"]}
@@ -189,6 +236,16 @@ class TestTeamDay(SalesManagementCommon):
         # a private meeting the viewer is not invited to: busy, not opened
         [busy] = [line for line in otto["today"] if line["kind"] == "meeting"]
         self.assertEqual((busy["name"], busy["openable"], busy["id"]), ("Busy", False, False))
+
+    def test_a_declined_meeting_is_not_planned(self):
+        sara = self.event.attendee_ids.filtered(
+            lambda a: a.partner_id == self.user_salesman_2.partner_id)
+        sara.with_user(self.user_salesman_2).do_decline()
+        data = self._day(self.user_leader)
+        self.assertEqual(self._names(self._person(data, self.user_salesman_2)["today"],
+                                     "meeting"), [])
+        self.assertEqual(self._names(self._person(data, self.user_salesman)["today"],
+                                     "meeting"), ["TD customer visit"])
 
     def test_the_day_moves_and_bad_input(self):
         data = self.env["sales.team.day"].with_user(self.user_salesman).with_context(

@@ -11,8 +11,10 @@ a sales team of their companies (one team at a time when they choose one). What 
 is read with the viewer's rights; a team leader's view of their members' activities,
 messages and meetings, which Odoo's own rules hide from a leader with "Own Documents"
 rights, is read as the dashboard reads their overdue counts: as superuser, bounded by the
-members. Each line says whether the viewer may open its record (``openable``); a private
-meeting the viewer is not invited to shows as busy."""
+members, and only on the documents the dashboard counts for them (opportunities and
+orders, ``LEADER_MODELS``) of the viewer's companies; the members' work on other documents
+is read with the viewer's rights. Each line says whether the viewer may open its record
+(``openable``); a private meeting the viewer is not invited to shows as busy."""
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -26,6 +28,10 @@ from odoo.tools import html2plaintext
 from .sales_input_guard import check_date_param, check_ids_param
 
 DETAIL_MAX = 160
+
+#: The documents whose activities and messages a team leader reads as superuser for their
+#: members (the dashboard's overdue activities are counted on the same models).
+LEADER_MODELS = ("crm.lead", "sale.order")
 
 
 class SalesTeamDay(models.AbstractModel):
@@ -139,6 +145,34 @@ class SalesTeamDay(models.AbstractModel):
         return {"kind": kind, "model": model, "id": res_id, "name": name or "",
                 "detail": (detail or "")[:DETAIL_MAX], "time": at, "openable": False}
 
+    def _search_on_documents(self, env, model, domain, model_field):
+        """``model`` records (activities, messages) attached to documents (``model_field``
+        and ``res_id``) matching ``domain``, read as ``env``, on documents of the viewer's
+        companies only (Odoo shows a user their own activities in every company). When
+        ``env`` is the superuser's for a team leader, only those on ``LEADER_MODELS``
+        documents are read so; the rest with the viewer's own rights."""
+        if env.su and not self.env.su:
+            records = env[model].search([*domain, (model_field, "in", LEADER_MODELS)]) \
+                | self.env[model].search(
+                    [*domain, (model_field, "not in", LEADER_MODELS)]).with_env(env)
+        else:
+            records = env[model].search(domain)
+        documents = defaultdict(set)
+        for record in records:
+            documents[record[model_field]].add(record.res_id)
+        kept = set()
+        for doc_model, ids in documents.items():
+            Document = self.env[doc_model].sudo() if doc_model in self.env else None
+            if Document is None or "company_id" not in Document._fields \
+                    or not Document._fields["company_id"].store:
+                kept.update((doc_model, doc_id) for doc_id in ids)
+                continue
+            kept.update((doc_model, doc_id) for doc_id in Document.search([
+                ("id", "in", list(ids)),
+                ("company_id", "in", [*self.env.companies.ids, False]),
+            ]).ids)
+        return records.filtered(lambda r: (r[model_field], r.res_id) in kept)
+
     def _mark_openable(self, lines):
         """``openable``: the viewer may read the line's record (one query per model)."""
         by_model = defaultdict(set)
@@ -147,6 +181,8 @@ class SalesTeamDay(models.AbstractModel):
                 by_model[line["model"]].add(line["id"])
         readable = {}
         for model, ids in by_model.items():
+            if model not in self.env:
+                continue
             records = self.env[model].browse(ids).exists()
             readable[model] = set(records._filtered_access("read").ids)
         for _uid, _day, line in lines:
@@ -157,11 +193,11 @@ class SalesTeamDay(models.AbstractModel):
         """Activities done on ``day`` (their messages), with the feedback given."""
         partner_user = {user.partner_id.id: user.id for user in users.sudo()}
         start, stop = self._bounds(day)
-        messages = env["mail.message"].search([
+        messages = self._search_on_documents(env, "mail.message", [
             ("mail_activity_type_id", "!=", False), ("message_type", "=", "notification"),
             ("author_id", "in", list(partner_user)), ("model", "!=", False),
             ("date", ">=", start), ("date", "<", stop),
-        ], order="date")
+        ], "model")
         return [(partner_user[message.author_id.id], day, self._line(
             "activity_done", message.model, message.res_id,
             "%s: %s" % (message.mail_activity_type_id.name, message.record_name or ""),
@@ -198,6 +234,7 @@ class SalesTeamDay(models.AbstractModel):
         reached = env["sales.lead.milestone"].search([
             ("salesperson_id", "in", users.ids), ("date_reached", ">=", start),
             ("date_reached", "<", stop),
+            ("company_id", "in", [*self.env.companies.ids, False]),
         ])
         return [(line.salesperson_id.id, day, self._line(
             "milestone", "crm.lead", line.lead_id.id,
@@ -225,10 +262,10 @@ class SalesTeamDay(models.AbstractModel):
         # a to-do's reminder is the to-do's own line
         todo_type = self.env.ref("sales_management.mail_activity_type_sales_todo",
                                  raise_if_not_found=False)
-        activities = env["mail.activity"].search([
+        activities = self._search_on_documents(env, "mail.activity", [
             ("user_id", "in", users.ids), ("date_deadline", "in", [today, tomorrow]),
             ("activity_type_id", "not in", todo_type.ids),
-        ])
+        ], "res_model")
         return [(activity.user_id.id, activity.date_deadline, self._line(
             "activity", activity.res_model, activity.res_id,
             "%s: %s" % (activity.activity_type_id.name or "",
@@ -237,25 +274,35 @@ class SalesTeamDay(models.AbstractModel):
         )) for activity in activities]
 
     def _meetings(self, env, users, today, tomorrow):
-        """Meetings of today and tomorrow in the calendar, per attendee shown."""
+        """Meetings of today and tomorrow in the calendar, per attendee shown (not those
+        they declined). Who attends is read apart: Odoo hides a private event's attendees
+        from whoever is not invited, and such an event shows as busy."""
         start, stop = self._bounds(today, days=2)
         partner_user = {user.partner_id.id: user.id for user in users.sudo()}
+        viewer = self.env.user
         events = env["calendar.event"].search([
             ("partner_ids", "in", list(partner_user)), ("start", "<", stop),
             ("stop", ">=", start),
         ], order="start")
-        viewer = self.env.user.partner_id
+        attendees = defaultdict(set)
+        for event, partner in self.env["calendar.attendee"].sudo()._read_group([
+            ("event_id", "in", events.ids), ("state", "!=", "declined"),
+            ("partner_id", "in", [*partner_user, viewer.partner_id.id]),
+        ], ["event_id", "partner_id"]):
+            attendees[event.id].add(partner.id)
         lines = []
         for event in events:
-            private = event.privacy == "private" and viewer not in event.partner_ids \
-                and event.user_id != self.env.user
+            owner = event.user_id.sudo()
+            private = (event.privacy == "private" or not event.privacy and owner
+                       and owner.calendar_default_privacy == "private") \
+                and owner != viewer and viewer.partner_id.id not in attendees[event.id]
             day = max(self._local_day(event.start), today)
             if day > tomorrow:
                 continue
-            for partner in event.partner_ids:
-                if partner.id not in partner_user:
+            for partner_id in sorted(attendees[event.id]):
+                if partner_id not in partner_user:
                     continue
-                lines.append((partner_user[partner.id], day, self._line(
+                lines.append((partner_user[partner_id], day, self._line(
                     "meeting", False if private else "calendar.event",
                     False if private else event.id,
                     self.env._("Busy") if private else event.name,
