@@ -57,3 +57,55 @@ class TestTeamDayTourPhone(TestTeamDayTour):
 
     browser_size = "390x844"
     touch_enabled = True
+
+
+class TestTeamDayLeaderTour(SalesManagementHttpCommon):
+    """A team leader ("Own Documents" rights) opens the Team Day from the menu and reads a
+    member's day (``sales_journey_team_day_leader_tour.js``): the note, a section and a
+    card folded, the next day and back, the member's to-do opened."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        cls.lea = new_test_user(cls.env, login="sm_day_lea", password="sm_day_lea",
+                                groups=SALESMAN, name="Day Lead Lea", tz="UTC")
+        cls.sam = new_test_user(cls.env, login="sm_day_lsam", password="sm_day_lsam",
+                                groups=SALESMAN, name="Day Lead Sam", tz="UTC")
+        cls.team = cls.env["crm.team"].create({
+            "name": "Day Lead North", "user_id": cls.lea.id,
+            "member_ids": [Command.set((cls.lea | cls.sam).ids)],
+        })
+        cls.today = fields.Date.context_today(cls.sam)
+        lead = cls.env["crm.lead"].create({
+            "name": "Day Lead deal", "type": "opportunity", "user_id": cls.sam.id,
+            "team_id": cls.team.id,
+        })
+        call = cls.env.ref("mail.mail_activity_data_call")
+        done = lead.activity_schedule(activity_type_id=call.id, summary="Lead tour done",
+                                      user_id=cls.sam.id, date_deadline=cls.today)
+        done.with_user(cls.sam).action_feedback(feedback="Lead tour feedback")
+        message = lead.message_ids.filtered("mail_activity_type_id")[:1]
+        message.sudo().date = datetime.combine(cls.today - timedelta(days=1), time(10, 0))
+        cls.env["sales.task"].create({
+            "name": "Day Lead task", "user_id": cls.sam.id, "team_id": cls.team.id,
+            "todo_ids": [Command.create({"name": "Lead tour todo",
+                                         "date_deadline": cls.today + timedelta(days=1)})],
+        })
+        cls.env["sales.day.note"].with_user(cls.sam).create({
+            "date": cls.today, "note": "Need a discount approval"})
+        cls.env.flush_all()
+
+    def test_leader_day(self):
+        self.start_tour("/odoo/action-sales_management.sales_management_dashboard_action",
+                        "sales_journey_team_day_leader", login="sm_day_lea")
+        # reading the team's day writes nothing
+        self.assertEqual(self.env["sales.day.note"].search([]).mapped("note"),
+                         ["Need a discount approval"])
+
+
+class TestTeamDayLeaderTourPhone(TestTeamDayLeaderTour):
+    """The same on a phone: 390x844 viewport, touch events."""
+
+    browser_size = "390x844"
+    touch_enabled = True

@@ -4,6 +4,7 @@
 // the records); every line the viewer may read opens its record.
 
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { deserializeDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -27,7 +28,11 @@ export class SalesTeamDay extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
-        this.state = useState({ data: null, day: null, teamId: false, note: "", saving: false });
+        this.state = useState({
+            data: null, day: null, teamId: false, note: "", saving: false,
+            // folded sections and cards, by "<user_id>" or "<user_id>:<section>"; kept when the day moves
+            folded: {},
+        });
         onWillStart(() => this.load());
     }
 
@@ -52,6 +57,19 @@ export class SalesTeamDay extends Component {
 
     onTeam(ev) {
         return this.load(this.state.day, parseInt(ev.target.value) || false);
+    }
+
+    /** "Wed, May 13" in the user's language. */
+    formatDay(value) {
+        return value ? deserializeDate(value).toLocaleString({ weekday: "short", month: "short", day: "numeric" }) : "";
+    }
+
+    isFolded(key) {
+        return Boolean(this.state.folded[key]);
+    }
+
+    toggle(key) {
+        this.state.folded[key] = !this.state.folded[key];
     }
 
     kind(line) {
