@@ -308,6 +308,23 @@ class TestTeamDay(SalesManagementCommon):
         self.assertEqual(note.with_user(self.user_leader).note, "TD help 2")
         with self.assertRaises(AccessError):
             _ = note.with_user(self.user_other_team).note
+        # a past day's note is neither written, nor changed, nor removed
+        yesterday = fields.Date.to_string(self.yesterday)
+        with self.assertRaises(ValidationError):
+            Note.with_user(self.user_salesman_2).action_save_note(yesterday, "TD late")
+        past = Note.with_user(self.user_salesman_2).sudo().create(
+            {"date": self.yesterday, "note": "TD past"}).sudo(False)
+        for change in (lambda n: n.write({"note": "TD rewritten"}),
+                       lambda n: n.write({"date": self.tomorrow}),
+                       lambda n: n.unlink(),
+                       lambda n: note.with_user(self.user_salesman_2).write(
+                           {"date": self.yesterday - timedelta(days=1)})):
+            with self.subTest(change=change), self.assertRaises(ValidationError):
+                change(past)
+        self.assertEqual((past.date, past.note), (self.yesterday, "TD past"))
+        Day = self.env["sales.team.day"].with_user(self.user_salesman_2).with_context(tz="UTC")
+        self.assertFalse(Day.get_team_day(yesterday)["note_open"])
+        self.assertTrue(Day.get_team_day(tomorrow)["note_open"])
         # an empty note removes it; bad input is refused
         self.assertFalse(Note.with_user(self.user_salesman_2).action_save_note(tomorrow, " "))
         self.assertFalse(note.exists())

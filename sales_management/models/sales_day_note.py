@@ -50,7 +50,9 @@ class SalesDayNote(models.Model):
             if vals.get("user_id", self.env.uid) != self.env.uid:
                 raise ValidationError(self.env._("A day's note is written by its author only."))
             vals["user_id"] = self.env.uid
-        return super().create(vals_list)
+        notes = super().create(vals_list)
+        notes._check_day_open()
+        return notes
 
     def write(self, vals):
         vals = check_vals(self, [vals])[0]
@@ -60,7 +62,24 @@ class SalesDayNote(models.Model):
             if any(note.user_id.id != vals["user_id"] for note in self):
                 raise ValidationError(self.env._(
                     "A day's note is written by its author only."))
-        return super().write(vals)
+        self._check_day_open()
+        result = super().write(vals)
+        self._check_day_open()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_day_open(self):
+        self._check_day_open()
+
+    def _check_day_open(self):
+        """A note is written for today or a later day (the author's time zone): what the
+        team leader read about a past day stays as it was."""
+        if self.env.su:
+            return
+        today = fields.Date.context_today(self)
+        if any(note.date < today for note in self):
+            raise ValidationError(self.env._(
+                "A past day's note cannot be written, changed or removed: write today's."))
 
     @api.model
     def action_save_note(self, day, note):

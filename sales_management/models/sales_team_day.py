@@ -86,6 +86,8 @@ class SalesTeamDay(models.AbstractModel):
             "yesterday": fields.Date.to_string(yesterday),
             "tomorrow": fields.Date.to_string(tomorrow),
             "is_today": today == fields.Date.context_today(self),
+            # one's note is written for today or a later day (sales.day.note)
+            "note_open": today >= fields.Date.context_today(self),
             "scope": {"level": scope["level"], "label": scope["label"]},
             "teams": [{"id": team.id, "name": team.name} for team in teams],
             "team_id": team_id or False,
