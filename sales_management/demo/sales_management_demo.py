@@ -763,3 +763,18 @@ class SalesManagementDemo(models.AbstractModel):
             record.task_properties = {"demo_segment": ("smb", "enterprise")[index % 2]}
         _logger.info("Sales Management demo: properties on %s plans, %s tasks",
                      len(plans), len(tasks))
+
+    @api.model
+    def _generate_demo_day_notes(self):
+        """Today's notes on the Team Day of two of Europe's salespersons (written in their
+        own names, as only the author writes one); idempotent."""
+        notes = {
+            "sales_management.demo_user_alice":
+                "Waiting for Lyon's legal team to approve the contract: can you call them?",
+            "sales_management.demo_user_bruno": "Need a discount approval for Munich today.",
+        }
+        for xmlid, text in notes.items():
+            user = self.env.ref(xmlid, raise_if_not_found=False)
+            if user:
+                self.env["sales.day.note"].with_user(user).with_context(tz=user.tz) \
+                    .action_save_note(fields.Date.context_today(user), text)
