@@ -7,8 +7,6 @@
 import { registry } from "@web/core/registry";
 
 const member = ".o_sm_team_day_person:contains('Day Lead Sam')";
-let shownDay = null;
-
 registry.category("web_tour.tours").add("sales_journey_team_day_leader", {
     steps: () => [
         {
@@ -71,24 +69,19 @@ registry.category("web_tour.tours").add("sales_journey_team_day_leader", {
             run: "click",
         },
         {
-            content: "The day shown",
-            trigger: ".o_sm_team_day_date[data-date]",
-            run() {
-                shownDay = this.anchor.dataset.date;
-            },
-        },
-        {
-            content: "Next day",
+            content: "Next day: the date moves on once the day is loaded",
             trigger: ".o_sm_day_next",
-            run: "click",
-        },
-        {
-            content: "The next day is shown",
-            trigger: ".o_sm_team_day_date[data-date]",
-            run() {
-                if (this.anchor.dataset.date <= shownDay) {
-                    throw new Error(`Still on ${this.anchor.dataset.date}`);
+            async run() {
+                const shown = () => document.querySelector(".o_sm_team_day_date").dataset.date;
+                const before = shown();
+                this.anchor.click();
+                for (let waited = 0; waited < 10000; waited += 50) {
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                    if (shown() > before) {
+                        return;
+                    }
                 }
+                throw new Error(`Still on ${before}`);
             },
         },
         {
