@@ -12,6 +12,22 @@ from odoo import Command, fields
 from odoo.tests import new_test_user
 
 
+def lead_with_call_done_yesterday(env, user, team, name, summary, feedback):
+    """An opportunity of ``user`` whose call was done yesterday with ``feedback`` (its
+    message dated yesterday, 10:00)."""
+    today = fields.Date.context_today(user)
+    lead = env["crm.lead"].create({
+        "name": name, "type": "opportunity", "user_id": user.id, "team_id": team.id,
+    })
+    done = lead.activity_schedule(activity_type_id=env.ref("mail.mail_activity_data_call").id,
+                                  summary=summary, user_id=user.id, date_deadline=today)
+    done.with_user(user).action_feedback(feedback=feedback)
+    message = lead.message_ids.filtered("mail_activity_type_id")[:1]
+    message.sudo().date = datetime.combine(today - timedelta(days=1), time(10, 0))
+    return lead
+
+
+
 class TestTeamDayTour(SalesManagementHttpCommon):
     @classmethod
     def setUpClass(cls):
@@ -23,16 +39,9 @@ class TestTeamDayTour(SalesManagementHttpCommon):
             "name": "Day Tour North", "member_ids": [Command.set(cls.sam.ids)],
         })
         cls.today = fields.Date.context_today(cls.sam)
-        lead = cls.env["crm.lead"].create({
-            "name": "Day Tour deal", "type": "opportunity", "user_id": cls.sam.id,
-            "team_id": cls.team.id,
-        })
+        lead = lead_with_call_done_yesterday(cls.env, cls.sam, cls.team, "Day Tour deal",
+                                             "Day tour done", "Day tour feedback")
         call = cls.env.ref("mail.mail_activity_data_call")
-        done = lead.activity_schedule(activity_type_id=call.id, summary="Day tour done",
-                                      user_id=cls.sam.id, date_deadline=cls.today)
-        done.with_user(cls.sam).action_feedback(feedback="Day tour feedback")
-        message = lead.message_ids.filtered("mail_activity_type_id")[:1]
-        message.sudo().date = datetime.combine(cls.today - timedelta(days=1), time(10, 0))
         lead.activity_schedule(activity_type_id=call.id, summary="Day tour call",
                                user_id=cls.sam.id, date_deadline=cls.today)
         lead.activity_schedule(activity_type_id=call.id, summary="Day tour late",
@@ -77,16 +86,8 @@ class TestTeamDayLeaderTour(SalesManagementHttpCommon):
             "member_ids": [Command.set((cls.lea | cls.sam).ids)],
         })
         cls.today = fields.Date.context_today(cls.sam)
-        lead = cls.env["crm.lead"].create({
-            "name": "Day Lead deal", "type": "opportunity", "user_id": cls.sam.id,
-            "team_id": cls.team.id,
-        })
-        call = cls.env.ref("mail.mail_activity_data_call")
-        done = lead.activity_schedule(activity_type_id=call.id, summary="Lead tour done",
-                                      user_id=cls.sam.id, date_deadline=cls.today)
-        done.with_user(cls.sam).action_feedback(feedback="Lead tour feedback")
-        message = lead.message_ids.filtered("mail_activity_type_id")[:1]
-        message.sudo().date = datetime.combine(cls.today - timedelta(days=1), time(10, 0))
+        lead_with_call_done_yesterday(cls.env, cls.sam, cls.team, "Day Lead deal",
+                                      "Lead tour done", "Lead tour feedback")
         cls.env["sales.task"].create({
             "name": "Day Lead task", "user_id": cls.sam.id, "team_id": cls.team.id,
             "todo_ids": [Command.create({"name": "Lead tour todo",
