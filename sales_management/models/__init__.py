@@ -6,6 +6,7 @@ from . import sales_overrun_mixin
 from . import res_company
 from . import res_config_settings
 # shared by several features (one file per inherited core model)
+from . import account_move
 from . import crm_lead
 from . import mail_activity
 

@@ -200,18 +200,25 @@ SOURCES = {
         "so.quotation_sent_date IS NOT NULL AND so.state != 'cancel' "
         "AND l.display_type IS NULL",
     ),
-    # the first confirmed order of each customer (its company), picked with the order's
-    # own columns only: the customer's country and state are joined outside
+    # the first confirmed order of each customer (its company): a confirmed order with no
+    # earlier one (by order date, then id) of the same customer in the same company. Not a
+    # DISTINCT ON over every order: the conditions on the rows (a salesperson, a month)
+    # reach the orders' scan, and only the orders they keep look for an earlier one.
     "first_order": Source(
         model="sale.order", rid="first.rid",
-        tables="""(SELECT DISTINCT ON (p.commercial_partner_id, so.company_id)
-                          so.id AS rid, so.company_id, so.date_order AS date, so.user_id,
+        tables="""(SELECT so.id AS rid, so.company_id, so.date_order AS date, so.user_id,
                           so.team_id, so.partner_id, p.commercial_partner_id, so.medium_id,
                           so.source_id
                      FROM sale_order so
-                     LEFT JOIN res_partner p ON p.id = so.partner_id
+                     JOIN res_partner p ON p.id = so.partner_id
                     WHERE so.state = 'sale'
-                 ORDER BY p.commercial_partner_id, so.company_id, so.date_order, so.id
+                      AND NOT EXISTS (
+                          SELECT FROM sale_order prev
+                            JOIN res_partner pp ON pp.id = prev.partner_id
+                           WHERE prev.state = 'sale'
+                             AND pp.commercial_partner_id = p.commercial_partner_id
+                             AND prev.company_id = so.company_id
+                             AND (prev.date_order, prev.id) < (so.date_order, so.id))
                   ) AS first""",
         where="TRUE",
         columns={
