@@ -139,11 +139,12 @@ class SalesMilestoneFunnelReport(models.Model):
                     for before_sequence, before_id, before_company, before_active, _t
                     in track[:i] if before_active
                 ]
-        values = SQL(", ").join(
-            SQL("(%s::int, %s::int, %s::int, %s::int, %s::bool, %s::int, %s::int)", *row)
-            for row in rows)
-        return SQL("""(VALUES %s) AS step(m_id, team_id, milestone_id, sequence, is_passed,
-                                           company_id, m_company_id)""", values), team_ids
+        columns = list(zip(*rows))
+        return SQL(
+            """unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::bool[], %s::int[],
+                      %s::int[]) AS step(m_id, team_id, milestone_id, sequence, is_passed,
+                                         company_id, m_company_id)""",
+            *(list(column) for column in columns)), team_ids
 
     def _from(self):
         # each line: its milestone, and the active milestones of the opportunity's track
