@@ -72,8 +72,11 @@ class SalesManagementDashboard(models.AbstractModel):
             # the label and colours of each health: the same as the prints'
             "health_styles": health_styles(self.env),
         }
-        # the sections ask for the same targets' figures: each computed once
+        # the sections ask for the same targets' figures: each computed once. The
+        # leaderboard first: its score reads every target of the salespersons' plans in
+        # one batch, which then serves a salesperson's own plans and activity targets
         with period_figures_memo():
+            data["leaderboard"] = self._get_leaderboard(scope, dates)
             data["plans"] = self._get_plan_figures(scope, dates, data["drill"])
             data["conception"] = self._get_conception(data["plans"])
             data["kpis"] = self._get_sales_kpis(scope, dates, data["drill"])
@@ -83,7 +86,6 @@ class SalesManagementDashboard(models.AbstractModel):
             data["kpis"].update(
                 self._get_activity_kpis(scope, dates, data["plans"], data["drill"]))
             data["funnel"] = self._get_funnel(scope, dates, data["drill"])
-            data["leaderboard"] = self._get_leaderboard(scope, dates)
             data["teams"] = self._get_team_attainment(scope, dates)
         return data
 
@@ -496,12 +498,14 @@ class SalesManagementDashboard(models.AbstractModel):
         Report = self.env["sales.milestone.activity.report"]
         done_domain = expression.AND([domain, [("done_count", "=", 1)]])
         missing_domain = expression.AND([domain, [("missing_count", "=", 1)]])
-        [(done, right, on_time, with_result, right_way)] = Report._read_group(
-            done_domain, [], [
-                "__count", "right_activity_pct:avg", "on_time_pct:avg",
-                "with_result_pct:avg", "right_way_pct:avg",
+        # both kinds in one read: the percentages are empty on the missing rows, so their
+        # averages are the done activities' ones
+        [(done, missing, right, on_time, with_result, right_way)] = Report._read_group(
+            expression.AND([domain, ["|", ("done_count", "=", 1), ("missing_count", "=", 1)]]),
+            [], [
+                "done_count:sum", "missing_count:sum", "right_activity_pct:avg",
+                "on_time_pct:avg", "with_result_pct:avg", "right_way_pct:avg",
             ])
-        missing = Report.search_count(missing_domain)
         targets = self.env["sales.plan.target"].search([
             ("plan_id", "in", [row["id"] for row in plan_rows]),
             ("metric_id.source", "=", "activity"), ("is_breakdown", "=", False),
@@ -598,10 +602,12 @@ class SalesManagementDashboard(models.AbstractModel):
         elif scope["level"] == "team":
             user_domain.append(("team_id", "in", scope["team_ids"]))
         plans = self._plans_in_period(dates, user_domain)
-        current = self._achievement_by_user(plans, dates["date_from"], dates["date_to"])
         # the company's score: achievements against their own targets, weighted by kind
+        # (first: it reads every target of the plans, the headline ones included, in one
+        # batch that the achievements below are served from)
         scores = self.env["sales.recognition"]._scores(plans, dates["date_from"],
                                                        dates["date_to"])
+        current = self._achievement_by_user(plans, dates["date_from"], dates["date_to"])
         score_rank = {
             uid: rank for rank, uid in enumerate(sorted(
                 (uid for uid in current if scores.get(uid) is not None),

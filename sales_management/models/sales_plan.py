@@ -20,6 +20,7 @@ from odoo.tools import float_round, format_datetime, is_html_empty
 
 from .res_company import HEALTH, PACE_HEALTH
 from .sales_input_guard import check_input, check_vals
+from .sales_plan_target import memoized_period_figures
 
 HEALTH_RANK = {"on_track": 0, "at_risk": 1, "off_track": 2}
 # how many sub-plans and targets the plan report lists as the main gap contributors
@@ -1178,6 +1179,10 @@ class SalesPlan(models.Model):
         metric adds the parts up; a ratio metric (win rate) reads its first target
         overlapping the period. The health is judged over the plan's part of the period:
         a finished month reads Achieved/Missed, a month not started Not started."""
+        return memoized_period_figures(self, date_from, date_to)
+
+    def _compute_period_figures(self, date_from, date_to):
+        """``_get_period_figures``, computed."""
         today = fields.Date.context_today(self)
         headlines = self._headline_targets_batch()
         parts = self.env["sales.plan.target"].union(

@@ -48,12 +48,31 @@ assert DIMENSIONS == ("user_id", "team_id", "partner_id", "country_id", "state_i
 _PERIOD_MEMO = contextvars.ContextVar("sales_management_period_figures", default=None)
 
 
+def memoized_period_figures(records, date_from, date_to, compute="_compute_period_figures"):
+    """``records.<compute>(date_from, date_to)`` (``{id: figures}``) inside a
+    ``period_figures_memo`` block: the records already computed for this period are
+    served again, only the others computed (in one batch). Outside a block: computed."""
+    memo = _PERIOD_MEMO.get()
+    if memo is None:
+        return getattr(records, compute)(date_from, date_to)
+    env = records.env
+    key = (records._name, env.uid, env.su, env.company.id, tuple(env.companies.ids),
+           date_from, date_to, fields.Date.context_today(records))
+    known, done = memo.setdefault(key, ({}, set()))
+    missing = [rid for rid in dict.fromkeys(records._ids) if rid not in done]
+    if missing:
+        known.update(getattr(records.browse(missing), compute)(date_from, date_to))
+        done.update(missing)
+    return {rid: known[rid] for rid in records._ids if rid in known}
+
+
 @contextmanager
 def period_figures_memo():
-    """Within this block, ``sales.plan.target._get_period_figures`` computes the figures
-    of a target for a period once and serves them again: a read-only call (the
-    dashboard's data) asks for the same targets from several sections (the plans, the
-    leaderboard, the score, activity quality). Keyed by user, company, period and day;
+    """Within this block, ``sales.plan.target._get_period_figures`` and
+    ``sales.plan._get_period_figures`` compute the figures of a target or a plan for a
+    period once and serve them again: a read-only call (the dashboard's data) asks for
+    the same plans and targets from several sections (the plans, the leaderboard, the
+    score, activity quality). Keyed by user, company, period and day;
     the memo lives in this thread's context only and ends with the block. Never around
     writes."""
     token = _PERIOD_MEMO.set({})
@@ -873,17 +892,7 @@ class SalesPlanTarget(models.Model):
         """
         if not all(self._ids):  # new records (an onchange): no figures of a period
             return {}
-        memo = _PERIOD_MEMO.get()
-        if memo is None:
-            return self._compute_period_figures(date_from, date_to)
-        key = (self.env.uid, self.env.su, self.env.company.id, date_from, date_to,
-               fields.Date.context_today(self))
-        known, done = memo.setdefault(key, ({}, set()))
-        missing = [tid for tid in dict.fromkeys(self._ids) if tid not in done]
-        if missing:
-            known.update(self.browse(missing)._compute_period_figures(date_from, date_to))
-            done.update(missing)
-        return {tid: known[tid] for tid in self._ids if tid in known}
+        return memoized_period_figures(self, date_from, date_to)
 
     def _compute_period_figures(self, date_from, date_to):
         """``_get_period_figures``, computed."""
