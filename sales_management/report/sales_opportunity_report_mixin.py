@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class SalesOpportunityReportMixin(models.AbstractModel):
@@ -22,3 +23,22 @@ class SalesOpportunityReportMixin(models.AbstractModel):
         help="Leader of the opportunity's sales team.",
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        """``team_user_id`` = / in users: the opportunity's team among the teams these
+        users lead, read now (one small query, nothing cached: a change of leader shows at
+        once), FALSE when they lead none. On the joined team's column, the test made
+        PostgreSQL scan every opportunity for a salesperson's rule; on the team column,
+        the rule's tests (own, unassigned, led teams) use the opportunities' indexes."""
+        if fname == "team_user_id" and operator in ("=", "in"):
+            user_ids = [value] if operator == "=" else value
+            if isinstance(user_ids, (list, tuple)) and user_ids and all(
+                    isinstance(uid, int) and not isinstance(uid, bool) and uid > 0
+                    for uid in user_ids):
+                teams = self.env["crm.team"].sudo().with_context(active_test=False).search(
+                    [("user_id", "in", list(user_ids))], order="id")
+                if not teams:
+                    return SQL("FALSE")
+                return SQL("%s = ANY(%s)", self._field_to_sql(alias, "team_id", query),
+                           teams.ids)
+        return super()._condition_to_sql(alias, fname, operator, value, query)
