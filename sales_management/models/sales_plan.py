@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round, format_datetime, is_html_empty
+from odoo.tools import SQL, float_round, format_datetime, is_html_empty
 
 from .res_company import HEALTH, PACE_HEALTH
 from .sales_input_guard import check_input, check_vals
@@ -708,25 +708,24 @@ class SalesPlan(models.Model):
         )
 
     def _headline_targets_batch(self):
-        """``{plan: _headline_targets()}`` for many plans: one grouped query and one
-        search for the saved plans, not a filter over every target of every plan."""
+        """``{plan: _headline_targets()}`` for many plans: one query for the saved plans
+        (the targets' read rules applied), not a filter over every target of every plan."""
         Target = self.env["sales.plan.target"]
         result = {}
         saved = self.filtered(lambda p: isinstance(p.id, int))
         if saved:
-            metric_of = {plan.id: plan.metric_id.id for plan in saved}
-            owner = {}
-            for plan, metric, ids in Target._read_group(
-                [("plan_id", "in", saved.ids), ("is_breakdown", "=", False)],
-                ["plan_id", "metric_id"], ["id:array_agg"],
-            ):
-                if metric.id == metric_of[plan.id]:
-                    owner.update(dict.fromkeys(ids, plan.id))
-            by_plan = {}
+            query = Target._search([("plan_id", "in", saved.ids), ("is_breakdown", "=", False)],
+                                   order=Target._order)
+            plan_id = Target._field_to_sql(Target._table, "plan_id", query)
+            query.add_where(SQL(
+                "%s = (SELECT p.metric_id FROM sales_plan p WHERE p.id = %s)",
+                Target._field_to_sql(Target._table, "metric_id", query), plan_id))
+            by_plan = defaultdict(list)
             # the targets' own order (plan, sequence, date), as target_ids gives them
-            for target in Target.search([("id", "in", list(owner))]):
-                by_plan.setdefault(owner[target.id], []).append(target.id)
-            prefetch = tuple(owner)  # one prefetch set: their fields read in one query
+            for target_id, owner in self.env.execute_query(
+                    query.select(SQL.identifier(Target._table, "id"), plan_id)):
+                by_plan[owner].append(target_id)
+            prefetch = tuple(tid for ids in by_plan.values() for tid in ids)
             for plan in saved:
                 result[plan] = Target.browse(by_plan.get(plan.id, [])).with_prefetch(prefetch)
         for plan in self - saved:
