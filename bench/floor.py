@@ -7,7 +7,8 @@ ONE ``GROUP BY`` per source table, computing every measure of that table in one 
 team × month, month):
 
 - ``sale_order_line``: revenue (confirmed order lines, in company currency);
-- ``sale_order``: new customers (first confirmed order of each commercial partner);
+- ``sale_order``: new customers (first confirmed order of each commercial partner; for one
+  salesperson, his orders with no earlier order of their customer: ``USER_SOURCES``);
 - ``account_move_line``: invoiced (product lines of posted customer invoices and refunds);
 - ``crm_lead``: opportunities (by creation month) and win rate (by closing month) in one
   scan (each opportunity gives a "created" and a "closed" row);
@@ -83,6 +84,25 @@ SOURCES = {
         GROUP BY """ + _SETS),
 }
 
+# a salesperson's new customers: his confirmed orders of the year with no earlier confirmed
+# order of the same customer, not the first order of every customer picked and filtered
+# (over the whole company, that pick is the faster one)
+USER_SOURCES = {
+    "sale_order": (("new_customers",), _HEAD + """, COUNT(DISTINCT r.cp) FROM (
+            SELECT so.user_id, so.team_id, date_trunc('month', so.date_order)::date AS m,
+                   p.commercial_partner_id AS cp
+              FROM sale_order so JOIN res_partner p ON p.id = so.partner_id
+             WHERE so.state = 'sale' AND so.company_id = %(company)s
+               AND so.user_id = %(user)s
+               AND so.date_order >= %(start)s AND so.date_order < %(stop)s
+               AND NOT EXISTS (
+                   SELECT FROM sale_order prev JOIN res_partner pp ON pp.id = prev.partner_id
+                    WHERE prev.state = 'sale' AND prev.company_id = so.company_id
+                      AND pp.commercial_partner_id = p.commercial_partner_id
+                      AND (prev.date_order, prev.id) < (so.date_order, so.id))) r
+        GROUP BY """ + _SETS),
+}
+
 LEVELS = {0: "user", 2: "team", 3: "company"}
 
 # the targets' rows: plan, metric, then the key of their actual in ``source_values``
@@ -106,7 +126,9 @@ def source_values(cr, company_id, year, user_id=None):
     params = {"company": company_id, "start": datetime(year, 1, 1),
               "stop": datetime(year + 1, 1, 1), "user": user_id}
     result = {}
-    for codes, query in SOURCES.values():
+    for table, (codes, query) in SOURCES.items():
+        if user_id and table in USER_SOURCES:
+            codes, query = USER_SOURCES[table]
         cr.execute(query, params)
         for grouping, user, team, month, *values in cr.fetchall():
             level = LEVELS[grouping]
