@@ -24,7 +24,7 @@ from odoo.osv import expression
 
 from .res_company import health_styles
 from .sales_input_guard import check_date_param, check_ids_param
-from .sales_plan_target import period_figures_memo
+from .sales_plan_target import current_period_memo, period_figures_memo
 
 PERIODS = ("month", "quarter", "year")
 OPEN_TASK_STATES = ("draft", "in_progress")
@@ -233,12 +233,22 @@ class SalesManagementDashboard(models.AbstractModel):
     # ------------------------------------------------------------------ plans
     @api.model
     def _plans_in_period(self, dates, extra_domain=None):
-        return self.env["sales.plan"].search(expression.AND([[
+        """The plans of the period the user may read (and ``extra_domain``); within a
+        ``period_figures_memo`` block, the same search is run once (a salesperson's
+        headline plans are the leaderboard's)."""
+        domain = expression.AND([[
             ("state", "!=", "cancelled"),
             ("date_from", "<=", dates["date_to"]),
             ("date_to", ">=", dates["date_from"]),
             ("company_id", "in", self.env.companies.ids),
-        ], extra_domain or []]))
+        ], extra_domain or []])
+        memo = current_period_memo()
+        if memo is None:
+            return self.env["sales.plan"].search(domain)
+        key = ("sales.plan.search", self.env.uid, self.env.su, repr(domain))
+        if key not in memo:
+            memo[key] = self.env["sales.plan"].search(domain)
+        return memo[key]
 
     @api.model
     def _headline_plan_domain(self, scope):
@@ -598,7 +608,7 @@ class SalesManagementDashboard(models.AbstractModel):
         (``sales.recognition._scores``) with its own rank."""
         user_domain = [("scope", "=", "user")]
         if scope["user_ids"]:
-            user_domain.append(("user_id", "in", scope["user_ids"]))
+            user_domain = self._headline_plan_domain(scope)  # the same plans
         elif scope["level"] == "team":
             user_domain.append(("team_id", "in", scope["team_ids"]))
         plans = self._plans_in_period(dates, user_domain)

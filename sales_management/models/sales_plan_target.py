@@ -66,6 +66,11 @@ def memoized_period_figures(records, date_from, date_to, compute="_compute_perio
     return {rid: known[rid] for rid in records._ids if rid in known}
 
 
+def current_period_memo():
+    """The memo of the current ``period_figures_memo`` block (a dict), None outside one."""
+    return _PERIOD_MEMO.get()
+
+
 @contextmanager
 def period_figures_memo():
     """Within this block, ``sales.plan.target._get_period_figures`` and
