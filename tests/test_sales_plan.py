@@ -2,6 +2,8 @@
 plan scope, hierarchy roll-ups, expected-to-date with seasonality, health, drill-down, and
 a query count that does not grow with the number of targets."""
 
+from datetime import datetime
+
 from freezegun import freeze_time
 from sales_plan_common import SalesPlanCommon
 
@@ -51,6 +53,39 @@ class TestSalesPlanActuals(SalesPlanCommon):
             self._target(plan, "new_customers", 1, date_from="2024-12-01",
                          date_to="2024-12-31").actual_value, 1)
         self.assertEqual(self._target(plan, "new_customers", 1).actual_value, 2)
+
+    def test_new_customers_first_order_by_date_then_id(self):
+        """A customer's first order is its earliest confirmed one (order date, then id),
+        its contacts' included; a quotation never confirmed is none. A salesperson's
+        target counts the customers whose first order is his, not those he sold to
+        after someone else (the conditions on the orders are applied before the search
+        for an earlier one, not after)."""
+        customer = self.env["res.partner"].create({"name": "SM New Co", "is_company": True})
+        contact = self.env["res.partner"].create({"name": "SM New Contact",
+                                                  "parent_id": customer.id})
+        line = [(self.product_goods, 1, 100.0)]
+        self._create_order(customer, self.user_salesman, line,
+                           date_order=datetime(2025, 5, 2, 9, 0), confirm=False)
+        when = datetime(2025, 5, 10, 10, 0)
+        first = self._create_order(contact, self.user_salesman_2, line, date_order=when)
+        later = self._create_order(customer, self.user_salesman, line, date_order=when)
+        self.assertLess(first.id, later.id)
+        self._create_order(customer, self.user_salesman, line,
+                           date_order=datetime(2025, 6, 1, 9, 0))
+        plan = self._plan()
+        may = {"date_from": "2025-05-01", "date_to": "2025-05-31"}
+        june = {"date_from": "2025-06-01", "date_to": "2025-06-30"}
+        cases = [
+            (may, {}, 1),
+            (may, {"user_id": self.user_salesman_2.id}, 1),
+            (may, {"user_id": self.user_salesman.id}, 0),
+            (june, {"user_id": self.user_salesman.id}, 0),
+            (may, {"partner_id": customer.id}, 1),
+        ]
+        for period, dims, count in cases:
+            with self.subTest(period=period, dims=dims):
+                target = self._target(plan, "new_customers", 1, **period, **dims)
+                self.assertEqual(target.actual_value, count)
 
     def test_activity_types_filter(self):
         calls = self.metric["activities"].copy({
