@@ -163,6 +163,44 @@ SCREEN_ACTIVITY_FLOOR = ACTIVITY_FLOOR.replace(
     "(%(user)s::int IS NULL OR user_id = %(user)s)")
 assert SCREEN_FUNNEL_FLOOR != FUNNEL_FLOOR and SCREEN_ACTIVITY_FLOOR != ACTIVITY_FLOOR
 
+# the overdue tasks and to-dos and the open corrective actions of a user (or the company's)
+SCREEN_COUNTS_FLOOR = """
+    SELECT (SELECT COUNT(*) FROM sales_task
+             WHERE active AND state IN ('draft', 'in_progress') AND date_deadline < %(today)s
+               AND (company_id = %(company)s OR company_id IS NULL)
+               AND (%(user)s::int IS NULL OR user_id = %(user)s)),
+           (SELECT COUNT(*) FROM sales_task_todo
+             WHERE state = 'todo' AND date_deadline < %(today)s
+               AND (company_id = %(company)s OR company_id IS NULL)
+               AND (%(user)s::int IS NULL OR user_id = %(user)s)),
+           (SELECT COUNT(*) FROM sales_corrective_action
+             WHERE state = 'open' AND (company_id = %(company)s OR company_id IS NULL)
+               AND (%(user)s::int IS NULL OR user_id = %(user)s))
+"""
+
+# the average deal size: the expected revenue of the opportunities won in the period
+SCREEN_DEAL_SIZE_FLOOR = """
+    SELECT AVG(l.expected_revenue)
+      FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
+     WHERE l.type = 'opportunity' AND l.active AND s.is_won
+       AND (l.company_id = %(company)s OR l.company_id IS NULL)
+       AND (%(user)s::int IS NULL OR l.user_id = %(user)s)
+       AND l.date_closed >= %(start)s AND l.date_closed < %(stop)s
+"""
+
+# the vision, mission, target customers and strategy of the plans above the user's plans
+# of the period (a manager's: the top plans')
+SCREEN_CONCEPTION_FLOOR = """
+    SELECT a.id, a.name, a.vision, a.mission, a.target_customers, a.strategy
+      FROM sales_plan p
+      JOIN sales_plan a ON p.parent_path LIKE a.parent_path || '%%'
+                       AND (a.id <> p.id OR %(user)s::int IS NULL)
+     WHERE p.state != 'cancelled' AND p.company_id = %(company)s
+       AND p.date_from < %(stop)s AND p.date_to >= %(start)s
+       AND (%(user)s::int IS NULL AND p.parent_id IS NULL
+            OR p.scope = 'user' AND p.user_id = %(user)s)
+"""
+
 
 class Bench:
     def __init__(self, env, repeat=5, out=print, jobs=True, reports=True, parts=None,
@@ -439,11 +477,13 @@ class Bench:
         """The same screen's sections the way Odoo's own reports and a hand-written
         program get them: the sales KPIs from ``sale.report`` (``odoo_path``), the revenue
         by salesperson (the leaderboard) from ``sale.report``, the pipeline by stage from
-        ``crm.lead``, the overdue activities from ``mail.activity``; the milestone funnel
-        and the activity quality, which Odoo has no report for, from their hand-written
-        SQL (``SCREEN_FUNNEL_FLOOR``, ``SCREEN_ACTIVITY_FLOOR``), and the figures of the
-        plans the user sees in the period from their SQL floor (``floor.py``; a
-        salesperson's: his own rows only)."""
+        ``crm.lead``, the overdue activities from ``mail.activity``; the addon's own
+        figures, which Odoo has no report for, from their hand-written SQL: the milestone
+        funnel and the activity quality (``SCREEN_FUNNEL_FLOOR``,
+        ``SCREEN_ACTIVITY_FLOOR``), the overdue tasks and to-dos and the open corrective
+        actions, the deal size, the conception above the plans (``SCREEN_*_FLOOR``), and
+        the figures of the plans the user sees in the period from their SQL floor
+        (``floor.py``; a salesperson's: his own rows only)."""
         result = self.odoo_path(env, dates)
         start = datetime.combine(dates["date_from"], datetime.min.time())
         stop = datetime.combine(dates["date_to"], datetime.min.time()) + timedelta(days=1)
@@ -461,6 +501,14 @@ class Bench:
         self.cr.execute(SCREEN_FUNNEL_FLOOR, params)
         self.cr.fetchall()
         self.cr.execute(SCREEN_ACTIVITY_FLOOR, params)
+        self.cr.fetchall()
+        # the execution and control counts, the deal size and the conception above the
+        # user's plans: the addon's own, one hand-written query each
+        self.cr.execute(SCREEN_COUNTS_FLOOR, {**params, "today": self.today})
+        self.cr.fetchall()
+        self.cr.execute(SCREEN_DEAL_SIZE_FLOOR, params)
+        self.cr.fetchall()
+        self.cr.execute(SCREEN_CONCEPTION_FLOOR, params)
         self.cr.fetchall()
         env["mail.activity"].search_count([
             ("res_model", "in", ("crm.lead", "sale.order")),
