@@ -714,6 +714,8 @@ class SalesPlan(models.Model):
         result = {}
         saved = self.filtered(lambda p: isinstance(p.id, int))
         if saved:
+            # the plans' metric is read in SQL below: pending changes written first
+            saved.flush_recordset(["metric_id"])
             query = Target._search([("plan_id", "in", saved.ids), ("is_breakdown", "=", False)],
                                    order=Target._order)
             plan_id = Target._field_to_sql(Target._table, "plan_id", query)

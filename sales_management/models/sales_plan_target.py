@@ -48,20 +48,20 @@ assert DIMENSIONS == ("user_id", "team_id", "partner_id", "country_id", "state_i
 _PERIOD_MEMO = contextvars.ContextVar("sales_management_period_figures", default=None)
 
 
-def memoized_period_figures(records, date_from, date_to, compute="_compute_period_figures"):
-    """``records.<compute>(date_from, date_to)`` (``{id: figures}``) inside a
-    ``period_figures_memo`` block: the records already computed for this period are
+def memoized_period_figures(records, date_from, date_to):
+    """``records._compute_period_figures(date_from, date_to)`` (``{id: figures}``) inside
+    a ``period_figures_memo`` block: the records already computed for this period are
     served again, only the others computed (in one batch). Outside a block: computed."""
     memo = _PERIOD_MEMO.get()
     if memo is None:
-        return getattr(records, compute)(date_from, date_to)
+        return records._compute_period_figures(date_from, date_to)
     env = records.env
     key = (records._name, env.uid, env.su, env.company.id, tuple(env.companies.ids),
            date_from, date_to, fields.Date.context_today(records))
     known, done = memo.setdefault(key, ({}, set()))
     missing = [rid for rid in dict.fromkeys(records._ids) if rid not in done]
     if missing:
-        known.update(getattr(records.browse(missing), compute)(date_from, date_to))
+        known.update(records.browse(missing)._compute_period_figures(date_from, date_to))
         done.update(missing)
     return {rid: known[rid] for rid in records._ids if rid in known}
 
