@@ -421,3 +421,14 @@ class TestDashboardPeriods(FiguresCommon):
         text = html.decode()
         self.assertIn(f"{self.team_other.name} · {self.s2.name}", text)
         self.assertIn(f"{self.team.name} · {self.n3.name}", text)
+        # the steps are read from the milestones at each read, the pending changes
+        # written first: Qualified archived, B (straight to Proposal Sent) no longer
+        # passed through it; A, C and D reached it themselves
+        action = self._data(self.user_manager, "year")["drill"]["funnel"]
+        self.n1.active = False
+        steps = {(g["team_id"][0], g["milestone_id"][0]): g["opportunity_count"]
+                 for g in self.env[action["res_model"]].with_user(self.user_manager).read_group(
+                     action["domain"], ["opportunity_count:count_distinct"],
+                     ["team_id", "milestone_id"], lazy=False)}
+        self.assertEqual(steps[self.team.id, self.n1.id], 3)
+        self.assertEqual(steps[self.team.id, self.n2.id], 3)

@@ -30,6 +30,13 @@ class SalesMilestoneFunnelReport(models.Model):
     _auto = False
     _order = "date_reached desc"
     _rec_name = "milestone_id"
+    # what the query reads besides the mixin's columns, written before each read
+    _depends = {
+        "sales.milestone": ["sequence", "company_id", "active", "team_ids"],
+        "sales.lead.milestone": ["lead_id", "milestone_id", "date_reached", "overridden"],
+        "crm.lead": ["type", "active", "stage_id"],
+        "crm.stage": ["is_won"],
+    }
 
     milestone_id = fields.Many2one(comodel_name="sales.milestone", readonly=True)
     milestone_sequence = fields.Integer(readonly=True)
@@ -112,58 +119,56 @@ class SalesMilestoneFunnelReport(models.Model):
                 END AS median_days_to_next
         """, has_next=has_next, next_date=next_date, line=line)
 
-    def _steps(self):
-        """SQL: a VALUES table of the steps of each milestone ``m_id``: the milestone
-        itself (``is_passed`` false, ``team_id`` -1: for every opportunity), and for each
-        track (the milestones of a team, ``team_id``, or of every team, 0: a team without
-        milestones of its own follows these, ``sales.milestone._filter_for``) the active
-        milestones of the track before it, when it is on the track. Built from the
-        milestones and their teams (two small reads) at each read of the report, and
-        hash-joined to the lines: exact row estimates and no work per line."""
-        milestones = self.env["sales.milestone"].sudo().with_context(active_test=False) \
-            .search_fetch([], ["sequence", "company_id", "active", "team_ids"])
-        # plain values: the tracks are (teams + 1) x milestones tests
-        ordered = sorted(
-            ((m.sequence, m.id, m.company_id.id or None, m.active, set(m.team_ids.ids))
-             for m in milestones),
-            key=lambda m: m[:2])
-        team_ids = sorted(set(milestones.team_ids.ids))
-        rows = [(0, -1, 0, 0, False, None, None)]  # never matches: VALUES is never empty
-        rows += [(mid, -1, mid, sequence, False, None, None)
-                 for sequence, mid, _company, _active, _teams in ordered]
-        for team in [*team_ids, 0]:
-            track = [m for m in ordered if not m[4] or team in m[4]]
-            for i, (_sequence, mid, company, _active, _teams) in enumerate(track):
-                rows += [
-                    (mid, team, before_id, before_sequence, True, before_company, company)
-                    for before_sequence, before_id, before_company, before_active, _t
-                    in track[:i] if before_active
-                ]
-        columns = list(zip(*rows))
-        return SQL(
-            """unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::bool[], %s::int[],
-                      %s::int[]) AS step(m_id, team_id, milestone_id, sequence, is_passed,
-                                         company_id, m_company_id)""",
-            *(list(column) for column in columns)), team_ids
+    # The steps of each milestone ``m_id``: the milestone itself (``is_passed`` false,
+    # ``team_id`` -1: for every opportunity), and for each track (the milestones of a
+    # team, ``team_id``, or of every team, 0: a team without milestones of its own
+    # follows these, ``sales.milestone._filter_for``) the active milestones of the track
+    # before it, when it is on the track. A few hundred rows read from the milestones at
+    # each read of the report, hash-joined to the lines: no work per line.
+    _STEPS = """
+        WITH ms AS (
+            SELECT m.id, m.sequence, m.company_id, m.active,
+                   NOT EXISTS (SELECT 1 FROM sales_milestone_crm_team_rel r
+                                WHERE r.milestone_id = m.id) AS every_team
+              FROM sales_milestone m
+        ), on_track AS (
+            SELECT r.team_id, m.*
+              FROM sales_milestone_crm_team_rel r JOIN ms m ON m.id = r.milestone_id
+             UNION ALL
+            SELECT tr.team_id, m.*
+              FROM (SELECT DISTINCT team_id FROM sales_milestone_crm_team_rel
+                     UNION ALL SELECT 0) tr
+              JOIN ms m ON m.every_team
+        )
+        SELECT m.id AS m_id, -1 AS team_id, m.id AS milestone_id, m.sequence,
+               FALSE AS is_passed, NULL::int AS company_id, NULL::int AS m_company_id
+          FROM ms m
+         UNION ALL
+        SELECT m.id, m.team_id, b.id, b.sequence, TRUE, b.company_id, m.company_id
+          FROM on_track m
+          JOIN on_track b ON b.team_id = m.team_id AND b.active
+                         AND (b.sequence, b.id) < (m.sequence, m.id)
+    """
 
     def _from(self):
         # each line: its milestone, and the active milestones of the opportunity's track
         # before it when it is on that track, of the opportunity's company or of none (a
         # line of another team's track, left by an opportunity that changed teams,
         # stands alone)
-        steps, team_ids = self._steps()
         return SQL("""
             sales_lead_milestone ml
             JOIN crm_lead l ON l.id = ml.lead_id
-            JOIN %(steps)s ON step.m_id = ml.milestone_id
+            JOIN (%(steps)s) step ON step.m_id = ml.milestone_id
                  AND (NOT step.is_passed
-                      OR step.team_id = (CASE WHEN l.team_id = ANY(%(team_ids)s::int[])
+                      OR step.team_id = (CASE WHEN l.team_id IN (
+                                                  SELECT team_id
+                                                    FROM sales_milestone_crm_team_rel)
                                               THEN l.team_id ELSE 0 END)
                       AND (step.company_id IS NULL OR step.company_id = l.company_id)
                       AND (step.m_company_id IS NULL OR step.m_company_id = l.company_id))
             LEFT JOIN crm_stage s ON s.id = l.stage_id
             LEFT JOIN crm_team tm ON tm.id = l.team_id
-        """, steps=steps, team_ids=team_ids)
+        """, steps=SQL(self._STEPS))
 
     def _where(self):
         return SQL("l.type = 'opportunity'")
