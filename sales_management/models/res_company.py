@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_users import fetch_fields
 from .sales_input_guard import (
     COMPANY_SETTING_BOUNDS,
     SALES_COMPANY_SETTINGS,
@@ -228,6 +229,8 @@ class ResCompany(models.Model):
     def _sales_score_weights(self):
         """{metric kind: weight} of the leaderboard score (``sales.recognition``)."""
         self.ensure_one()
+        # these two columns only: a first access would fetch the company's whole record
+        fetch_fields(self, ["sales_score_volume_weight", "sales_score_operational_weight"])
         return {"volume": self.sales_score_volume_weight,
                 "operational": self.sales_score_operational_weight}
 
@@ -319,6 +322,8 @@ class ResCompany(models.Model):
     def _sales_health_thresholds(self):
         """(on-track pace, at-risk pace) of the company (defaults 90 % and 75 %)."""
         self.ensure_one()
+        # these two columns only: a first access would fetch the company's whole record
+        fetch_fields(self, ["sales_plan_on_track_pace", "sales_plan_at_risk_pace"])
         return (self.sales_plan_on_track_pace or 90.0, self.sales_plan_at_risk_pace or 75.0)
 
     def _sales_health(self, pace, achievement, date_from, date_to, today):

@@ -23,6 +23,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from .res_company import health_styles
+from .res_users import context_today, fetch_fields
 from .sales_input_guard import check_date_param, check_ids_param
 from .sales_plan_target import current_period_memo, period_figures_memo
 
@@ -44,11 +45,15 @@ class SalesManagementDashboard(models.AbstractModel):
         widens it: records the current user cannot read stay out.
         """
         period, date_ref, user_ids = self._check_dashboard_params(period, date_ref, user_ids)
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         ref = fields.Date.to_date(date_ref) if date_ref else today
         dates = self._period_dates(period, ref, today=today)
         scope = self._get_scope(user_ids)
         company = self.env.company
+        # the fields shown only: a first access would read the company's and the
+        # currency's whole records (some hundred columns, 0.9 ms of every call)
+        fetch_fields(company, ["name", "currency_id"])
+        fetch_fields(company.currency_id, ["name", "symbol", "position"])
         data = {
             "period": {
                 "key": period,
@@ -168,6 +173,7 @@ class SalesManagementDashboard(models.AbstractModel):
         elif level == "team":
             label = self.env._("Team %(teams)s", teams=", ".join(led_teams.mapped("name")))
         else:
+            fetch_fields(user.partner_id, ["name"])  # not the partner's whole record
             label = user.name
         scope = {
             "level": level,
@@ -298,7 +304,7 @@ class SalesManagementDashboard(models.AbstractModel):
     def _amount_by_currency(self, groups):
         """Sum ``[(currency, amount)]`` groups into the company currency."""
         company = self.env.company
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         return sum(
             currency._convert(amount or 0.0, company.currency_id, company, today)
             if currency and currency != company.currency_id else (amount or 0.0)
@@ -567,15 +573,16 @@ class SalesManagementDashboard(models.AbstractModel):
         steps = defaultdict(dict)  # (company, team) -> {milestone: (count, won)}
         for company, team, milestone, count, won in groups:
             steps[company, team][milestone] = (count, won)
-        every = self.env["sales.milestone"].with_context(active_test=False).search([])
         tracks = sorted(steps, key=lambda key: (key[1].name or "", key[1].id, key[0].id))
+        milestones = self.env["sales.milestone"]._tracks(
+            (company or self.env.company, team) for company, team in tracks)
         rows = []
         for company, team in tracks:
-            track = every._filter_for(team, company or self.env.company)
+            track = milestones[company or self.env.company, team]
             track = track.filtered(lambda m, reached=steps[company, team]: m.active or m in reached)
             track_name = team.name or self.env._("No team")
             track_rows = []
-            for milestone in track.sorted(lambda m: (m.sequence, m.id)):
+            for milestone in track:
                 count, won = steps[company, team].get(milestone, (0, 0))
                 track_rows.append({
                     "track_id": team.id or 0,
@@ -686,7 +693,7 @@ class SalesManagementDashboard(models.AbstractModel):
                 "healths": [], "period_from": None, "period_to": None,
             })
             self._add_plan_figures(figures, plan, period[plan.id])
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         for figures in result.values():
             target, expected = figures["target"], figures["expected"]
             figures["achievement"] = 100.0 * figures["actual"] / target if target else 0.0
@@ -725,7 +732,7 @@ class SalesManagementDashboard(models.AbstractModel):
             })
             self._add_plan_figures(row, plan, period[plan.id])
         result = sorted(rows.values(), key=lambda r: r["name"])
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         for row in result:
             row["achievement"] = 100.0 * row["actual"] / row["target"] if row["target"] else 0.0
             row["health"] = self._summed_health(row, today)

@@ -123,6 +123,39 @@ class SalesMilestone(models.Model):
             and (not m.team_ids or team in m.team_ids)
         )
 
+    @api.model
+    def _tracks(self, keys):
+        """``{(company, team): milestones}`` for each ``(company, team)`` of ``keys``: the
+        milestones an opportunity of that team in that company follows (``_filter_for``),
+        archived ones included, ordered by sequence; those the user may read only. One
+        query for any number of tracks (a manager's dashboard shows one per team)."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        query = self.with_context(active_test=False)._search([])
+        self.flush_model(["sequence", "company_id", "team_ids"])
+        self.env.cr.execute(SQL(
+            """SELECT k.i, array_agg(m.id ORDER BY m.sequence, m.id)
+                 FROM unnest(%s::int[], %s::int[]) WITH ORDINALITY AS k(company_id, team_id, i)
+                 JOIN sales_milestone m
+                      ON (m.company_id IS NULL OR m.company_id = k.company_id)
+                     AND (NOT EXISTS (SELECT FROM sales_milestone_crm_team_rel r
+                                       WHERE r.milestone_id = m.id)
+                          OR EXISTS (SELECT FROM sales_milestone_crm_team_rel r
+                                      WHERE r.milestone_id = m.id AND r.team_id = k.team_id))
+                WHERE m.id IN %s
+             GROUP BY k.i""",
+            [company.id or None for company, _team in keys],
+            [team.id or None for _company, team in keys], query.subselect(),
+        ))
+        rows = self.env.cr.fetchall()
+        # one prefetch set: the tracks' milestones are read together
+        every = tuple({mid for _index, ids in rows for mid in ids})
+        tracks = dict.fromkeys(keys, self.browse())
+        for index, ids in rows:
+            tracks[keys[index - 1]] = self.browse(ids).with_prefetch(every)
+        return tracks
+
     # ------------------------------------------------------------------ STATISTICS
     @api.model
     def _cron_compute_probabilities(self):

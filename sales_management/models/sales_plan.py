@@ -19,6 +19,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round, format_datetime, is_html_empty
 
 from .res_company import HEALTH, PACE_HEALTH
+from .res_users import context_today
 from .sales_input_guard import check_input, check_vals
 from .sales_plan_target import memoized_period_figures
 
@@ -312,7 +313,7 @@ class SalesPlan(models.Model):
         "target_ids.date_to", "child_ids.target_ids.target_value", "state",
     )
     def _compute_figures(self):
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         # only the headline targets (main metric) count here: their figures in one batch
         headlines = (self | self.child_ids)._headline_targets_batch()
         values = self.env["sales.plan.target"].union(
@@ -832,7 +833,14 @@ class SalesPlan(models.Model):
         """The plans of ``self`` the current user may read (new records included): only
         for those are the plans above read as superuser."""
         saved = self.filtered(lambda p: isinstance(p.id, int))
-        return (self - saved) | saved._filtered_access("read")
+        if not saved or self.env.su:
+            return self
+        if not saved.browse().has_access("read"):  # the model's access rights
+            return self - saved
+        # the record rules in one query, not evaluated on each plan in Python (which
+        # reads their contributors, their team and its leader)
+        readable = set(saved.with_context(active_test=False)._search([("id", "in", saved.ids)]))
+        return self.filtered(lambda p: not isinstance(p.id, int) or p.id in readable)
 
     def _get_conception_above(self, include_self=False):
         """``{plan: [section, ...]}``: the conception of every plan above each plan of
@@ -847,9 +855,17 @@ class SalesPlan(models.Model):
         readable = self._readable_plans()
         chains = {}
         for plan in readable:
-            # a plan being edited (onchange) reads its stored parent's chain
             node = (plan if include_self else plan.parent_id)._origin.sudo()
-            chains[plan] = [int(pid) for pid in (node.parent_path or "").split("/") if pid]
+            if not include_self and isinstance(plan.id, int):
+                # the plan's own path without itself, while its parent is the one of the
+                # path (saved): no read of the parent
+                path = [int(pid) for pid in (plan.parent_path or "").split("/") if pid]
+                if path[-2:-1] == node.ids:
+                    node = None
+                    chains[plan] = path[:-1]
+            if node is not None:
+                # a plan being edited (onchange) reads its stored parent's chain
+                chains[plan] = [int(pid) for pid in (node.parent_path or "").split("/") if pid]
         above = self.sudo().browse(sorted({pid for ids in chains.values() for pid in ids}))
         labels = {
             name: self._fields[name]._description_string(self.env)
@@ -1091,7 +1107,7 @@ class SalesPlan(models.Model):
 
     def _update_alert_health(self):
         """Plan health = worst alert level of its running targets."""
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         levels = {}
         for target in self.sudo().target_ids:
             if target.date_from <= today <= target.date_to and target.alert_level:
@@ -1155,7 +1171,7 @@ class SalesPlan(models.Model):
                 "tree": rows,
                 "targets": targets,
                 "gap_contributors": contributors,
-                "today": fields.Date.context_today(self),
+                "today": context_today(self),
             }
         return result
 
@@ -1184,7 +1200,7 @@ class SalesPlan(models.Model):
 
     def _compute_period_figures(self, date_from, date_to):
         """``_get_period_figures``, computed."""
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         headlines = self._headline_targets_batch()
         parts = self.env["sales.plan.target"].union(
             *headlines.values())._get_period_figures(date_from, date_to)
@@ -1251,7 +1267,7 @@ class SalesPlan(models.Model):
         managers and team leaders who may print it)."""
         self.ensure_one()
         self.check_access("read")
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         date_ref = min(max(today, self.date_from), self.date_to)
         return self.env["sales.management.dashboard"].action_print(
             "scorecard", "year", user_id=self.user_id.id,

@@ -22,6 +22,7 @@ from odoo.models import PREFETCH_MAX
 from odoo.tools import SQL, format_amount, formatLang
 
 from .res_company import HEALTH, PACE_HEALTH, sales_health
+from .res_users import context_today
 from .sales_input_guard import (
     check_input,
     check_vals,
@@ -57,7 +58,7 @@ def memoized_period_figures(records, date_from, date_to):
         return records._compute_period_figures(date_from, date_to)
     env = records.env
     key = (records._name, env.uid, env.su, env.company.id, tuple(env.companies.ids),
-           date_from, date_to, fields.Date.context_today(records))
+           date_from, date_to, context_today(records))
     known, done = memo.setdefault(key, ({}, set()))
     missing = [rid for rid in dict.fromkeys(records._ids) if rid not in done]
     if missing:
@@ -666,7 +667,7 @@ class SalesPlanTarget(models.Model):
             {row.slot.company_id for row in rows} - {None})
         thresholds = {company.id: company._sales_health_thresholds() for company in companies}
         thresholds[None] = self.env.company._sales_health_thresholds()
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         expected_value = self._expected_value
         result = {}
         for row in rows:
@@ -698,7 +699,7 @@ class SalesPlanTarget(models.Model):
     def _new_figures(self, ids):
         """``_get_figures`` of new records (an onchange): no actual value yet."""
         result = {}
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         for target in self.browse(ids):
             thresholds = (target.company_id or self.env.company)._sales_health_thresholds()
             result[target.id] = self._figures(
@@ -827,7 +828,7 @@ class SalesPlanTarget(models.Model):
                 "default_name": self.display_name,
                 "default_result_unit": self.metric_id.name,
                 "default_date_deadline": self.date_to
-                if self.date_to and self.date_to >= fields.Date.context_today(self) else False,
+                if self.date_to and self.date_to >= context_today(self) else False,
             },
         )
         action.update({"view_mode": "form", "views": [(False, "form")], "res_id": False})
@@ -925,7 +926,7 @@ class SalesPlanTarget(models.Model):
             metrics = self.env["sales.metric"].sudo().browse(
                 {row.metric_id for row in spanning})
             additive = {metric.id: metric.is_additive for metric in metrics}
-            today = fields.Date.context_today(self)
+            today = context_today(self)
             expected_value = self._expected_value
             slots = defaultdict(list)
             for row in spanning:
@@ -953,7 +954,7 @@ class SalesPlanTarget(models.Model):
                 for tid, value in metric._compute_values(slots[metric.id]).items():
                     result[tid]["actual_value"] = value
         return result
-        today = fields.Date.context_today(self)
+        today = context_today(self)
         slots = {}
         for target in spanning:
             start, end = max(target.date_from, date_from), min(target.date_to, date_to)
