@@ -641,6 +641,38 @@ class TestMilestoneHistory(MilestoneCommon):
                 self.assertFalse(otto[model] & north[model])
                 self.assertLessEqual(south[model], otto[model])
 
+    def test_tracks_are_filter_for(self):
+        """``_tracks`` (one query, the dashboard's funnel) gives, for each team and
+        company, the milestones ``_filter_for`` gives, archived ones included, in order;
+        as a user, the milestones of his companies only."""
+        other = self.env["res.company"].create({"name": "SM Tracks Company"})
+        Milestone = self.env["sales.milestone"]
+        north = Milestone.create({"name": "North only", "sequence": 15,
+                                  "team_ids": [Command.set(self.team.ids)]})
+        both = Milestone.create({"name": "Both teams", "sequence": 5, "team_ids": [
+            Command.set((self.team | self.team_other).ids)]})
+        archived = Milestone.create({"name": "Archived", "sequence": 12, "active": False})
+        foreign = Milestone.create({"name": "Other company", "sequence": 1,
+                                    "company_id": other.id})
+        # not flushed: the query writes pending changes first
+        north.sequence = 11
+        every = Milestone.with_context(active_test=False).search([])
+        keys = [(company, team) for company in (self.company, other)
+                for team in (self.team, self.team_other, self.env["crm.team"])]
+        tracks = Milestone._tracks(keys)
+        for company, team in keys:
+            with self.subTest(company=company.name, team=team.name):
+                expected = every._filter_for(team, company).sorted(lambda m: (m.sequence, m.id))
+                self.assertEqual(tracks[company, team].ids, expected.ids)
+        self.assertEqual(tracks[self.company, self.team][:4],
+                         both | self.m1 | north | archived)
+        self.assertNotIn(north, tracks[self.company, self.team_other])
+        self.assertIn(foreign, tracks[other, self.team])
+        # a user of the main company only: the other company's milestone is not his
+        as_sam = Milestone.with_user(self.user_salesman)._tracks([(other, self.team)])
+        self.assertNotIn(foreign, as_sam[other, self.team])
+        self.assertIn(north, as_sam[other, self.team])
+
     def test_multi_company(self):
         other = self.env["res.company"].create({"name": "SM Other Company"})
         m_other = self.env["sales.milestone"].create({"name": "Other co", "company_id": other.id})
