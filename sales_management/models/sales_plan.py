@@ -856,16 +856,17 @@ class SalesPlan(models.Model):
         chains = {}
         for plan in readable:
             node = (plan if include_self else plan.parent_id)._origin.sudo()
+            path = None
             if not include_self and isinstance(plan.id, int):
-                # the plan's own path without itself, while its parent is the one of the
-                # path (saved): no read of the parent
-                path = [int(pid) for pid in (plan.parent_path or "").split("/") if pid]
-                if path[-2:-1] == node.ids:
-                    node = None
-                    chains[plan] = path[:-1]
-            if node is not None:
+                # a saved plan's own path without itself, while its parent is the one of
+                # the path: no read of the parent
+                own = [int(pid) for pid in (plan.parent_path or "").split("/") if pid]
+                if own[-2:-1] == node.ids:
+                    path = own[:-1]
+            if path is None:
                 # a plan being edited (onchange) reads its stored parent's chain
-                chains[plan] = [int(pid) for pid in (node.parent_path or "").split("/") if pid]
+                path = [int(pid) for pid in (node.parent_path or "").split("/") if pid]
+            chains[plan] = path
         above = self.sudo().browse(sorted({pid for ids in chains.values() for pid in ids}))
         labels = {
             name: self._fields[name]._description_string(self.env)
