@@ -10,10 +10,11 @@ The engine answers for *slots*: a ``Slot`` is a period, a company and optional d
 (a target's slot is ``sales.plan.target._slots()``). ``_compute_all({metric: slots})``
 computes every slot of every metric with **one SQL query per source**: the metrics reading
 the same source share one scan of its rows, each aggregating the rows its own filter keeps
-(``FILTER (WHERE ...)``). Inside that query, the slots of whole calendar months without a
-customer or region are answered by one ``GROUP BY GROUPING SETS`` aggregation (one grouping
-set per combination of dimensions the slots use), the others by joining the rows to the
-slots by shape. The number of queries never grows with the number of slots.
+(``FILTER (WHERE ...)``); the opportunities by creation and by closing date are one scan
+of the opportunities (``Source.scan``). Inside that query, the slots of whole calendar
+months without a customer or region are answered by one ``GROUP BY GROUPING SETS``
+aggregation (one grouping set per combination of dimensions the slots use), the others by
+joining the rows to the slots by shape. The number of queries never grows with the number of slots.
 
 Repeat customers and retention (source ``repeat_customer``) are sets of customers, not sums
 of rows: a customer (commercial partner) is a *repeat customer* of a slot when it has a
@@ -134,6 +135,10 @@ class Source(NamedTuple):
     joins: dict
     dimensions: tuple = DIMENSIONS
     unique_ref: bool = False  # one row per record counted: "count" is COUNT(*)
+    # sources of the same scan read the same rows of the same tables (``where``), theirs
+    # those where ``role`` holds: the metrics of all of them share one query
+    scan: str = None
+    role: str = None
 
 
 def _partner_columns(partner, fallback=None):
@@ -172,7 +177,7 @@ def _order_lines(date_column, where):
 
 
 def _opportunities(date_column, where, won=None, tables="crm_lead l", rid="l.id",
-                   model="crm.lead", amount="l.expected_revenue", ref="l.id"):
+                   model="crm.lead", amount="l.expected_revenue", ref="l.id", **scan):
     partner_columns, partner_join = _partner_columns("l.partner_id", fallback="l")
     columns = {
         "company_id": "l.company_id", "date": date_column, "user_id": "l.user_id",
@@ -184,7 +189,25 @@ def _opportunities(date_column, where, won=None, tables="crm_lead l", rid="l.id"
     return Source(
         model=model, rid=rid, tables=tables, where=where, columns=columns,
         joins=partner_join, unique_ref=True,
-        dimensions=tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS),
+        dimensions=tuple(d for d in DIMENSIONS if d not in PRODUCT_DIMENSIONS), **scan,
+    )
+
+
+# The opportunities by their two dates, in one scan of the table: each opportunity is a
+# row dated on its creation (``created``) and, once won or lost, a row dated on its
+# closing (``closed``); the two sources below are one role each.
+_LEAD_DATES = """crm_lead l CROSS JOIN LATERAL (VALUES
+        ('created', l.create_date),
+        ('closed', CASE WHEN (l.active AND l.probability = 100)
+                          OR (NOT l.active AND l.probability = 0) THEN l.date_closed END)
+    ) AS d(role, date)"""
+
+
+def _lead_dates(role):
+    return _opportunities(
+        "d.date", "l.type = 'opportunity' AND d.date IS NOT NULL",
+        won="(l.active AND l.probability = 100)", tables=_LEAD_DATES,
+        scan="lead_dates", role=f"d.role = '{role}'",
     )
 
 
@@ -266,13 +289,8 @@ SOURCES = {
                "product": "LEFT JOIN product_product pp ON pp.id = aml.product_id "
                           "LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id"},
     ),
-    "lead_created": _opportunities("l.create_date", "l.type = 'opportunity'"),
-    "lead_closed": _opportunities(
-        "l.date_closed",
-        "l.type = 'opportunity' AND l.date_closed IS NOT NULL "
-        "AND ((l.active AND l.probability = 100) OR (NOT l.active AND l.probability = 0))",
-        won="(l.active AND l.probability = 100)",
-    ),
+    "lead_created": _lead_dates("created"),
+    "lead_closed": _lead_dates("closed"),
     "activity": _opportunities(
         "m.date", "m.mail_activity_type_id IS NOT NULL",
         tables="mail_message m JOIN crm_lead l ON m.model = 'crm.lead' AND m.res_id = l.id",
@@ -470,12 +488,15 @@ class SalesMetric(models.Model):
         return SQL(" AND ").join(conditions) if conditions else None
 
     @api.model
-    def _rows_sql(self, source_name, used, flags=(), conditions=()):
+    def _rows_sql(self, source_name, used, flags=(), conditions=(), whole_scan=False):
         """``SELECT`` of the rows of a source: the columns ``used`` (NULL where the
         source has none, e.g. a product on an opportunity), with only the joins they
         need, then one boolean column ``f<i>`` per SQL condition of ``flags``; the rows
-        restricted by ``conditions`` (SQL on the source's tables)."""
+        restricted by ``conditions`` (SQL on the source's tables). ``whole_scan``: the
+        rows of every source of its scan (``Source.scan``), not of its role only."""
         source = SOURCES[source_name]
+        if source.role and not whole_scan:
+            conditions = [SQL(source.role), *conditions]
         columns, joins = [], set()
         for name in sorted(used):
             expr = source.columns.get(name)
@@ -545,15 +566,16 @@ class SalesMetric(models.Model):
         ``{metric id: {slot key: value}}`` (0.0 for a slot without any row), with one
         SQL query per source: the metrics reading the same rows share the query."""
         result = {metric.id: {} for metric in slots_by_metric}
-        by_source = defaultdict(list)
+        by_scan = defaultdict(list)
         for metric, slots in slots_by_metric.items():
             if slots:
-                by_source[metric.source].append((metric, [Slot.of(slot) for slot in slots]))
-        for source, entries in by_source.items():
-            if source == "repeat_customer":
+                scan = SOURCES[metric.source].scan or metric.source
+                by_scan[scan].append((metric, [Slot.of(slot) for slot in slots]))
+        for scan, entries in by_scan.items():
+            if scan == "repeat_customer":
                 result.update(self._compute_repeat(entries))
             else:
-                result.update(self._compute_source(source, entries))
+                result.update(self._compute_source(entries))
         return result
 
     @api.model
@@ -650,14 +672,22 @@ class SalesMetric(models.Model):
         return result
 
     @api.model
-    def _compute_source(self, source, entries):
-        """``_compute_all`` for the metrics of one source, ``entries`` = ``[(metric,
+    def _compute_source(self, entries):
+        """``_compute_all`` for the metrics of one source (or of the sources of one
+        scan, each metric then counting its source's rows), ``entries`` = ``[(metric,
         [Slot])]``: one query, ``WITH r AS (the rows) <grouped branch> UNION ALL <one
         branch per slot shape>``. Each branch returns ``(idx, *group key, v0, v1, ...)``:
         one value per metric. The grouped branch (``idx`` NULL) is keyed as a grouped slot
         is (``group_key``); a shape branch by the index of a distinct joined slot."""
         metrics = [metric for metric, _slots in entries]
+        source = metrics[0].source
         flags = [metric._row_filter() for metric in metrics]
+        # metrics of several sources of one scan: the rows of them all, each metric
+        # counting those of its own source (its role, then its filter)
+        whole_scan = len({metric.source for metric in metrics}) > 1
+        if whole_scan:
+            flags = [SQL(" AND ").join(filter(None, [SQL(SOURCES[metric.source].role), flag]))
+                     for metric, flag in zip(metrics, flags)]
         aggregates = [
             metric._aggregate_sql(SQL("r.%s", SQL.identifier(f"f{i}")) if flag else None)
             for i, (metric, flag) in enumerate(zip(metrics, flags))
@@ -715,7 +745,7 @@ class SalesMetric(models.Model):
             """WITH r AS %s (SELECT * FROM (%s) AS src WHERE %s) %s""",
             SQL("MATERIALIZED" if len(branches) > 1 else "NOT MATERIALIZED"),
             self._rows_sql(source, used, flags=[flag or SQL("TRUE") for flag in flags]
-                           if any(flags) else []),
+                           if any(flags) else [], whole_scan=whole_scan),
             SQL(" AND ").join(conditions),
             SQL(" UNION ALL ").join(branches),
         )
