@@ -9,6 +9,7 @@ from sales_plan_common import SalesPlanCommon
 
 from odoo.addons.sales_management.models.sales_metric import SOURCES
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 Q1 = {"date_from": "2025-01-01", "date_to": "2025-03-31"}
 MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
@@ -398,6 +399,31 @@ class TestSalesPlanActuals(SalesPlanCommon):
         self.assertEqual(by_user[self.user_salesman_2.id], (200.0, 500.0))
         fields = self.env["sales.plan.target"].fields_get(["actual_value"], ["aggregator"])
         self.assertEqual(fields["actual_value"]["aggregator"], "sum")
+
+    def test_lead_sources_share_one_scan_and_keep_their_rows(self):
+        """The opportunities by creation date and by closing date are one scan of the
+        opportunities (two rows per won or lost one): each source read alone (the alerts'
+        gap contributors, the distinct values) keeps its own rows only, each opportunity
+        once, those the ORM finds with the same conditions."""
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        wanted = {
+            "opportunities": Lead.search_count([("type", "=", "opportunity")]),
+            "won": Lead.search_count([
+                ("type", "=", "opportunity"), ("date_closed", "!=", False),
+                ("active", "=", True), ("probability", "=", 100)]),
+            "win_rate": Lead.search_count([
+                ("type", "=", "opportunity"), ("date_closed", "!=", False),
+                "|", "&", ("active", "=", True), ("probability", "=", 100),
+                "&", ("active", "=", False), ("probability", "=", 0)]),
+        }
+        self.assertGreater(wanted["win_rate"], wanted["won"], "the data has lost ones")
+        for code, count in wanted.items():
+            metric = self.metric[code].sudo()
+            self.assertEqual(SOURCES[metric.source].scan, "lead_dates")
+            self.env.flush_all()
+            self.env.cr.execute(SQL("SELECT COUNT(*), COUNT(DISTINCT r.ref) FROM (%s) r",
+                                    metric._source_rows_sql()))
+            self.assertEqual(self.env.cr.fetchone(), (count, count), code)
 
     def test_batch_helper_matches_fields(self):
         plan = self._plan()
