@@ -7,6 +7,7 @@ teams, monthly targets and one yearly target, orders from February to May, two
 milestone tracks. Every expected figure is computed here from these data."""
 
 from datetime import date
+from unittest.mock import patch
 
 from figures_common import COUNTED, PERIODS, TODAY, FiguresCommon
 
@@ -166,6 +167,38 @@ class TestDashboardPeriods(FiguresCommon):
         before = self.env.cr.sql_log_count
         targets.with_user(self.user_manager)._get_period_figures(*may)
         self.assertGreater(self.env.cr.sql_log_count, before)
+
+    def test_dashboard_reads_each_source_once(self):
+        """A manager's dashboard shows the salespersons' plans (the leaderboard), the top
+        plan and the teams' plans: their figures of the period are one batch, each
+        source read once for the whole screen, and each section shows the figures its
+        plans have when computed alone."""
+        Metric = type(self.env["sales.metric"])
+        compute_source = Metric._compute_source
+        scans = []
+
+        def spy(metric, entries):
+            scans.append(tuple(sorted({m.source for m, _slots in entries})))
+            return compute_source(metric, entries)
+
+        Dashboard = self.env["sales.management.dashboard"].with_user(self.user_manager)
+        with patch.object(Metric, "_compute_source", spy):
+            data = Dashboard.get_dashboard_data("year")
+        self.assertIn(("sale_line",), scans)
+        self.assertEqual(len(scans), len(set(scans)), scans)
+        year = self._period_bounds("year")
+        plans = self.env["sales.plan"].with_user(self.user_manager)
+        alone = plans.browse([row["id"] for row in data["plans"]])._get_period_figures(*year)
+        self.assertEqual([row["id"] for row in data["plans"]], [self.plan_company.id])
+        for row in data["plans"]:
+            self.assertAlmostEqual(row["actual"], alone[row["id"]]["actual"], places=2)
+        teams = {row["team_id"]: row["actual"] for row in data["teams"]}
+        self.assertEqual(set(teams), {self.team.id, self.team_other.id})
+        for plan in self.plan_north | self.plan_south:
+            self.assertAlmostEqual(
+                teams[plan.team_id.id],
+                plans.browse(plan.id)._get_period_figures(*year)[plan.id]["actual"],
+                places=2)
 
     def test_leaderboard_compares_with_the_previous_period(self):
         april_sara = self._sara_part(date(2026, 4, 1), date(2026, 4, 30))

@@ -25,7 +25,11 @@ from odoo.osv import expression
 from .res_company import health_styles
 from .res_users import context_today, fetch_fields
 from .sales_input_guard import check_date_param, check_ids_param
-from .sales_plan_target import current_period_memo, period_figures_memo
+from .sales_plan_target import (
+    current_period_memo,
+    defer_period_figures,
+    period_figures_memo,
+)
 
 PERIODS = ("month", "quarter", "year")
 OPEN_TASK_STATES = ("draft", "in_progress")
@@ -81,6 +85,7 @@ class SalesManagementDashboard(models.AbstractModel):
         # leaderboard first: its score reads every target of the salespersons' plans in
         # one batch, which then serves a salesperson's own plans and activity targets
         with period_figures_memo():
+            self._defer_period_figures(scope, dates)
             data["leaderboard"] = self._get_leaderboard(scope, dates)
             data["plans"] = self._get_plan_figures(scope, dates, data["drill"])
             data["conception"] = self._get_conception(data["plans"])
@@ -265,6 +270,34 @@ class SalesManagementDashboard(models.AbstractModel):
         if scope["level"] == "team":
             return [("team_id", "in", scope["team_ids"]), ("scope", "=", "team")]
         return [("parent_id", "=", False)]
+
+    @api.model
+    def _leaderboard_plan_domain(self, scope):
+        """The salespersons' plans the leaderboard ranks: the scope's (a salesperson's
+        are their headline plans), a leader's teams', or all."""
+        if scope["user_ids"]:
+            return self._headline_plan_domain(scope)
+        if scope["level"] == "team":
+            return [("scope", "=", "user"), ("team_id", "in", scope["team_ids"])]
+        return [("scope", "=", "user")]
+
+    @api.model
+    def _defer_period_figures(self, scope, dates):
+        """The plans the other sections show besides the leaderboard's (the scope's
+        headline plans, the teams'): their targets' figures are computed with the
+        leaderboard's batch (``defer_period_figures``), one query per source for the
+        whole screen, not one batch per section. A salesperson's are the leaderboard's."""
+        leaderboard = self._leaderboard_plan_domain(scope)
+        domains = [domain for domain in (self._headline_plan_domain(scope),
+                                         self._team_plan_domain(scope))
+                   if domain is not None and domain != leaderboard]
+        if not domains:
+            return
+        plans = self._plans_in_period(dates, expression.OR(domains))
+        targets = self.env["sales.plan.target"].search([
+            ("plan_id", "in", plans.ids), ("is_breakdown", "=", False),
+        ])
+        defer_period_figures(targets, dates["date_from"], dates["date_to"])
 
     @api.model
     def _get_plan_figures(self, scope, dates, drill):
@@ -613,11 +646,7 @@ class SalesManagementDashboard(models.AbstractModel):
         """Salespersons ranked by the achievement of their own plans in the period, with
         their rank and achievement in the previous period, and their score
         (``sales.recognition._scores``) with its own rank."""
-        user_domain = [("scope", "=", "user")]
-        if scope["user_ids"]:
-            user_domain = self._headline_plan_domain(scope)  # the same plans
-        elif scope["level"] == "team":
-            user_domain.append(("team_id", "in", scope["team_ids"]))
+        user_domain = self._leaderboard_plan_domain(scope)
         plans = self._plans_in_period(dates, user_domain)
         # the company's score: achievements against their own targets, weighted by kind
         # (first: it reads every target of the plans, the headline ones included, in one
@@ -715,12 +744,20 @@ class SalesManagementDashboard(models.AbstractModel):
         row["plan_ids"].append(plan.id)
 
     @api.model
-    def _get_team_attainment(self, scope, dates):
-        domain = [("scope", "=", "team")]
+    def _team_plan_domain(self, scope):
+        """The team plans of the team attainment section (None: no such section, a
+        salesperson's scope)."""
         if scope["user_ids"]:
-            return []
+            return None
         if scope["level"] == "team":
-            domain.append(("team_id", "in", scope["team_ids"]))
+            return [("scope", "=", "team"), ("team_id", "in", scope["team_ids"])]
+        return [("scope", "=", "team")]
+
+    @api.model
+    def _get_team_attainment(self, scope, dates):
+        domain = self._team_plan_domain(scope)
+        if domain is None:
+            return []
         rows = {}
         plans = self._plans_in_period(dates, domain)
         period = plans._get_period_figures(dates["date_from"], dates["date_to"])

@@ -56,15 +56,33 @@ def memoized_period_figures(records, date_from, date_to):
     memo = _PERIOD_MEMO.get()
     if memo is None:
         return records._compute_period_figures(date_from, date_to)
+    known, done, deferred = _period_entry(memo, records, date_from, date_to)
+    missing = [rid for rid in dict.fromkeys(records._ids) if rid not in done]
+    if missing:
+        # the records deferred for this period join the batch: one query per source
+        batch = list(dict.fromkeys([*missing, *(rid for rid in deferred if rid not in done)]))
+        known.update(records.browse(batch)._compute_period_figures(date_from, date_to))
+        done.update(batch)
+        deferred.clear()
+    return {rid: known[rid] for rid in records._ids if rid in known}
+
+
+def defer_period_figures(records, date_from, date_to):
+    """Inside a ``period_figures_memo`` block: compute the figures of ``records`` for
+    this period with the next batch that computes any (``memoized_period_figures``),
+    not in a batch of their own. Outside a block: nothing."""
+    memo = _PERIOD_MEMO.get()
+    if memo is not None:
+        _period_entry(memo, records, date_from, date_to)[2].update(records._ids)
+
+
+def _period_entry(memo, records, date_from, date_to):
+    """``(figures by id, ids computed, ids deferred)`` of the memo for the records' model
+    and this period, keyed by user, companies and day."""
     env = records.env
     key = (records._name, env.uid, env.su, env.company.id, tuple(env.companies.ids),
            date_from, date_to, context_today(records))
-    known, done = memo.setdefault(key, ({}, set()))
-    missing = [rid for rid in dict.fromkeys(records._ids) if rid not in done]
-    if missing:
-        known.update(records.browse(missing)._compute_period_figures(date_from, date_to))
-        done.update(missing)
-    return {rid: known[rid] for rid in records._ids if rid in known}
+    return memo.setdefault(key, ({}, set(), set()))
 
 
 def current_period_memo():
