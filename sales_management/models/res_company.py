@@ -37,6 +37,10 @@ CONTEXT_COLOURS = {
     "secondary": "#6c757d", "success": "#28a745", "warning": "#f0ad4e", "danger": "#dc3545",
 }
 HEALTH_COLOURS = {health: CONTEXT_COLOURS[context] for health, context in HEALTH_CONTEXT.items()}
+# the company's settings the figures read (``_sales_health_thresholds``,
+# ``_sales_score_weights``): a screen showing both reads them in one query
+HEALTH_THRESHOLD_FIELDS = ("sales_plan_on_track_pace", "sales_plan_at_risk_pace")
+SCORE_WEIGHT_FIELDS = ("sales_score_volume_weight", "sales_score_operational_weight")
 
 
 def health_styles(env):
@@ -230,7 +234,7 @@ class ResCompany(models.Model):
         """{metric kind: weight} of the leaderboard score (``sales.recognition``)."""
         self.ensure_one()
         # these two columns only: a first access would fetch the company's whole record
-        fetch_fields(self, ["sales_score_volume_weight", "sales_score_operational_weight"])
+        fetch_fields(self, SCORE_WEIGHT_FIELDS)
         return {"volume": self.sales_score_volume_weight,
                 "operational": self.sales_score_operational_weight}
 
@@ -323,7 +327,7 @@ class ResCompany(models.Model):
         """(on-track pace, at-risk pace) of the company (defaults 90 % and 75 %)."""
         self.ensure_one()
         # these two columns only: a first access would fetch the company's whole record
-        fetch_fields(self, ["sales_plan_on_track_pace", "sales_plan_at_risk_pace"])
+        fetch_fields(self, HEALTH_THRESHOLD_FIELDS)
         return (self.sales_plan_on_track_pace or 90.0, self.sales_plan_at_risk_pace or 75.0)
 
     def _sales_health(self, pace, achievement, date_from, date_to, today):
