@@ -480,6 +480,36 @@ class TestMilestoneHistory(MilestoneCommon):
         m1_row = next(r for r in pivot if r["milestone_id"][0] == self.m1.id)
         self.assertAlmostEqual(m1_row["median_days_to_next"], self._expected_median("m1"))
 
+    def test_funnel_line_measures_read_the_reached_rows(self):
+        """The reached milestones' measures read alone skip the rows passed through
+        (zero or empty in these measures): the same values as a read of every row, and
+        no group of passed-through rows only."""
+        Report = self.env["sales.milestone.funnel.report"]
+        # an opportunity that went straight to m2: m1 is passed through, never reached
+        skipper = self._lead(name="Skipped m1")
+        self.env["sales.lead.milestone"].create({
+            "lead_id": skipper.id, "milestone_id": self.m2.id,
+            "date_reached": self.base + timedelta(days=1),
+        })
+        domain = [("date_reached", ">=", self.base - timedelta(days=1))]
+        groupby = ["lead_id", "milestone_id"]
+        measures = ["reached_count:sum", "next_count:sum", "won_count:sum",
+                    "conversion_next:avg", "conversion_won:avg", "days_to_next:avg",
+                    "median_days_to_next:avg"]
+        alone = {(lead, milestone): values
+                 for lead, milestone, *values in Report._read_group(domain, groupby, measures)}
+        # with the row count, every row is read: the passed-through ones too
+        every_row = {(lead, milestone): values for lead, milestone, _count, *values
+                     in Report._read_group(domain, groupby, ["__count", *measures])}
+        reached = {(line.lead_id, line.milestone_id) for line in
+                   self.env["sales.lead.milestone"].search([*domain,
+                                                            ("lead_id.type", "=", "opportunity")])}
+        self.assertIn((skipper, self.m1), every_row)  # passed through only
+        self.assertEqual(every_row[skipper, self.m1][0], 0)
+        self.assertEqual(set(alone), reached)
+        self.assertEqual(alone, {key: every_row[key] for key in reached})
+        self.assertEqual(alone[skipper, self.m2][0], 1)
+
     def test_forecast_report_sum(self):
         month = fields.Date.today().replace(day=15) + timedelta(days=40)
         open_leads = self.leads.filtered("active").filtered(lambda ld: not ld.stage_id.is_won)

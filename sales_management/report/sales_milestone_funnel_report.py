@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 
@@ -172,6 +173,24 @@ class SalesMilestoneFunnelReport(models.Model):
 
     def _where(self):
         return SQL("l.type = 'opportunity'")
+
+    # the measures of the milestone reached, zero or empty on the rows passed through
+    _LINE_MEASURES = frozenset({
+        "reached_count", "next_count", "won_count", "conversion_next", "conversion_won",
+        "days_to_next", "median_days_to_next",
+    })
+
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
+                    order=None):
+        """A read of the reached milestones' measures alone (``_LINE_MEASURES``: the
+        coaching's conversions, a "Reached" figure) reads the reached milestones alone: the
+        rows passed through add nothing to these measures, and PostgreSQL drops their join
+        to the tracks. A group of passed-through rows only, all zero, is then left out."""
+        if (aggregates and not having
+                and all(spec.split(":")[0] in self._LINE_MEASURES for spec in aggregates)
+                and "__count" not in (order or "")):
+            domain = expression.AND([domain, [("is_passed", "=", False)]])
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
 
     def _read_group_select(self, aggregate_spec, query):
         """``median_days_to_next`` aggregates as a median in every group (pivot, graph)."""
