@@ -200,6 +200,33 @@ class TestDashboardPeriods(FiguresCommon):
                 plans.browse(plan.id)._get_period_figures(*year)[plan.id]["actual"],
                 places=2)
 
+    def test_salesperson_dashboard_reads_its_plans_targets_once(self):
+        """A salesperson's score and plan rows are over the same plans: their targets
+        are searched once, and the rows still show Sam's figures (computed from the
+        data: ``_expected_sam_sara``)."""
+        Target = type(self.env["sales.plan.target"])
+        search = Target._search
+        searches = []
+
+        def spy(model, domain, *args, **kwargs):
+            searches.append(str(domain))
+            return search(model, domain, *args, **kwargs)
+
+        Dashboard = self.env["sales.management.dashboard"].with_user(self.user_salesman)
+        with patch.object(Target, "_search", spy):
+            data = Dashboard.get_dashboard_data("year")
+        by_plans = [domain for domain in searches
+                    if "'plan_id', 'in'" in domain and "'is_breakdown'" in domain
+                    and "metric_id" not in domain]
+        self.assertEqual(len(by_plans), 1, searches)
+        target, actual, expected = self._expected_sam_sara("year")[0]
+        [row] = data["plans"]
+        self.assertAlmostEqual(row["target"], target, places=2)
+        self.assertAlmostEqual(row["actual"], actual, places=2)
+        self.assertAlmostEqual(row["expected"], expected, places=2)
+        [board] = data["leaderboard"]
+        self.assertAlmostEqual(board["achievement"], 100.0 * actual / target, places=4)
+
     def test_leaderboard_compares_with_the_previous_period(self):
         april_sara = self._sara_part(date(2026, 4, 1), date(2026, 4, 30))
         may_sara = self._sara_part(date(2026, 5, 1), date(2026, 5, 31))

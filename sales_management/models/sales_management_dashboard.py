@@ -310,6 +310,8 @@ class SalesManagementDashboard(models.AbstractModel):
         plans = self._plans_in_period(dates, self._headline_plan_domain(scope))
         # one batch for the period's figures of every plan shown
         figures = plans._get_period_figures(dates["date_from"], dates["date_to"])
+        # the teams' names only: a first access would read the teams' whole rows
+        fetch_fields(plans.team_id, ["name"])
         rows = [plan._plan_row(figures[plan.id]) for plan in plans]
         drill["plans"] = {
             "res_model": "sales.plan",

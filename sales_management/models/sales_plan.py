@@ -19,9 +19,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round, format_datetime, is_html_empty
 
 from .res_company import HEALTH, PACE_HEALTH
-from .res_users import context_today
+from .res_users import context_today, fetch_fields
 from .sales_input_guard import check_input, check_vals
-from .sales_plan_target import memoized_period_figures
+from .sales_plan_target import memoized_period_figures, memoized_plan_targets
 
 HEALTH_RANK = {"on_track": 0, "at_risk": 1, "off_track": 2}
 # how many sub-plans and targets the plan report lists as the main gap contributors
@@ -715,18 +715,27 @@ class SalesPlan(models.Model):
         result = {}
         saved = self.filtered(lambda p: isinstance(p.id, int))
         if saved:
-            # the plans' metric is read in SQL below: pending changes written first
-            saved.flush_recordset(["metric_id"])
-            query = Target._search([("plan_id", "in", saved.ids), ("is_breakdown", "=", False)],
-                                   order=Target._order)
-            plan_id = Target._field_to_sql(Target._table, "plan_id", query)
-            query.add_where(SQL(
-                "%s = (SELECT p.metric_id FROM sales_plan p WHERE p.id = %s)",
-                Target._field_to_sql(Target._table, "metric_id", query), plan_id))
+            # the same plans' targets, when this dashboard read them already (the score)
+            rows = memoized_plan_targets(saved, reuse_only=True)
+            if rows is not None:
+                metric_of = {plan.id: plan.metric_id.id for plan in saved}
+                pairs = [(target_id, owner) for target_id, owner, metric_id in rows
+                         if metric_id == metric_of[owner]]
+            else:
+                # the plans' metric is read in SQL below: pending changes written first
+                saved.flush_recordset(["metric_id"])
+                query = Target._search(
+                    [("plan_id", "in", saved.ids), ("is_breakdown", "=", False)],
+                    order=Target._order)
+                plan_id = Target._field_to_sql(Target._table, "plan_id", query)
+                query.add_where(SQL(
+                    "%s = (SELECT p.metric_id FROM sales_plan p WHERE p.id = %s)",
+                    Target._field_to_sql(Target._table, "metric_id", query), plan_id))
+                pairs = self.env.execute_query(
+                    query.select(SQL.identifier(Target._table, "id"), plan_id))
             by_plan = defaultdict(list)
             # the targets' own order (plan, sequence, date), as target_ids gives them
-            for target_id, owner in self.env.execute_query(
-                    query.select(SQL.identifier(Target._table, "id"), plan_id)):
+            for target_id, owner in pairs:
                 by_plan[owner].append(target_id)
             prefetch = tuple(tid for ids in by_plan.values() for tid in ids)
             for plan in saved:
@@ -873,6 +882,8 @@ class SalesPlan(models.Model):
             for name in CONCEPTION_FIELDS
         }
         sections = {}
+        # these columns only: a first access would read the plans' whole rows
+        fetch_fields(above, ["name", *CONCEPTION_FIELDS])
         for ancestor in above:
             parts = [
                 {"key": name, "label": labels[name], "html": ancestor[name]}

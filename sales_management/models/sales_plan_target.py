@@ -85,6 +85,35 @@ def _period_entry(memo, records, date_from, date_to):
     return memo.setdefault(key, ({}, set(), set()))
 
 
+def memoized_plan_targets(plans, reuse_only=False):
+    """``[(target id, plan id, metric id)]``: the targets of the saved ``plans`` that are
+    not a breakdown, in the targets' order, read with the user's access rules. Inside a
+    ``period_figures_memo`` block, read once per set of plans: a dashboard's score and
+    its plans' headline figures read the same plans' targets. ``reuse_only``: None
+    unless this block read them already."""
+    env = plans.env
+    memo = _PERIOD_MEMO.get()
+    key = None
+    if memo is not None:
+        key = ("sales.plan.target:plans", env.uid, env.su, env.company.id,
+               tuple(env.companies.ids), frozenset(plans.ids))
+        if key in memo:
+            return memo[key]
+    if reuse_only:
+        return None
+    Target = env["sales.plan.target"]
+    query = Target._search([("plan_id", "in", plans.ids), ("is_breakdown", "=", False)],
+                           order=Target._order)
+    rows = env.execute_query(query.select(
+        SQL.identifier(Target._table, "id"),
+        SQL.identifier(Target._table, "plan_id"),
+        SQL.identifier(Target._table, "metric_id"),
+    ))
+    if key is not None:
+        memo[key] = rows
+    return rows
+
+
 def current_period_memo():
     """The memo of the current ``period_figures_memo`` block (a dict), None outside one."""
     return _PERIOD_MEMO.get()

@@ -21,7 +21,8 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+
+from .sales_plan_target import memoized_plan_targets
 
 # the shipped badges: xmlid -> award key prefix
 BADGES = {
@@ -46,13 +47,7 @@ class SalesRecognition(models.AbstractModel):
         batch. An additive metric adds up the parts of its targets; a ratio metric (win
         rate) reads its first target, as ``sales.plan._get_period_figures`` does."""
         Target = self.env["sales.plan.target"]
-        query = Target._search([("plan_id", "in", plans.ids), ("is_breakdown", "=", False)],
-                               order=Target._order)
-        rows = self.env.execute_query(query.select(
-            SQL.identifier("sales_plan_target", "id"),
-            SQL.identifier("sales_plan_target", "plan_id"),
-            SQL.identifier("sales_plan_target", "metric_id"),
-        ))
+        rows = memoized_plan_targets(plans)
         parts = Target.browse([tid for tid, _plan, _metric in rows])._get_period_figures(
             date_from, date_to)
         user_of = {plan.id: plan.user_id.id for plan in plans}
