@@ -28,6 +28,7 @@ from .sales_input_guard import check_date_param, check_ids_param
 from .sales_plan_target import (
     current_period_memo,
     defer_period_figures,
+    memoized_plan_targets,
     period_figures_memo,
 )
 
@@ -49,11 +50,9 @@ class SalesManagementDashboard(models.AbstractModel):
         widens it: records the current user cannot read stay out.
         """
         period, date_ref, user_ids = self._check_dashboard_params(period, date_ref, user_ids)
-        if not self.env.context.get("tz"):  # an RPC client: today in the user's time zone,
-            # read with their name (a salesperson's scope label) in one query
-            fetch_fields(self.env.user, ["partner_id"])
-            fetch_fields(self.env.user.partner_id, ["tz", "name"])
-        today = context_today(self)
+        # an RPC client: the user's time zone read with their name (a salesperson's
+        # scope label) in one query
+        today = context_today(self, partner_fields=["name"])
         ref = fields.Date.to_date(date_ref) if date_ref else today
         dates = self._period_dates(period, ref, today=today)
         scope = self._get_scope(user_ids)
@@ -300,9 +299,8 @@ class SalesManagementDashboard(models.AbstractModel):
         if not domains:
             return
         plans = self._plans_in_period(dates, expression.OR(domains))
-        targets = self.env["sales.plan.target"].search([
-            ("plan_id", "in", plans.ids), ("is_breakdown", "=", False),
-        ])
+        targets = self.env["sales.plan.target"].browse(
+            [target_id for target_id, _plan, _metric in memoized_plan_targets(plans)])
         defer_period_figures(targets, dates["date_from"], dates["date_to"])
 
     @api.model

@@ -79,10 +79,14 @@ def defer_period_figures(records, date_from, date_to):
 def _period_entry(memo, records, date_from, date_to):
     """``(figures by id, ids computed, ids deferred)`` of the memo for the records' model
     and this period, keyed by user, companies and day."""
-    env = records.env
-    key = (records._name, env.uid, env.su, env.company.id, tuple(env.companies.ids),
-           date_from, date_to, context_today(records))
+    key = _memo_key(records.env, records._name, date_from, date_to, context_today(records))
     return memo.setdefault(key, ({}, set(), set()))
+
+
+def _memo_key(env, *key):
+    """A key of the period memo: ``key`` as this user, superuser or not, in these
+    companies (what the access rules and the figures depend on)."""
+    return (*key, env.uid, env.su, env.company.id, tuple(env.companies.ids))
 
 
 def memoized_plan_targets(plans, reuse_only=False):
@@ -95,8 +99,7 @@ def memoized_plan_targets(plans, reuse_only=False):
     memo = _PERIOD_MEMO.get()
     key = None
     if memo is not None:
-        key = ("sales.plan.target:plans", env.uid, env.su, env.company.id,
-               tuple(env.companies.ids), frozenset(plans.ids))
+        key = _memo_key(env, "sales.plan.target:plans", frozenset(plans.ids))
         if key in memo:
             return memo[key]
     if reuse_only:
