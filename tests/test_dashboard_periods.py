@@ -227,6 +227,54 @@ class TestDashboardPeriods(FiguresCommon):
         [board] = data["leaderboard"]
         self.assertAlmostEqual(board["achievement"], 100.0 * actual / target, places=4)
 
+    def test_dashboard_reads_the_period_orders_and_plans_once(self):
+        """The sales KPIs and the leaderboard's revenue are one read of the period's
+        orders; the leaderboard's plans of the period and of the previous one, one
+        search. Each person's revenue is the sum of their confirmed orders of the
+        period (searched here), the revenue KPI the total of the scope's."""
+        Order = type(self.env["sale.order"])
+        Plan = type(self.env["sales.plan"])
+        read_group, search_fetch = Order._read_group, Plan.search_fetch
+        order_reads, plan_searches = [], []
+
+        def order_spy(model, domain, groupby=(), *args, **kwargs):
+            order_reads.append(tuple(groupby))
+            return read_group(model, domain, groupby, *args, **kwargs)
+
+        def plan_spy(model, domain, *args, **kwargs):
+            plan_searches.append(str(domain))
+            return search_fetch(model, domain, *args, **kwargs)
+
+        start, end = self._period_bounds("year")
+        confirmed = self.env["sale.order"].search([
+            ("state", "=", "sale"), ("date_order", ">=", f"{start} 00:00:00"),
+            ("date_order", "<=", f"{end} 23:59:59")])
+        for user in (self.user_salesman, self.user_leader, self.user_manager):
+            order_reads.clear()
+            plan_searches.clear()
+            with self.subTest(user=user.name), \
+                    patch.object(Order, "_read_group", order_spy), \
+                    patch.object(Plan, "search_fetch", plan_spy):
+                data = self._data(user, "year")
+                self.assertEqual(order_reads.count(("user_id", "state", "currency_id")), 1,
+                                 order_reads)
+                self.assertNotIn(("user_id", "currency_id"), order_reads)
+                if user == self.user_salesman:
+                    self.assertEqual(len(plan_searches), 1, plan_searches)
+                    [row] = data["leaderboard"]
+                    mine = confirmed.filtered(lambda o, user=user: o.user_id == user)
+                    self.assertTrue(mine)
+                    self.assertAlmostEqual(row["revenue"], sum(mine.mapped("amount_untaxed")),
+                                           places=2)
+                    self.assertAlmostEqual(data["kpis"]["revenue"], row["revenue"], places=2)
+                if user == self.user_manager:
+                    board = {row["user_id"]: row["revenue"] for row in data["leaderboard"]}
+                    self.assertGreaterEqual(len(board), 2)
+                    for uid, revenue in board.items():
+                        self.assertAlmostEqual(revenue, sum(confirmed.filtered(
+                            lambda o, uid=uid: o.user_id.id == uid).mapped("amount_untaxed")),
+                            places=2)
+
     def test_leaderboard_compares_with_the_previous_period(self):
         april_sara = self._sara_part(date(2026, 4, 1), date(2026, 4, 30))
         may_sara = self._sara_part(date(2026, 5, 1), date(2026, 5, 31))

@@ -34,6 +34,11 @@ from .sales_plan_target import (
 
 PERIODS = ("month", "quarter", "year")
 OPEN_TASK_STATES = ("draft", "in_progress")
+# the plan fields the sections read (``_plans_in_periods``): a first access to one would
+# read the plans' whole rows, their texts included
+PERIOD_PLAN_FIELDS = ["name", "complete_name", "parent_id", "parent_path", "company_id",
+                      "currency_id", "user_id", "team_id", "scope", "date_from", "date_to",
+                      "state", "metric_id"]
 
 
 class SalesManagementDashboard(models.AbstractModel):
@@ -249,22 +254,38 @@ class SalesManagementDashboard(models.AbstractModel):
     # ------------------------------------------------------------------ plans
     @api.model
     def _plans_in_period(self, dates, extra_domain=None):
-        """The plans of the period the user may read (and ``extra_domain``); within a
-        ``period_figures_memo`` block, the same search is run once (a salesperson's
-        headline plans are the leaderboard's)."""
-        domain = expression.AND([[
-            ("state", "!=", "cancelled"),
-            ("date_from", "<=", dates["date_to"]),
-            ("date_to", ">=", dates["date_from"]),
-            ("company_id", "in", self.env.companies.ids),
-        ], extra_domain or []])
+        """The plans of the period the user may read (and ``extra_domain``)."""
+        return self._plans_in_periods([dates], extra_domain)[0]
+
+    @api.model
+    def _plans_in_periods(self, periods, extra_domain=None):
+        """``[plans]``: for each period of ``periods`` (dicts with ``date_from`` and
+        ``date_to``), the plans overlapping it that the user may read (and
+        ``extra_domain``), read in one search over the periods together, with the
+        fields the sections show (``PERIOD_PLAN_FIELDS``). Within a
+        ``period_figures_memo`` block, a period's plans are searched once (a
+        salesperson's headline plans are the leaderboard's)."""
+        extra_domain = extra_domain or []
         memo = current_period_memo()
         if memo is None:
-            return self.env["sales.plan"].search(domain)
-        key = ("sales.plan.search", self.env.uid, self.env.su, repr(domain))
-        if key not in memo:
-            memo[key] = self.env["sales.plan"].search(domain)
-        return memo[key]
+            memo = {}
+        keys = [("sales.plan.search", self.env.uid, self.env.su,
+                 tuple(self.env.companies.ids), period["date_from"], period["date_to"],
+                 repr(extra_domain)) for period in periods]
+        todo = [period for period, key in zip(periods, keys) if key not in memo]
+        if todo:
+            plans = self.env["sales.plan"].search_fetch(expression.AND([[
+                ("state", "!=", "cancelled"),
+                ("date_from", "<=", max(period["date_to"] for period in todo)),
+                ("date_to", ">=", min(period["date_from"] for period in todo)),
+                ("company_id", "in", self.env.companies.ids),
+            ], extra_domain]), PERIOD_PLAN_FIELDS)
+            for period, key in zip(periods, keys):
+                if key not in memo:
+                    memo[key] = plans.filtered(
+                        lambda plan, period=period: plan.date_from <= period["date_to"]
+                        and plan.date_to >= period["date_from"])
+        return [memo[key] for key in keys]
 
     @api.model
     def _headline_plan_domain(self, scope):
@@ -369,26 +390,44 @@ class SalesManagementDashboard(models.AbstractModel):
         return {"amount": amount, "count": sum(c for _cur, _amt, c in groups), "domain": domain}
 
     @api.model
+    def _period_orders(self, scope, dates):
+        """``(groups, domain)``: the scope's quotations and orders dated in the period
+        (draft, sent, confirmed, cancelled), by salesperson, state and currency, with
+        their untaxed amount and count (``_scope_read_group``): the sales KPIs and the
+        leaderboard's revenue. Within a ``period_figures_memo`` block, read once."""
+        start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
+        memo = current_period_memo()
+        key = ("sale.order:period", self.env.uid, self.env.su, tuple(self.env.companies.ids),
+               start, stop, scope["level"], repr(self._scope_domain(scope)))
+        if memo is not None and key in memo:
+            return memo[key]
+        result = self._scope_read_group(scope, self.env["sale.order"], [
+            ("date_order", ">=", start), ("date_order", "<", stop),
+            ("state", "in", ("draft", "sent", "sale", "cancel")),
+        ], ["user_id", "state", "currency_id"], ["amount_untaxed:sum", "__count"])
+        if memo is not None:
+            memo[key] = result
+        return result
+
+    @api.model
     def _get_sales_kpis(self, scope, dates, drill):
         date_from, date_to = dates["date_from"], dates["date_to"]
         last_year = self._order_figures(scope, dates["ly_date_from"], dates["ly_date_to"])
         previous = self._order_figures(scope, dates["prev_date_from"], dates["prev_date_to"])
         start, stop = self._datetime_bounds(date_from, date_to)
-        # One read of the period's quotations by state and currency gives both the
-        # quotations -> orders conversion (every quotation dated in the period, and those
-        # confirmed) and the confirmed orders' figures (the "sale" groups).
+        # the period's quotations (``_period_orders``) give both the quotations -> orders
+        # conversion (every quotation dated in the period, and those confirmed) and the
+        # confirmed orders' figures (the "sale" groups)
         period = [("date_order", ">=", start), ("date_order", "<", stop)]
-        quote_groups, quote_domain = self._scope_read_group(scope, self.env["sale.order"], [
-            *period, ("state", "in", ("draft", "sent", "sale", "cancel")),
-        ], ["state", "currency_id"], ["amount_untaxed:sum", "__count"])
+        quote_groups, quote_domain = self._period_orders(scope, dates)
         quote_counts = defaultdict(int)
-        for state, _currency, _amount, count in quote_groups:
+        for _user, state, _currency, _amount, count in quote_groups:
             quote_counts[state] += count
         quotations = sum(quote_counts.values())
         confirmed = quote_counts["sale"]
         orders = {
             "amount": self._amount_by_currency([
-                (currency, amount) for state, currency, amount, _count in quote_groups
+                (currency, amount) for _user, state, currency, amount, _count in quote_groups
                 if state == "sale"
             ]),
             "count": confirmed,
@@ -561,10 +600,16 @@ class SalesManagementDashboard(models.AbstractModel):
                 "done_count:sum", "missing_count:sum", "right_activity_pct:avg",
                 "on_time_pct:avg", "with_result_pct:avg", "right_way_pct:avg",
             ])
-        targets = self.env["sales.plan.target"].search([
-            ("plan_id", "in", [row["id"] for row in plan_rows]),
-            ("metric_id.source", "=", "activity"), ("is_breakdown", "=", False),
-        ])
+        # the activity targets of the plans shown (their targets, not the breakdowns,
+        # with an active metric of the activities source), from the targets the
+        # leaderboard and the plans read
+        rows = memoized_plan_targets(
+            self.env["sales.plan"].browse([row["id"] for row in plan_rows]))
+        activity = {metric.id for metric in self.env["sales.metric"].browse(
+            {metric_id for _tid, _plan, metric_id in rows})
+            if metric.active and metric.source == "activity"}
+        targets = self.env["sales.plan.target"].browse(
+            [tid for tid, _plan, metric_id in rows if metric_id in activity])
         # the targets' part of the period (the dashboard's month, quarter or year)
         figures = targets._get_period_figures(dates["date_from"], dates["date_to"])
         activity_target = sum(row["target"] for row in figures.values())
@@ -653,7 +698,10 @@ class SalesManagementDashboard(models.AbstractModel):
         their rank and achievement in the previous period, and their score
         (``sales.recognition._scores``) with its own rank."""
         user_domain = self._leaderboard_plan_domain(scope)
-        plans = self._plans_in_period(dates, user_domain)
+        previous_dates = {"date_from": dates["prev_date_from"],
+                          "date_to": dates["prev_date_to"]}
+        # the plans of the period and of the previous one: one search
+        plans, previous_plans = self._plans_in_periods([dates, previous_dates], user_domain)
         # the company's score: achievements against their own targets, weighted by kind
         # (first: it reads every target of the plans, the headline ones included, in one
         # batch that the achievements below are served from)
@@ -667,28 +715,20 @@ class SalesManagementDashboard(models.AbstractModel):
         }
         # the same people's plans over the previous period (the year plan's previous
         # month, or last year's plan): the figures of the change
-        previous_dates = {"date_from": dates["prev_date_from"],
-                          "date_to": dates["prev_date_to"]}
         previous = self._achievement_by_user(
-            self._plans_in_period(previous_dates, user_domain),
-            dates["prev_date_from"], dates["prev_date_to"])
+            previous_plans, dates["prev_date_from"], dates["prev_date_to"])
         previous_rank = {
             uid: rank for rank, (uid, _ach) in enumerate(
                 sorted(previous.items(), key=lambda kv: (-kv[1]["achievement"], kv[0])), 1
             )
         }
-        revenue = {}
+        # the confirmed orders' revenue of each person, from the sales KPIs' read
+        revenue = defaultdict(list)
         if current:
-            start, stop = self._datetime_bounds(dates["date_from"], dates["date_to"])
-            groups, _domain = self._scope_read_group(scope, self.env["sale.order"], [
-                ("user_id", "in", list(current)), ("state", "=", "sale"),
-                ("date_order", ">=", start), ("date_order", "<", stop),
-                ("company_id", "in", self.env.companies.ids),
-            ], ["user_id", "currency_id"], ["amount_untaxed:sum"])
-            for user, currency, amount in groups:
-                revenue[user.id] = revenue.get(user.id, 0.0) + self._amount_by_currency(
-                    [(currency, amount)]
-                )
+            for user, state, currency, amount, _count in self._period_orders(scope, dates)[0]:
+                if state == "sale" and user.id in current:
+                    revenue[user.id].append((currency, amount))
+        revenue = {uid: self._amount_by_currency(amounts) for uid, amounts in revenue.items()}
         users = self.env["res.users"].browse(list(current))
         names = {u.id: u.name for u in users}
         rows = []
