@@ -3,6 +3,11 @@ from odoo import fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+# context key of ``_read_group``: the query of the reached milestones' rows alone. A read
+# filter, never a right: the rows it leaves out are the passed-through ones, which the
+# read it is set for leaves out by its domain (``is_passed`` false) anyway
+REACHED_ONLY = "sales_funnel_reached_only"
+
 
 class SalesMilestoneFunnelReport(models.Model):
     """Milestone funnel: one row per milestone reached by an opportunity, and one per
@@ -99,7 +104,7 @@ class SalesMilestoneFunnelReport(models.Model):
             ml.date_reached AS date_reached,
             l.team_id AS team_id,
             l.user_id AS user_id,
-            tm.user_id AS team_user_id,
+            %(team_leader)s AS team_user_id,
             l.company_id AS company_id,
             ml.overridden AS overridden,
             step.is_passed AS is_passed,
@@ -118,7 +123,8 @@ class SalesMilestoneFunnelReport(models.Model):
             CASE WHEN %(line)s THEN
                 EXTRACT(EPOCH FROM %(next_date)s - ml.date_reached) / 86400.0
                 END AS median_days_to_next
-        """, has_next=has_next, next_date=next_date, line=line)
+        """, has_next=has_next, next_date=next_date, line=line,
+                   team_leader=self.TEAM_LEADER)
 
     # The steps of each milestone ``m_id``: the milestone itself (``is_passed`` false,
     # ``team_id`` -1: for every opportunity), and for each track (the milestones of a
@@ -152,6 +158,15 @@ class SalesMilestoneFunnelReport(models.Model):
     """
 
     def _from(self):
+        if self.env.context.get(REACHED_ONLY):
+            # the reached milestones alone (``_read_group``): each line is its own step
+            return SQL("""
+                sales_lead_milestone ml
+                JOIN crm_lead l ON l.id = ml.lead_id
+                CROSS JOIN LATERAL (SELECT ml.milestone_id, ml.sequence,
+                                           FALSE AS is_passed) step
+                LEFT JOIN crm_stage s ON s.id = l.stage_id
+            """)
         # each line: its milestone, and the active milestones of the opportunity's track
         # before it when it is on that track, of the opportunity's company or of none (a
         # line of another team's track, left by an opportunity that changed teams,
@@ -168,7 +183,6 @@ class SalesMilestoneFunnelReport(models.Model):
                       AND (step.company_id IS NULL OR step.company_id = l.company_id)
                       AND (step.m_company_id IS NULL OR step.m_company_id = l.company_id))
             LEFT JOIN crm_stage s ON s.id = l.stage_id
-            LEFT JOIN crm_team tm ON tm.id = l.team_id
         """, steps=SQL(self._STEPS))
 
     def _where(self):
@@ -184,12 +198,14 @@ class SalesMilestoneFunnelReport(models.Model):
                     order=None):
         """A read of the reached milestones' measures alone (``_LINE_MEASURES``: the
         coaching's conversions, a "Reached" figure) reads the reached milestones alone: the
-        rows passed through add nothing to these measures, and PostgreSQL drops their join
-        to the tracks. A group of passed-through rows only, all zero, is then left out."""
+        rows passed through add nothing to these measures. The query then has no join to
+        the tracks (``REACHED_ONLY``), which PostgreSQL would plan at every read. A group
+        of passed-through rows only, all zero, is left out."""
         if (aggregates and not having
                 and all(spec.split(":")[0] in self._LINE_MEASURES for spec in aggregates)
                 and "__count" not in (order or "")):
             domain = expression.AND([domain, [("is_passed", "=", False)]])
+            self = self.with_context(**{REACHED_ONLY: True})
         return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
 
     def _read_group_select(self, aggregate_spec, query):
