@@ -510,6 +510,42 @@ class TestMilestoneHistory(MilestoneCommon):
         self.assertEqual(alone, {key: every_row[key] for key in reached})
         self.assertEqual(alone[skipper, self.m2][0], 1)
 
+    def test_reports_team_leader_column(self):
+        """``team_user_id`` of the funnel, activity quality and forecast reports is the
+        leader of the opportunity's team (none without a team): grouped by it, each
+        report counts the rows of the teams each person leads."""
+        north = self._lead(name="North lead")
+        south = self._lead(user=self.user_other_team, team=self.team_other,
+                           name="South lead")
+        alone = self._lead(name="No team lead")
+        alone.team_id = False
+        leads = north | south | alone
+        for lead in leads:
+            self.env["sales.lead.milestone"].create({
+                "lead_id": lead.id, "milestone_id": self.m2.id,
+                "date_reached": self.base + timedelta(days=1),
+            })
+            self._do_activity(lead, self.call)
+        self.env.flush_all()
+        leader_of = {lead.id: lead.team_id.user_id.id for lead in leads}
+        self.assertEqual(set(leader_of.values()),
+                         {self.user_leader.id, self.user_manager.id, False})
+        for name in ("sales.milestone.funnel.report", "sales.milestone.activity.report",
+                     "sales.milestone.forecast.report"):
+            Report = self.env[name]
+            rows = Report.search_read([("lead_id", "in", leads.ids)],
+                                      ["lead_id", "team_user_id"])
+            with self.subTest(report=name):
+                self.assertEqual({row["lead_id"][0] for row in rows}, set(leads.ids))
+                for row in rows:
+                    self.assertEqual(row["team_user_id"] and row["team_user_id"][0],
+                                     leader_of[row["lead_id"][0]])
+                counts = {leader.id: count for leader, count in Report._read_group(
+                    [("lead_id", "in", leads.ids)], ["team_user_id"], ["__count"])}
+                self.assertEqual(counts, {
+                    uid: sum(1 for row in rows if (row["team_user_id"] or [False])[0] == uid)
+                    for uid in leader_of.values()})
+
     def test_forecast_report_sum(self):
         month = fields.Date.today().replace(day=15) + timedelta(days=40)
         open_leads = self.leads.filtered("active").filtered(lambda ld: not ld.stage_id.is_won)

@@ -77,7 +77,7 @@ class SalesMilestoneActivityReport(models.Model):
                    msg.date AS date,
                    l.team_id AS team_id,
                    l.user_id AS user_id,
-                   tm.user_id AS team_user_id,
+                   %(team_leader)s AS team_user_id,
                    l.company_id AS company_id,
                    (req.activity_type_id IS NOT NULL) AS is_required,
                    1 AS done_count,
@@ -98,7 +98,6 @@ class SalesMilestoneActivityReport(models.Model):
                    NULL::numeric AS norm_met_pct
               FROM mail_message msg
               JOIN crm_lead l ON l.id = msg.res_id
-              LEFT JOIN crm_team tm ON tm.id = l.team_id
               LEFT JOIN LATERAL (
                     SELECT n.milestone_id
                       FROM sales_lead_milestone n
@@ -120,7 +119,7 @@ class SalesMilestoneActivityReport(models.Model):
                    ml.date_reached,
                    l.team_id,
                    l.user_id,
-                   tm.user_id,
+                   %(team_leader)s,
                    l.company_id,
                    TRUE,
                    0,
@@ -134,7 +133,6 @@ class SalesMilestoneActivityReport(models.Model):
                    NULL
               FROM sales_lead_milestone ml
               JOIN crm_lead l ON l.id = ml.lead_id
-              LEFT JOIN crm_team tm ON tm.id = l.team_id
               JOIN sales_milestone_activity_type_rel req ON req.milestone_id = ml.milestone_id
              WHERE l.type = 'opportunity' AND %(serial)s()
                AND NOT EXISTS (
@@ -152,7 +150,7 @@ class SalesMilestoneActivityReport(models.Model):
                    ml.date_reached,
                    l.team_id,
                    l.user_id,
-                   tm.user_id,
+                   %(team_leader)s,
                    l.company_id,
                    FALSE,
                    0,
@@ -166,7 +164,6 @@ class SalesMilestoneActivityReport(models.Model):
                    CASE WHEN met.ok THEN 100.0 ELSE 0.0 END
               FROM sales_lead_milestone ml
               JOIN crm_lead l ON l.id = ml.lead_id
-              LEFT JOIN crm_team tm ON tm.id = l.team_id
               CROSS JOIN LATERAL (
                     SELECT NOT EXISTS (
                         SELECT 1 FROM sales_milestone_norm n
@@ -180,7 +177,7 @@ class SalesMilestoneActivityReport(models.Model):
               ) met
              WHERE l.type = 'opportunity' AND %(serial)s()
                AND ml.milestone_id IN (SELECT milestone_id FROM sales_milestone_norm)
-        """, serial=SQL.identifier(SERIAL_PLAN_FUNCTION))
+        """, serial=SQL.identifier(SERIAL_PLAN_FUNCTION), team_leader=self.TEAM_LEADER)
 
     def _from(self):
         return SQL("")

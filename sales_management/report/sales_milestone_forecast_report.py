@@ -41,7 +41,7 @@ class SalesMilestoneForecastReport(models.Model):
             l.stage_id AS stage_id,
             l.team_id AS team_id,
             l.user_id AS user_id,
-            tm.user_id AS team_user_id,
+            %(team_leader)s AS team_user_id,
             l.company_id AS company_id,
             c.currency_id AS currency_id,
             1 AS nbr,
@@ -50,14 +50,13 @@ class SalesMilestoneForecastReport(models.Model):
             COALESCE(l.milestone_expected_revenue, 0) AS milestone_expected_revenue,
             COALESCE(l.milestone_probability, 0) AS milestone_probability,
             COALESCE(l.probability, 0) AS probability
-        """)
+        """, team_leader=self.TEAM_LEADER)
 
     def _from(self):
         return SQL("""
             crm_lead l
             JOIN res_company c ON c.id = l.company_id
             LEFT JOIN crm_stage s ON s.id = l.stage_id
-            LEFT JOIN crm_team tm ON tm.id = l.team_id
         """)
 
     def _where(self):

@@ -6,10 +6,15 @@ from odoo.tools import SQL
 class SalesOpportunityReportMixin(models.AbstractModel):
     """The columns every opportunity report carries for its record rules: the
     opportunity's salesperson, team, team leader and company. The leader rule reads
-    ``team_user_id`` (the opportunity's ``team_id.user_id``, joined in the view): a column
-    test the planner pushes into the view, where a ``team_id.user_id`` sub-select made a
-    salesperson's report 4x slower. ``_depends`` flushes what the view reads of the teams
-    and opportunities before a search, so a change of leader shows at once."""
+    ``team_user_id`` (the opportunity's ``team_id.user_id``, ``TEAM_LEADER`` in the
+    view), which ``_condition_to_sql`` turns into a test of the team column.
+    ``_depends`` flushes what the view reads of the teams and opportunities before a
+    search, so a change of leader shows at once."""
+
+    # the view's ``team_user_id`` on the opportunity ``l``: a sub-select, read only where
+    # a query reads the column (a grouping by leader), where a join to the teams would
+    # be planned at every read of the report
+    TEAM_LEADER = SQL("(SELECT tm.user_id FROM crm_team tm WHERE tm.id = l.team_id)")
 
     _name = "sales.opportunity.report.mixin"
     _inherit = ["sales.sql.view.mixin"]
