@@ -18,10 +18,11 @@ def context_today(record, partner_fields=()):
     the user's. Without a time zone in the context (an RPC client, a job), Odoo reads
     ``env.user.tz``, and that first access fetches the user's and their partner's whole
     records (1.2 ms, a fifth of the read of a salesperson's twelve targets); here only
-    the time zone is fetched, with the user's ``partner_fields`` the caller shows. The
-    figures' paths use it."""
+    the time zone is fetched, with the user's ``partner_fields`` the caller shows, and
+    as superuser: the user's own record, whose read rules would cost as much again to
+    build. The figures' paths use it."""
     if not record.env.context.get("tz"):
-        user = record.env.user
+        user = record.env.user.sudo()
         fetch_fields(user, ["partner_id"])
         fetch_fields(user.partner_id, ["tz", *partner_fields])
     return fields.Date.context_today(record)
