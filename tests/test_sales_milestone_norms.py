@@ -4,9 +4,10 @@ progress on the opportunity, reported as compliance in Activity Quality, and edi
 sales managers only."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from common import JsonRpcMixin
-from test_sales_milestone import MilestoneCommon
+from milestone_common import MilestoneCommon
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -178,6 +179,46 @@ class TestMilestoneNormCompliance(NormCommon):
         [(done, missing)] = Report._read_group(
             [("lead_id", "in", leads.ids)], [], ["done_count:sum", "missing_count:sum"])
         self.assertEqual((done, missing), (7, 0))
+
+
+    def test_activity_measures_read_without_the_norm_rows(self):
+        """A read of the done and missing activities' measures alone (the dashboard's
+        activity quality) queries the report without its norms' rows: the same values
+        as a read of every row, and no group of norms' rows only."""
+        met = self._at_m1()
+        self._do_activity(met, self.meeting)
+        self._do_activity(met, self.meeting)
+        met.with_user(self.user_salesman).action_milestone_advance()
+        short = self._at_m1()
+        short.with_user(self.user_manager).action_milestone_override()
+        self.env.flush_all()
+        leads = met | short
+        Report = self.env["sales.milestone.activity.report"]
+        select = type(Report)._select
+        parts = []
+
+        def spy(report):
+            parts.append(report._part_only())
+            return select(report)
+
+        domain = [("lead_id", "in", leads.ids)]
+        groupby = ["lead_id", "is_required"]
+        measures = ["done_count:sum", "missing_count:sum", "right_activity_pct:avg",
+                    "on_time_pct:avg", "with_result_pct:avg", "right_way_pct:avg"]
+        with patch.object(type(Report), "_select", spy):
+            alone = {(lead, required): values for lead, required, *values
+                     in Report._read_group(domain, groupby, measures)}
+            every_row = {(lead, required): values for lead, required, count, *values
+                         in Report._read_group(domain, groupby, ["__count", *measures])}
+        self.assertEqual(parts, [True, False])
+        # the norms' rows: one per line of m2, not required; short's stands alone (its
+        # meeting is missing, a required row)
+        norm_only = {key for key, values in every_row.items() if not values[0] + values[1]}
+        self.assertIn((short, False), norm_only)
+        self.assertEqual(set(alone), set(every_row) - norm_only)
+        self.assertEqual(alone, {key: every_row[key] for key in alone})
+        self.assertEqual(sum(values[0] for values in alone.values()), 2)
+        self.assertEqual(sum(values[1] for values in alone.values()), 1)
 
 
 class TestMilestoneNormRpc(JsonRpcMixin, NormCommon, HttpCase):

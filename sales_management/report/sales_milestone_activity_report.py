@@ -68,7 +68,14 @@ class SalesMilestoneActivityReport(models.Model):
     )
 
     def _select(self):
-        return SQL("""
+        params = {"serial": SQL.identifier(SERIAL_PLAN_FUNCTION),
+                  "team_leader": self.TEAM_LEADER}
+        branches = [SQL(self._DONE_ROWS, **params), SQL(self._MISSING_ROWS, **params)]
+        if not self._part_only():  # the norms' rows (``_PART_MEASURES``)
+            branches.append(SQL(self._NORM_ROWS, **params))
+        return SQL("\n UNION ALL \n").join(branches)
+
+    _DONE_ROWS = """
             -- done activities, attributed to the milestone reached next
             SELECT msg.id * 2 AS id,
                    ml.milestone_id AS milestone_id,
@@ -110,7 +117,9 @@ class SalesMilestoneActivityReport(models.Model):
                     AND req.activity_type_id = msg.mail_activity_type_id
              WHERE msg.model = 'crm.lead' AND msg.mail_activity_type_id IS NOT NULL
                AND l.type = 'opportunity' AND %(serial)s()
-            UNION ALL
+    """
+
+    _MISSING_ROWS = """
             -- required activity types not done before the milestone was reached
             SELECT -(ml.id * 1000 + req.activity_type_id) AS id,
                    ml.milestone_id,
@@ -141,7 +150,9 @@ class SalesMilestoneActivityReport(models.Model):
                        AND msg.mail_activity_type_id = req.activity_type_id
                        AND msg.date <= ml.date_reached
                )
-            UNION ALL
+    """
+
+    _NORM_ROWS = """
             -- milestones reached, measured against their activity norms
             SELECT ml.id * 2 + 1,
                    ml.milestone_id,
@@ -177,7 +188,15 @@ class SalesMilestoneActivityReport(models.Model):
               ) met
              WHERE l.type = 'opportunity' AND %(serial)s()
                AND ml.milestone_id IN (SELECT milestone_id FROM sales_milestone_norm)
-        """, serial=SQL.identifier(SERIAL_PLAN_FUNCTION), team_leader=self.TEAM_LEADER)
+    """
+
+    # a read of the done and missing activities' measures alone (the dashboard's activity
+    # quality) leaves the norms' rows out of the query: they are zero or empty in these
+    _PART_MEASURES = frozenset({
+        "done_count", "missing_count", "right_activity_pct", "on_time_pct",
+        "with_result_pct", "right_way_pct",
+    })
+    _PART_DOMAIN = [("norm_line_count", "=", 0)]
 
     def _from(self):
         return SQL("")

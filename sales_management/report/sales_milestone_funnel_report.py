@@ -1,12 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
-from odoo.osv import expression
 from odoo.tools import SQL
-
-# context key of ``_read_group``: the query of the reached milestones' rows alone. A read
-# filter, never a right: the rows it leaves out are the passed-through ones, which the
-# read it is set for leaves out by its domain (``is_passed`` false) anyway
-REACHED_ONLY = "sales_funnel_reached_only"
 
 
 class SalesMilestoneFunnelReport(models.Model):
@@ -158,8 +152,8 @@ class SalesMilestoneFunnelReport(models.Model):
     """
 
     def _from(self):
-        if self.env.context.get(REACHED_ONLY):
-            # the reached milestones alone (``_read_group``): each line is its own step
+        if self._part_only():
+            # the reached milestones alone (``_PART_MEASURES``): each line is its own step
             return SQL("""
                 sales_lead_milestone ml
                 JOIN crm_lead l ON l.id = ml.lead_id
@@ -188,25 +182,14 @@ class SalesMilestoneFunnelReport(models.Model):
     def _where(self):
         return SQL("l.type = 'opportunity'")
 
-    # the measures of the milestone reached, zero or empty on the rows passed through
-    _LINE_MEASURES = frozenset({
+    # a read of the reached milestones' measures alone (the coaching's conversions, a
+    # "Reached" figure) reads the reached milestones alone: the rows passed through are
+    # zero or empty in these measures, and the query has no join to the tracks
+    _PART_MEASURES = frozenset({
         "reached_count", "next_count", "won_count", "conversion_next", "conversion_won",
         "days_to_next", "median_days_to_next",
     })
-
-    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
-                    order=None):
-        """A read of the reached milestones' measures alone (``_LINE_MEASURES``: the
-        coaching's conversions, a "Reached" figure) reads the reached milestones alone: the
-        rows passed through add nothing to these measures. The query then has no join to
-        the tracks (``REACHED_ONLY``), which PostgreSQL would plan at every read. A group
-        of passed-through rows only, all zero, is left out."""
-        if (aggregates and not having
-                and all(spec.split(":")[0] in self._LINE_MEASURES for spec in aggregates)
-                and "__count" not in (order or "")):
-            domain = expression.AND([domain, [("is_passed", "=", False)]])
-            self = self.with_context(**{REACHED_ONLY: True})
-        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+    _PART_DOMAIN = [("is_passed", "=", False)]
 
     def _read_group_select(self, aggregate_spec, query):
         """``median_days_to_next`` aggregates as a median in every group (pivot, graph)."""

@@ -1,6 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
+
+# context key set by ``_read_group``: the report's query of its rows of ``_PART_DOMAIN``
+# alone. A read filter, never a right: the rows it leaves out are those the read it is set
+# for leaves out by its domain anyway
+PART_ONLY = "sales_report_part_only"
 
 
 class SalesOpportunityReportMixin(models.AbstractModel):
@@ -28,6 +34,28 @@ class SalesOpportunityReportMixin(models.AbstractModel):
         help="Leader of the opportunity's sales team.",
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+
+    # a read of these measures alone (no count, no having) takes them from the rows of
+    # ``_PART_DOMAIN`` alone: the other rows are zero or empty in them
+    _PART_MEASURES = frozenset()
+    _PART_DOMAIN = []
+
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
+                    order=None):
+        """A read of ``_PART_MEASURES`` alone reads the rows of ``_PART_DOMAIN`` alone,
+        by a query (``PART_ONLY``) without what the other rows need, which PostgreSQL
+        would plan at every read. A group of the other rows only, all zero, is left
+        out."""
+        if (self._PART_MEASURES and aggregates and not having
+                and all(spec.split(":")[0] in self._PART_MEASURES for spec in aggregates)
+                and "__count" not in (order or "")):
+            domain = expression.AND([domain, self._PART_DOMAIN])
+            self = self.with_context(**{PART_ONLY: True})
+        return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    def _part_only(self):
+        """Whether this read queries the rows of ``_PART_DOMAIN`` alone."""
+        return bool(self._PART_MEASURES and self.env.context.get(PART_ONLY))
 
     def _condition_to_sql(self, alias, fname, operator, value, query):
         """``team_user_id`` = / in users: the opportunity's team among the teams these
