@@ -1004,29 +1004,3 @@ class SalesPlanTarget(models.Model):
                 for tid, value in metric._compute_values(slots[metric.id]).items():
                     result[tid]["actual_value"] = value
         return result
-        today = context_today(self)
-        slots = {}
-        for target in spanning:
-            start, end = max(target.date_from, date_from), min(target.date_to, date_to)
-            additive = target.metric_id.is_additive
-
-            def expected_by(day, target=target, additive=additive):
-                return self._expected_value(
-                    target.date_from, target.date_to, target.target_value,
-                    target.seasonality, additive, day)
-
-            part = target._period_part(start, end)
-            if additive:
-                before = expected_by(start - timedelta(days=1))
-                expected = expected_by(min(today, end)) - before if today >= start else 0.0
-            else:
-                expected = part if today >= start else 0.0
-            result[target.id] = {
-                "target": part, "actual_value": 0.0, "expected_to_date": max(expected, 0.0),
-                "date_from": start, "date_to": end,
-            }
-            slots.setdefault(target.metric_id, []).append(target._slot(start, end))
-        for metric, metric_slots in slots.items():
-            for tid, value in metric.sudo()._compute_values(metric_slots).items():
-                result[tid]["actual_value"] = value
-        return result
