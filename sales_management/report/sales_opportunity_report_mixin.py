@@ -3,6 +3,8 @@ from odoo import fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..models.sales_plan_target import current_period_memo
+
 # context key set by ``_read_group``: the report's query of its rows of ``_PART_DOMAIN``
 # alone. A read filter, never a right: the rows it leaves out are those the read it is set
 # for leaves out by its domain anyway
@@ -57,6 +59,23 @@ class SalesOpportunityReportMixin(models.AbstractModel):
         """Whether this read queries the rows of ``_PART_DOMAIN`` alone."""
         return bool(self._PART_MEASURES and self.env.context.get(PART_ONLY))
 
+    def _led_team_ids(self, user_ids):
+        """The ids of the teams these users lead, archived included, as the rule reads
+        them: one plain query (an ORM search costs as much again in Python at each
+        read); within a ``period_figures_memo`` block (the dashboard, which reads
+        several reports), once."""
+        memo = current_period_memo()
+        key = ("crm.team:led", tuple(sorted(user_ids)))
+        if memo is not None and key in memo:
+            return memo[key]
+        self.env["crm.team"].flush_model(["user_id"])
+        self.env.cr.execute(SQL(
+            "SELECT id FROM crm_team WHERE user_id = ANY(%s) ORDER BY id", list(user_ids)))
+        team_ids = [team_id for team_id, in self.env.cr.fetchall()]
+        if memo is not None:
+            memo[key] = team_ids
+        return team_ids
+
     def _condition_to_sql(self, alias, fname, operator, value, query):
         """``team_user_id`` = / in users: the opportunity's team among the teams these
         users lead, read now (one small query, nothing cached: a change of leader shows at
@@ -68,13 +87,7 @@ class SalesOpportunityReportMixin(models.AbstractModel):
             if isinstance(user_ids, (list, tuple)) and user_ids and all(
                     isinstance(uid, int) and not isinstance(uid, bool) and uid > 0
                     for uid in user_ids):
-                # the teams' ids only, archived included, as the rule reads them: one
-                # plain query (an ORM search costs as much again in Python at each read)
-                self.env["crm.team"].flush_model(["user_id"])
-                self.env.cr.execute(SQL(
-                    "SELECT id FROM crm_team WHERE user_id = ANY(%s) ORDER BY id",
-                    list(user_ids)))
-                team_ids = [team_id for team_id, in self.env.cr.fetchall()]
+                team_ids = self._led_team_ids(user_ids)
                 if not team_ids:
                     return SQL("FALSE")
                 return SQL("%s = ANY(%s)", self._field_to_sql(alias, "team_id", query),
