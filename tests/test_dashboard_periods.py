@@ -202,8 +202,8 @@ class TestDashboardPeriods(FiguresCommon):
 
     def test_salesperson_dashboard_reads_its_plans_targets_once(self):
         """A salesperson's score and plan rows are over the same plans: their targets
-        are searched once, and the rows still show Sam's figures (computed from the
-        data: ``_expected_sam_sara``)."""
+        are searched once, with the rows of their figures, and the rows still show
+        Sam's figures (computed from the data: ``_expected_sam_sara``)."""
         Target = type(self.env["sales.plan.target"])
         search = Target._search
         searches = []
@@ -212,13 +212,23 @@ class TestDashboardPeriods(FiguresCommon):
             searches.append(str(domain))
             return search(model, domain, *args, **kwargs)
 
+        fetch = Target._fetch_target_rows
+        fetched = []
+
+        def fetch_spy(model, ids, condition):
+            fetched.append(ids)
+            return fetch(model, ids, condition)
+
         Dashboard = self.env["sales.management.dashboard"].with_user(self.user_salesman)
-        with patch.object(Target, "_search", spy):
+        with patch.object(Target, "_search", spy), \
+                patch.object(Target, "_fetch_target_rows", fetch_spy):
             data = Dashboard.get_dashboard_data("year")
         by_plans = [domain for domain in searches
                     if "'plan_id', 'in'" in domain and "'is_breakdown'" in domain
                     and "metric_id" not in domain]
         self.assertEqual(len(by_plans), 1, searches)
+        # the targets' rows came with that read: not read again for their figures
+        self.assertEqual(fetched, [])
         target, actual, expected = self._expected_sam_sara("year")[0]
         [row] = data["plans"]
         self.assertAlmostEqual(row["target"], target, places=2)

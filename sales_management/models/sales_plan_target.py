@@ -107,13 +107,17 @@ def memoized_plan_targets(plans, reuse_only=False):
     Target = env["sales.plan.target"]
     query = Target._search([("plan_id", "in", plans.ids), ("is_breakdown", "=", False)],
                            order=Target._order)
-    rows = env.execute_query(query.select(
-        SQL.identifier(Target._table, "id"),
-        SQL.identifier(Target._table, "plan_id"),
-        SQL.identifier(Target._table, "metric_id"),
-    ))
+    # the whole rows of the figures in the same query: the figures of these targets
+    # (``_target_rows``) are then served from the memo, not read again
+    plan_alias = query.left_join(Target._table, "plan_id", "sales_plan", "id", "plan_id")
+    Target._flush_target_rows()
+    target_rows = Target._parse_target_rows(
+        env.execute_query(query.select(Target._target_row_columns(Target._table, plan_alias))))
+    rows = [(row.id, row.plan_id, row.metric_id) for row in target_rows]
     if key is not None:
         memo[key] = rows
+        memo.setdefault(_memo_key(env, "sales.plan.target:rows"), {}).update(
+            (row.id, row) for row in target_rows)
     return rows
 
 
@@ -159,6 +163,7 @@ class TargetRow(NamedTuple):
     """What the figures of a saved target depend on (``_target_rows``)."""
 
     id: int
+    plan_id: int
     metric_id: int
     target_value: float
     seasonality: dict
@@ -631,44 +636,74 @@ class SalesPlanTarget(models.Model):
         """``[TargetRow]`` of the saved targets, read in ONE query whatever their number
         (the ORM would read them in batches of 1,000). The read rules apply in the query,
         through the ORM (``_search``): a target the user may not read raises the usual
-        access error."""
+        access error. Inside a ``period_figures_memo`` block, the rows its plans' targets
+        were read with (``memoized_plan_targets``) are not read again."""
         ids = [tid for tid in dict.fromkeys(self._ids) if tid]
         if not ids:
             return []
+        memo = _PERIOD_MEMO.get()
+        known = memo.get(_memo_key(self.env, "sales.plan.target:rows")) if memo else None
+        if known and all(tid in known for tid in ids):
+            return [known[tid] for tid in ids]
         allowed = SQL()
         if not self.env.su:
             query = self._search([])  # the model's access rights and read rules
             if query.where_clause:
                 allowed = SQL("AND t.id IN %s", query.subselect())
-        self.env["sales.plan.target"].flush_model()
-        self.env["sales.plan"].flush_model(["scope", "team_id", "user_id"])
+        self._flush_target_rows()
         rows = self._fetch_target_rows(ids, allowed)
         if allowed and len(rows) < len(ids):
             found = {row.id for row in rows}
             self.browse([tid for tid in ids if tid not in found]).exists().check_access("read")
         return rows
 
+    @api.model
+    def _flush_target_rows(self):
+        """Flush what ``_target_row_columns`` reads."""
+        self.env["sales.plan.target"].flush_model()
+        self.env["sales.plan"].flush_model(["scope", "team_id", "user_id"])
+
+    @api.model
+    def _target_row_columns(self, target, plan):
+        """The columns of a ``TargetRow`` (``_parse_target_rows``) on the aliases of the
+        targets' table ``target`` and of their plans' ``plan``."""
+        def column(name):
+            return SQL.identifier(target, name)
+        return SQL(", ").join([
+            column("id"), column("plan_id"), column("metric_id"), column("target_value"),
+            column("seasonality"),
+            SQL("CASE WHEN %s THEN COALESCE(%s, 0.0) END", column("is_snapshot"),
+                column("snapshot_value")),
+            column("company_id"), SQL("%s::text", column("date_from")),
+            SQL("%s::text", column("date_to")), column("region_id"),
+            *(column(dim) for dim in DIMENSIONS),
+            SQL.identifier(plan, "scope"), SQL.identifier(plan, "team_id"),
+            SQL.identifier(plan, "user_id"),
+        ])
+
     def _fetch_target_rows(self, ids, condition):
         self.env.cr.execute(SQL(
-            """SELECT t.id, t.plan_id, t.metric_id, t.target_value, t.seasonality,
-                      CASE WHEN t.is_snapshot THEN COALESCE(t.snapshot_value, 0.0) END,
-                      t.company_id, t.date_from::text, t.date_to::text, t.region_id, %s,
-                      p.scope, p.team_id, p.user_id
+            """SELECT %s
                  FROM sales_plan_target t
                  JOIN sales_plan p ON p.id = t.plan_id
                 WHERE t.id = ANY(%s::integer[]) %s""",
-            SQL(", ").join(SQL("t.%s", SQL.identifier(dim)) for dim in DIMENSIONS),
+            self._target_row_columns("t", "p"),
             # one array literal: PostgreSQL parses it several times faster than the
             # ARRAY[...] of 16k constants a list becomes
             "{%s}" % ",".join(map(str, ids)), condition,
         ))
+        return self._parse_target_rows(self.env.cr.fetchall())
+
+    @api.model
+    def _parse_target_rows(self, fetched):
+        """``[TargetRow]`` of rows selected by ``_target_row_columns``."""
         scope_of = self.env["sales.plan"]._scope_dimensions_of
         # dates as text, parsed once per distinct date (a tree has a few dozen)
         dates = {}
         plans, rows = {}, []
         for tid, plan_id, metric, value, seasonality, snapshot, company, start, end, region, \
                 user, team, partner, country, state, medium, source, product, categ, \
-                scope, plan_team, plan_user in self.env.cr.fetchall():
+                scope, plan_team, plan_user in fetched:
             plan = plans.get(plan_id)
             if plan is None:  # the plan's scope narrows its targets (salesperson, team)
                 narrow = scope_of(scope, plan_team, plan_user)
@@ -676,7 +711,7 @@ class SalesPlanTarget(models.Model):
             date_from = dates.get(start) or dates.setdefault(start, date.fromisoformat(start))
             date_to = dates.get(end) or dates.setdefault(end, date.fromisoformat(end))
             rows.append(TargetRow(
-                tid, metric, value or 0.0, seasonality, snapshot, scope,
+                tid, plan_id, metric, value or 0.0, seasonality, snapshot, scope,
                 Slot(tid, company, date_from, date_to, region, user or plan[0],
                      team or plan[1], partner, country, state, medium, source, product,
                      categ)))
