@@ -21,10 +21,17 @@ def context_today(record, partner_fields=()):
     the time zone is fetched, with the user's ``partner_fields`` the caller shows, and
     as superuser: the user's own record, whose read rules would cost as much again to
     build. The figures' paths use it."""
-    if not record.env.context.get("tz"):
-        user = record.env.user.sudo()
-        fetch_fields(user, ["partner_id"])
-        fetch_fields(user.partner_id, ["tz", *partner_fields])
+    env = record.env
+    if not env.context.get("tz"):
+        user = env.user
+        cache = env.cache
+        # in cache after the first call (a figures' path calls it a dozen times)
+        if partner_fields or not (
+                cache.contains(user, user._fields["partner_id"])
+                and cache.contains(user.partner_id, user.partner_id._fields["tz"])):
+            user = user.sudo()
+            fetch_fields(user, ["partner_id"])
+            fetch_fields(user.partner_id, ["tz", *partner_fields])
     return fields.Date.context_today(record)
 
 
